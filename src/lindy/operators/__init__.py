@@ -1,14 +1,28 @@
-"""Koopman and transfer-operator estimators: the DMD family.
+"""Koopman and transfer-operator estimators: the DMD family, EDMD, kernel operators.
+
+Every estimator here fits on many (ragged) trajectories without letting a lag
+pair cross two of them, and shares one analysis API: ``eigenvalues_``,
+``continuous_eigenvalues_``, ``modes_``, ``eigenfunctions(X)``,
+``left_eigenfunctions(X)``, ``forecast``, ``forecast_observable`` and
+``stability()``.
 
 Examples
 --------
 >>> import lindy as ld
 >>> model = ld.operators.DMD(rank=2)
->>> model.get_params()
-{'rank': 2}
+>>> model.get_params()["rank"]
+2
 """
 
 from ._dmd import DMD
-from ._dmd_core import DMDResult, dmd_fit, truncation_rank
+from ._dmd_core import DMDResult, dmd_fit, tls_project, truncation_rank
+from ._spectral import StabilityReport
 
-__all__ = ["DMD", "DMDResult", "dmd_fit", "truncation_rank"]
+__all__ = [
+    "DMD",
+    "DMDResult",
+    "StabilityReport",
+    "dmd_fit",
+    "tls_project",
+    "truncation_rank",
+]

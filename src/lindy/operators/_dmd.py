@@ -1,18 +1,25 @@
-"""Exact dynamic mode decomposition (Tu et al. 2014) through the common API."""
+"""Dynamic mode decomposition (exact or projected, TLS, Gram route) through the common API."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..base import Estimator
+from .._validation import check_positive_int
 from ..data import lag_pairs
-from ._dmd_core import dmd_fit, truncation_rank
+from ._dmd_core import check_method, dmd_fit, truncation_rank
+from ._linalg import eig_sorted
+from ._spectral import SpectralEstimator
 
 __all__ = ["DMD"]
 
 
-class DMD(Estimator):
-    """Exact DMD: a best-fit linear map ``x_{k+1} ≈ A x_k`` of rank ``rank``.
+def check_tls_rank(tls_rank):
+    """Validate a TLS rank (None or a positive int)."""
+    return None if tls_rank is None else check_positive_int(tls_rank, "tls_rank")
+
+
+class DMD(SpectralEstimator):
+    """Dynamic mode decomposition: a best-fit linear map ``x_{k+1} ≈ A x_k`` of rank ``rank``.
 
     Snapshot pairs come from every trajectory and never cross two.
 
@@ -21,15 +28,26 @@ class DMD(Estimator):
     rank : None, int or float, default None
         Truncation: ``None`` keeps the numerical rank, an int that many POD
         modes, a float in (0, 1) the fraction of energy to keep.
+    exact : bool, default True
+        Exact DMD modes (Tu et al. 2014); ``False`` gives projected modes
+        ``U_r W``. Eigenvalues and forecasts are the same either way.
+    tls_rank : int, optional
+        Total-least-squares DMD (Hemati et al. 2017): project the data on this
+        many leading time directions of ``[X, Y]`` first, which removes the
+        eigenvalue bias caused by measurement noise.
+    method : {"auto", "svd", "gram"}, default "auto"
+        ``"gram"`` forms the ``d x d`` Gram matrices (fast for many samples);
+        ``"svd"`` factors the snapshot matrix; ``"auto"`` picks the Gram route
+        for tall data unless it would lose accuracy.
 
     Attributes
     ----------
     eigenvalues_ : ndarray, shape (r,)
-        Discrete-time DMD eigenvalues.
+        Discrete-time DMD eigenvalues, by decreasing modulus.
     continuous_eigenvalues_ : ndarray, shape (r,)
         ``log(eigenvalues_) / dt_``.
     modes_ : ndarray, shape (d, r)
-        Exact DMD modes.
+        DMD modes (exact or projected).
     basis_ : ndarray, shape (d, r)
         POD basis of the snapshot matrix.
     reduced_operator_ : ndarray, shape (r, r)
@@ -50,29 +68,55 @@ class DMD(Estimator):
     array([0.9-0.2j, 0.9+0.2j])
     >>> model.forecast(x[:1], horizon=3).x.round(6)[0]
     array([0.9, 0.2])
+    >>> model.stability().stable
+    True
     """
 
-    def __init__(self, rank=None):
+    def __init__(self, rank=None, *, exact=True, tls_rank=None, method="auto"):
         self.rank = rank
+        self.exact = exact
+        self.tls_rank = tls_rank
+        self.method = method
 
-    def _fit(self, data) -> None:
+    def _check_params(self):
         if self.rank is not None:
             truncation_rank(np.ones(1), self.rank)  # validate the rule early
+        check_method(self.method)
+        check_tls_rank(self.tls_rank)
+
+    def _fit(self, data) -> None:
+        self._check_params()
         X, Y = lag_pairs(data)
-        res = dmd_fit(X, Y, self.rank)
-        self.basis_ = res.basis
-        self.reduced_operator_ = res.reduced_operator
-        self.eigenvalues_ = res.eigenvalues
-        self.modes_ = res.modes
+        self._fit_pairs(X, Y)
+
+    def _fit_pairs(self, X, Y) -> None:
+        res = dmd_fit(X, Y, self.rank, exact=bool(self.exact), method=self.method,
+                      tls_rank=self.tls_rank)
+        U, At = res.basis, res.reduced_operator
+        self.basis_ = U
+        self.reduced_operator_ = At
         self.singular_values_ = res.singular_values
-        self.rank_ = res.basis.shape[1]
-        self._real = np.isrealobj(X)
+        self.rank_ = U.shape[1]
+        # row convention: z = x conj(U), z' = z At^T, x' = z At^T U^T
+        M = At.T
+        # right eigenvectors of At (sorted as in dmd_fit) give those of At^T by W^{-T}
+        lam, W_At = eig_sorted(At)
+        W_M = np.linalg.solve(W_At.T, np.eye(W_At.shape[0], dtype=W_At.dtype))
+        self._set_spectrum(M, M @ U.T, lam=lam, W=W_M)
+        self._dmd_modes = res.modes
+        self._train_Z_ = X @ U.conj()
+        self._train_next_ = Y
+        if np.isrealobj(X):
+            self._real = True
+
+    def _encode(self, x):
+        return x @ self.basis_.conj()
 
     @property
-    def continuous_eigenvalues_(self) -> np.ndarray:
-        """Continuous-time eigenvalues ``log(lambda) / dt_`` (rates, 1/time)."""
+    def modes_(self) -> np.ndarray:
+        """DMD modes, shape (d, r), in the order of ``eigenvalues_``."""
         self._check_is_fitted()
-        return np.log(self.eigenvalues_.astype(complex)) / self.dt_
+        return self._dmd_modes
 
     @property
     def operator_(self) -> np.ndarray:
@@ -80,15 +124,3 @@ class DMD(Estimator):
         self._check_is_fitted()
         A = self.basis_ @ self.reduced_operator_ @ self.basis_.conj().T
         return A.real if self._real else A
-
-    def _predict_next(self, x, u):
-        return x @ self.operator_.T
-
-    def _forecast(self, x, horizon, u_context, u_future):
-        U, At = self.basis_, self.reduced_operator_
-        z = U.conj().T @ x[-1]
-        out = np.empty((horizon, U.shape[0]), dtype=np.result_type(U, At, x))
-        for k in range(horizon):
-            z = At @ z
-            out[k] = U @ z
-        return out.real if self._real else out
