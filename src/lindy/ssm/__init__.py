@@ -1,0 +1,41 @@
+"""State-space models: Kalman filtering and smoothing, learning, nonlinear filters.
+
+Pure numerical functions act on immutable :class:`LGSSMParams`; estimator
+classes wrap them in the common :class:`lindy.base.Estimator` API.
+
+Examples
+--------
+>>> import numpy as np
+>>> from lindy.ssm import LGSSMParams, kalman_filter, rts_smoother
+>>> params = LGSSMParams(A=[[0.9]], C=[[1.0]], Q=[[0.1]], R=[[0.5]], m0=[0.0], P0=[[1.0]])
+>>> y = np.array([[0.3], [np.nan], [0.1], [0.4]])
+>>> smooth = rts_smoother(params, kalman_filter(params, y))
+>>> smooth.means.shape, smooth.covariances.shape
+((4, 1), (4, 1, 1))
+"""
+
+from ._kalman import (
+    FilterResult,
+    ForecastResult,
+    SmootherResult,
+    forecast,
+    kalman_filter,
+    log_likelihood,
+    rts_smoother,
+    sample,
+    steady_state_covariance,
+)
+from ._params import LGSSMParams
+
+__all__ = [
+    "LGSSMParams",
+    "FilterResult",
+    "SmootherResult",
+    "ForecastResult",
+    "kalman_filter",
+    "rts_smoother",
+    "log_likelihood",
+    "forecast",
+    "sample",
+    "steady_state_covariance",
+]

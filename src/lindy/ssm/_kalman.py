@@ -1,0 +1,593 @@
+"""Kalman filter, RTS smoother, log-likelihood, forecasts and sampling for LG-SSMs.
+
+Pure functions of :class:`~lindy.ssm.LGSSMParams` and observation arrays. NaN
+entries of ``y`` are missing components: each step conditions on the observed
+components only. ``y`` of shape ``(T, p)`` is one sequence, ``(N, T, p)`` a batch
+of equal-length sequences, and a list of ``(T_i, p)`` arrays a ragged batch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .._validation import check_array, check_positive_int, check_rng
+from ..errors import NumericalError, ShapeError, ValidationError
+from ._params import LGSSMParams
+
+__all__ = [
+    "FilterResult",
+    "SmootherResult",
+    "ForecastResult",
+    "kalman_filter",
+    "rts_smoother",
+    "log_likelihood",
+    "forecast",
+    "sample",
+    "steady_state_covariance",
+]
+
+_METHODS = ("standard", "joseph", "sqrt")
+
+
+def _kernels():
+    from . import _kernels as k  # imports numba; compiled lazily on first call
+
+    return k
+
+
+@dataclass(frozen=True, eq=False)
+class FilterResult:
+    """Output of :func:`kalman_filter` (leading axis ``N`` for an equal-length batch).
+
+    Attributes
+    ----------
+    predicted_means : ndarray, shape (T, n)
+        ``E[x_k | y_0..y_{k-1}]``.
+    predicted_covariances : ndarray, shape (T, n, n)
+    filtered_means : ndarray, shape (T, n)
+        ``E[x_k | y_0..y_k]``.
+    filtered_covariances : ndarray, shape (T, n, n)
+    log_likelihood : float or ndarray (N,)
+        ``log p(y_0..y_{T-1})`` (observed components only).
+    log_likelihood_terms : ndarray, shape (T,)
+        Per-step contributions ``log p(y_k | y_0..y_{k-1})``.
+    innovations : ndarray, shape (T, p)
+        ``y_k - E[y_k | past]``; NaN where ``y`` is missing.
+    whitened_innovations : ndarray, shape (T, p)
+        Innovations times the inverse Cholesky factor of their covariance
+        (standard normal under the model), NaN where missing.
+    nis : ndarray, shape (T,)
+        Normalized innovation squared (chi-square with ``p_k`` degrees of freedom).
+    steady : ndarray of bool, shape (T,)
+        Steps whose covariances came from the converged (steady-state) recursion.
+    next_mean : ndarray, shape (n,)
+        Prediction of the state one step after the data.
+    next_covariance : ndarray, shape (n, n)
+    """
+
+    predicted_means: np.ndarray
+    predicted_covariances: np.ndarray
+    filtered_means: np.ndarray
+    filtered_covariances: np.ndarray
+    log_likelihood: float | np.ndarray
+    log_likelihood_terms: np.ndarray
+    innovations: np.ndarray
+    whitened_innovations: np.ndarray
+    nis: np.ndarray
+    steady: np.ndarray
+    next_mean: np.ndarray
+    next_covariance: np.ndarray
+
+    @property
+    def n_steps(self) -> int:
+        """Number of time steps ``T``."""
+        return int(self.filtered_means.shape[-2])
+
+
+@dataclass(frozen=True, eq=False)
+class SmootherResult:
+    """Output of :func:`rts_smoother`.
+
+    Attributes
+    ----------
+    means : ndarray, shape (T, n)
+        ``E[x_k | y_0..y_{T-1}]``.
+    covariances : ndarray, shape (T, n, n)
+    gains : ndarray, shape (T, n, n)
+        Smoother gains ``G_k = P_{k|k} A_k^T P_{k+1|k}^{-1}`` (last one zero).
+    log_likelihood : float or ndarray
+        Copied from the filter.
+    """
+
+    means: np.ndarray
+    covariances: np.ndarray
+    gains: np.ndarray
+    log_likelihood: float | np.ndarray
+
+    @property
+    def cross_covariances(self) -> np.ndarray:
+        """Lag-one covariances ``Cov(x_{k+1}, x_k | all y)``, shape (T-1, n, n)."""
+        return np.einsum("...kij,...klj->...kil", self.covariances[..., 1:, :, :],
+                         self.gains[..., :-1, :, :])
+
+
+@dataclass(frozen=True, eq=False)
+class ForecastResult:
+    """Output of :func:`forecast`: predictive moments of states and observations.
+
+    Attributes
+    ----------
+    state_means : ndarray, shape (H, n)
+    state_covariances : ndarray, shape (H, n, n)
+    obs_means : ndarray, shape (H, p)
+    obs_covariances : ndarray, shape (H, p, p)
+    """
+
+    state_means: np.ndarray
+    state_covariances: np.ndarray
+    obs_means: np.ndarray
+    obs_covariances: np.ndarray
+
+
+# ---------------------------------------------------------------- preparation
+def _check_params(params) -> LGSSMParams:
+    if not isinstance(params, LGSSMParams):
+        raise ValidationError(
+            f"params must be an LGSSMParams; got {type(params).__name__}. Build one with "
+            "lindy.ssm.LGSSMParams(A=..., C=..., Q=..., R=..., m0=..., P0=...)."
+        )
+    return params
+
+
+def _as_sequences(params: LGSSMParams, y, u):
+    """Normalize y/u to lists of (T_i, p)/(T_i, m) arrays; return (ys, us, layout)."""
+    p, m = params.obs_dim, params.input_dim
+    if isinstance(y, (list, tuple)) and y and all(isinstance(yi, np.ndarray) for yi in y):
+        ys = [check_array(yi, f"y[{i}]", ndim=2, allow_nan=True, n_cols=p) for i, yi in enumerate(y)]
+        layout = "list"
+    else:
+        arr = check_array(y, "y", ndim=(1, 2, 3), allow_nan=True)
+        if arr.ndim == 1:
+            if p != 1:
+                raise ShapeError(f"y is 1-D but the model has p={p} outputs; pass y of shape (T, {p}).")
+            arr = arr[:, None]
+        if arr.shape[-1] != p:
+            raise ShapeError(f"y must have {p} columns (one per output); got shape {arr.shape}.")
+        layout = "batch" if arr.ndim == 3 else "single"
+        ys = list(arr) if arr.ndim == 3 else [arr]
+    for i, yi in enumerate(ys):
+        if yi.shape[0] < 1:
+            raise ValidationError(f"sequence {i} of y is empty; pass at least one time step.")
+    if m == 0:
+        if u is not None and np.size(u):
+            raise ValidationError("u was given but the model has no inputs (B has 0 columns).")
+        us = [np.zeros((yi.shape[0], 0)) for yi in ys]
+    else:
+        if u is None:
+            raise ValidationError(f"The model has m={m} inputs; pass u with shape (T, {m}).")
+        if layout == "list":
+            if not isinstance(u, (list, tuple)) or len(u) != len(ys):
+                raise ValidationError("With a list of sequences y, pass u as a list of the same length.")
+            ulist = list(u)
+        else:
+            ua = check_array(u, "u", ndim=(1, 2, 3))
+            if ua.ndim == 1:
+                ua = ua[:, None]
+            ulist = list(ua) if layout == "batch" else [ua]
+            if len(ulist) != len(ys):
+                raise ShapeError(f"u has {len(ulist)} sequences but y has {len(ys)}.")
+        us = []
+        for i, (yi, ui) in enumerate(zip(ys, ulist)):
+            ui = check_array(ui, f"u[{i}]", ndim=(1, 2))
+            if ui.ndim == 1:
+                ui = ui[:, None]
+            if ui.shape != (yi.shape[0], m):
+                raise ShapeError(f"u must have shape ({yi.shape[0]}, {m}); got {ui.shape}.")
+            us.append(ui)
+    K = params.n_steps
+    if K is not None:
+        longest = max(yi.shape[0] for yi in ys)
+        if longest > K:
+            raise ShapeError(
+                f"The time-varying parameters cover K={K} steps but y has {longest}; "
+                "give the matrices at least as many steps as the longest sequence."
+            )
+    return ys, us, layout
+
+
+def _flat(ys, us):
+    lengths = np.array([yi.shape[0] for yi in ys], dtype=np.int64)
+    offsets = np.zeros(len(ys) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(lengths)
+    y = np.ascontiguousarray(np.concatenate(ys, axis=0))
+    u = np.ascontiguousarray(np.concatenate(us, axis=0))
+    return y, u, offsets
+
+
+def _psd_factor(M: np.ndarray) -> np.ndarray:
+    """A square factor F with F F^T = M for (stacked) symmetric PSD M."""
+    w, V = np.linalg.eigh(M)
+    return np.ascontiguousarray(V * np.sqrt(np.clip(w, 0.0, None))[..., None, :])
+
+
+def _fail(kind: str, t: int, offsets) -> NumericalError:
+    s = int(np.searchsorted(offsets, t, side="right") - 1)
+    return NumericalError(
+        f"The {kind} met a singular covariance at step {t - offsets[s]} of sequence {s}; "
+        "the innovation (or predicted-state) covariance is not positive definite. "
+        "Make R (or Q) positive definite or use method='sqrt'."
+    )
+
+
+def _run_filter(params, y, u, offsets, method, steady_tol, store=True):
+    k = _kernels()
+    n, p = params.state_dim, params.obs_dim
+    Tt, N = y.shape[0], offsets.shape[0] - 1
+    shp = (Tt if store else 1)
+    out = dict(
+        mp=np.empty((shp, n)), Pp=np.empty((shp, n, n)), mf=np.empty((shp, n)),
+        Pf=np.empty((shp, n, n)), ll=np.empty(Tt), innov=np.empty((shp, p)),
+        white=np.empty((shp, p)), nis=np.empty(shp), steady=np.zeros(shp, dtype=np.bool_),
+        mnext=np.empty((N, n)), Pnext=np.empty((N, n, n)),
+    )
+    st = {name: np.ascontiguousarray(params.stacked(name)) for name in ("A", "B", "C", "D", "Q", "R")}
+    m0 = np.ascontiguousarray(params.m0)
+    if method == "sqrt":
+        status = k.sqrt_kernel(
+            y, u, offsets, st["A"], st["B"], st["C"], st["D"], _psd_factor(st["Q"]),
+            _psd_factor(st["R"]), m0, _psd_factor(params.P0), out["mp"], out["Pp"], out["mf"],
+            out["Pf"], out["ll"], out["innov"], out["white"], out["nis"], out["mnext"], out["Pnext"])
+    else:
+        status = k.kalman_kernel(
+            y, u, offsets, st["A"], st["B"], st["C"], st["D"], st["Q"], st["R"], m0,
+            np.ascontiguousarray(params.P0), method == "joseph", float(steady_tol), store,
+            out["mp"], out["Pp"], out["mf"], out["Pf"], out["ll"], out["innov"], out["white"],
+            out["nis"], out["steady"], out["mnext"], out["Pnext"])
+    if status:
+        raise _fail("Kalman filter", int(status) - 1, offsets)
+    return out
+
+
+def _split(arr, offsets, layout):
+    if layout == "single":
+        return arr
+    parts = [arr[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
+    return np.stack(parts) if layout == "batch" else parts
+
+
+def _package(out, offsets, layout):
+    names = ("mp", "Pp", "mf", "Pf", "ll", "innov", "white", "nis", "steady")
+    parts = {k: _split(out[k], offsets, "list") for k in names}
+    N = len(offsets) - 1
+    res = [
+        FilterResult(
+            predicted_means=parts["mp"][i], predicted_covariances=parts["Pp"][i],
+            filtered_means=parts["mf"][i], filtered_covariances=parts["Pf"][i],
+            log_likelihood=float(parts["ll"][i].sum()), log_likelihood_terms=parts["ll"][i],
+            innovations=parts["innov"][i], whitened_innovations=parts["white"][i],
+            nis=parts["nis"][i], steady=parts["steady"][i], next_mean=out["mnext"][i],
+            next_covariance=out["Pnext"][i])
+        for i in range(N)
+    ]
+    if layout == "single":
+        return res[0]
+    if layout == "list":
+        return res
+    return FilterResult(
+        predicted_means=out["mp"].reshape(N, -1, *out["mp"].shape[1:]),
+        predicted_covariances=out["Pp"].reshape(N, -1, *out["Pp"].shape[1:]),
+        filtered_means=out["mf"].reshape(N, -1, *out["mf"].shape[1:]),
+        filtered_covariances=out["Pf"].reshape(N, -1, *out["Pf"].shape[1:]),
+        log_likelihood=out["ll"].reshape(N, -1).sum(axis=1),
+        log_likelihood_terms=out["ll"].reshape(N, -1),
+        innovations=out["innov"].reshape(N, -1, out["innov"].shape[1]),
+        whitened_innovations=out["white"].reshape(N, -1, out["white"].shape[1]),
+        nis=out["nis"].reshape(N, -1), steady=out["steady"].reshape(N, -1),
+        next_mean=out["mnext"], next_covariance=out["Pnext"])
+
+
+def _check_method(method: str) -> str:
+    if method not in _METHODS:
+        raise ValidationError(f"method must be one of {_METHODS}; got {method!r}.")
+    return method
+
+
+# -------------------------------------------------------------------- public
+def kalman_filter(params: LGSSMParams, y, u=None, *, method: str = "standard",
+                  steady_tol: float = 1e-12):
+    """Kalman filter with per-component missing data, batched over sequences.
+
+    Parameters
+    ----------
+    params : LGSSMParams
+    y : array_like, shape (T, p), (N, T, p) or list of (T_i, p)
+        Observations; NaN marks a missing component.
+    u : array_like, optional
+        Inputs shaped like ``y`` with ``m`` columns (models with inputs only).
+    method : {"standard", "joseph", "sqrt"}
+        Covariance update: ``P - K S K^T`` (symmetrized), the Joseph form
+        ``(I - KC) P (I - KC)^T + K R K^T``, or a square-root filter that
+        propagates Cholesky factors by Householder triangularization.
+    steady_tol : float, default 1e-12
+        Steady-state fast path (``"standard"``/``"joseph"``, time-invariant
+        parameters): once the predicted covariance changes by less than
+        ``steady_tol`` relative to its size over a fully observed step, the
+        covariance recursion is frozen at its (discrete algebraic Riccati)
+        limit until a missing value occurs. ``0`` disables it.
+
+    Returns
+    -------
+    FilterResult or list of FilterResult
+        One result (arrays with a leading ``N`` axis for an ``(N, T, p)``
+        batch), or a list for a list input.
+
+    Raises
+    ------
+    lindy.errors.NumericalError
+        If an innovation covariance is not positive definite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lindy.ssm import LGSSMParams, kalman_filter
+    >>> params = LGSSMParams(A=[[1.0]], C=[[1.0]], Q=[[0.1]], R=[[1.0]], m0=[0.0], P0=[[1.0]])
+    >>> filt = kalman_filter(params, np.array([[1.0], [np.nan], [2.0]]))
+    >>> filt.filtered_means.round(4).ravel()
+    array([0.5   , 0.5   , 1.1176])
+    >>> round(filt.log_likelihood, 4)
+    -3.3615
+    """
+    params = _check_params(params)
+    method = _check_method(method)
+    ys, us, layout = _as_sequences(params, y, u)
+    yf, uf, offsets = _flat(ys, us)
+    out = _run_filter(params, yf, uf, offsets, method, steady_tol)
+    return _package(out, offsets, layout)
+
+
+def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12):
+    """Log-likelihood ``log p(y)`` by the Kalman filter, without storing moments.
+
+    Parameters
+    ----------
+    params : LGSSMParams
+    y : array_like, shape (T, p), (N, T, p) or list of (T_i, p)
+    u : array_like, optional
+    steady_tol : float
+        See :func:`kalman_filter`.
+
+    Returns
+    -------
+    float or ndarray (N,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lindy.ssm import LGSSMParams, log_likelihood
+    >>> params = LGSSMParams(A=[[1.0]], C=[[1.0]], Q=[[0.1]], R=[[1.0]], m0=[0.0], P0=[[1.0]])
+    >>> round(log_likelihood(params, [[1.0], [np.nan], [2.0]]), 4)
+    -3.3615
+    """
+    params = _check_params(params)
+    ys, us, layout = _as_sequences(params, y, u)
+    yf, uf, offsets = _flat(ys, us)
+    out = _run_filter(params, yf, uf, offsets, "standard", steady_tol, store=False)
+    ll = np.array([out["ll"][a:b].sum() for a, b in zip(offsets[:-1], offsets[1:])])
+    return float(ll[0]) if layout == "single" else ll
+
+
+def rts_smoother(params: LGSSMParams, filt):
+    """Rauch-Tung-Striebel smoother from a :func:`kalman_filter` result.
+
+    Parameters
+    ----------
+    params : LGSSMParams
+        The parameters used by the filter.
+    filt : FilterResult or list of FilterResult
+
+    Returns
+    -------
+    SmootherResult or list of SmootherResult
+        Smoothed means (T, n) and covariances (T, n, n).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lindy.ssm import LGSSMParams, kalman_filter, rts_smoother
+    >>> params = LGSSMParams(A=[[1.0]], C=[[1.0]], Q=[[0.1]], R=[[1.0]], m0=[0.0], P0=[[1.0]])
+    >>> filt = kalman_filter(params, np.array([[1.0], [np.nan], [2.0]]))
+    >>> rts_smoother(params, filt).means.round(4).ravel()
+    array([0.9412, 1.0294, 1.1176])
+    """
+    params = _check_params(params)
+    if isinstance(filt, list):
+        return [rts_smoother(params, f) for f in filt]
+    if not isinstance(filt, FilterResult):
+        raise ValidationError(f"filt must be a FilterResult from kalman_filter; got {type(filt).__name__}.")
+    mf = filt.filtered_means
+    batched = mf.ndim == 3
+    N = mf.shape[0] if batched else 1
+    T, n = mf.shape[-2], mf.shape[-1]
+    if n != params.state_dim:
+        raise ShapeError(f"filt has {n} states but params has {params.state_dim}.")
+
+    def flat(a):
+        return np.ascontiguousarray(a.reshape(N * T, *a.shape[(2 if batched else 1):]))
+
+    offsets = np.arange(N + 1, dtype=np.int64) * T
+    ms = np.empty((N * T, n))
+    Ps = np.empty((N * T, n, n))
+    G = np.empty((N * T, n, n))
+    status = _kernels().rts_kernel(
+        offsets, np.ascontiguousarray(params.stacked("A")), flat(filt.predicted_means),
+        flat(filt.predicted_covariances), flat(mf), flat(filt.filtered_covariances),
+        flat(filt.steady), ms, Ps, G)
+    if status:
+        raise _fail("RTS smoother", int(status) - 1, offsets)
+    if batched:
+        ms, Ps, G = ms.reshape(N, T, n), Ps.reshape(N, T, n, n), G.reshape(N, T, n, n)
+    return SmootherResult(means=ms, covariances=Ps, gains=G, log_likelihood=filt.log_likelihood)
+
+
+def forecast(params: LGSSMParams, filt: FilterResult, horizon: int, u=None) -> ForecastResult:
+    """Predictive means and covariances of states and observations after the data.
+
+    Parameters
+    ----------
+    params : LGSSMParams
+    filt : FilterResult
+        Result of :func:`kalman_filter` on one sequence of length ``T``.
+    horizon : int
+        Number of steps ``H``; step ``j`` predicts time ``T + j``.
+    u : array_like, shape (H, m), optional
+        Inputs at the forecast times (models with inputs).
+
+    Returns
+    -------
+    ForecastResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lindy.ssm import LGSSMParams, kalman_filter, forecast
+    >>> params = LGSSMParams(A=[[0.5]], C=[[1.0]], Q=[[1.0]], R=[[1.0]], m0=[0.0], P0=[[1.0]])
+    >>> fc = forecast(params, kalman_filter(params, [[2.0]]), horizon=2)
+    >>> fc.obs_means.ravel(), fc.obs_covariances.ravel()
+    (array([0.5 , 0.25]), array([2.125  , 2.28125]))
+    """
+    params = _check_params(params)
+    horizon = check_positive_int(horizon, "horizon")
+    if not isinstance(filt, FilterResult) or filt.filtered_means.ndim != 2:
+        raise ValidationError("forecast needs the FilterResult of a single sequence.")
+    n, p, m = params.state_dim, params.obs_dim, params.input_dim
+    T = filt.n_steps
+    K = params.n_steps
+    if K is not None and T + horizon > K:
+        raise ShapeError(f"Time-varying parameters cover {K} steps; forecasting to step "
+                         f"{T + horizon} needs more.")
+    if m:
+        if u is None:
+            raise ValidationError(f"The model has m={m} inputs; pass u with shape ({horizon}, {m}).")
+        uu = check_array(u, "u", ndim=(1, 2))
+        uu = uu.reshape(horizon, -1) if uu.ndim == 1 else uu
+        if uu.shape != (horizon, m):
+            raise ShapeError(f"u must have shape ({horizon}, {m}); got {uu.shape}.")
+    else:
+        uu = np.zeros((horizon, 0))
+    A, B, C, D, Q, R = (params.stacked(k) for k in ("A", "B", "C", "D", "Q", "R"))
+
+    def at(M, k):
+        return M[k] if M.shape[0] > 1 else M[0]
+
+    xm = np.empty((horizon, n))
+    xP = np.empty((horizon, n, n))
+    ym = np.empty((horizon, p))
+    yP = np.empty((horizon, p, p))
+    mcur, Pcur = filt.next_mean.copy(), filt.next_covariance.copy()
+    for j in range(horizon):
+        k = T + j
+        xm[j], xP[j] = mcur, Pcur
+        Ck = at(C, k)
+        ym[j] = Ck @ mcur + at(D, k) @ uu[j]
+        S = Ck @ Pcur @ Ck.T + at(R, k)
+        yP[j] = 0.5 * (S + S.T)
+        Ak = at(A, k)
+        mcur = Ak @ mcur + at(B, k) @ uu[j]
+        Pcur = Ak @ Pcur @ Ak.T + at(Q, k)
+        Pcur = 0.5 * (Pcur + Pcur.T)
+    return ForecastResult(state_means=xm, state_covariances=xP, obs_means=ym, obs_covariances=yP)
+
+
+def sample(params: LGSSMParams, n_steps: int, u=None, *, n_samples: int | None = None,
+           seed=None):
+    """Draw states and observations from the model.
+
+    Parameters
+    ----------
+    params : LGSSMParams
+    n_steps : int
+    u : array_like, shape (n_steps, m), optional
+    n_samples : int, optional
+        Number of independent sequences (adds a leading axis).
+    seed : None, int or Generator
+
+    Returns
+    -------
+    x : ndarray, shape ([S,] T, n)
+    y : ndarray, shape ([S,] T, p)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lindy.ssm import LGSSMParams, sample
+    >>> params = LGSSMParams(A=[[0.9]], C=[[1.0]], Q=[[1.0]], R=[[0.5]], m0=[0.0], P0=[[1.0]])
+    >>> x, y = sample(params, 100, n_samples=3, seed=0)
+    >>> x.shape, y.shape
+    ((3, 100, 1), (3, 100, 1))
+    """
+    params = _check_params(params)
+    T = check_positive_int(n_steps, "n_steps")
+    S = 1 if n_samples is None else check_positive_int(n_samples, "n_samples")
+    rng = check_rng(seed)
+    n, p, m = params.state_dim, params.obs_dim, params.input_dim
+    if params.n_steps is not None and T > params.n_steps:
+        raise ShapeError(f"Time-varying parameters cover {params.n_steps} steps; asked for {T}.")
+    if m:
+        if u is None:
+            raise ValidationError(f"The model has m={m} inputs; pass u with shape ({T}, {m}).")
+        uu = check_array(u, "u", ndim=2)
+        if uu.shape != (T, m):
+            raise ShapeError(f"u must have shape ({T}, {m}); got {uu.shape}.")
+    else:
+        uu = np.zeros((T, 0))
+    A, B, C, D = (params.stacked(k) for k in ("A", "B", "C", "D"))
+    FQ, FR = _psd_factor(params.stacked("Q")), _psd_factor(params.stacked("R"))
+    F0 = _psd_factor(params.P0)
+
+    def at(M, k):
+        return M[k] if M.shape[0] > 1 else M[0]
+
+    x = np.empty((S, T, n))
+    y = np.empty((S, T, p))
+    xk = params.m0 + rng.standard_normal((S, n)) @ F0.T
+    for k in range(T):
+        x[:, k] = xk
+        y[:, k] = xk @ at(C, k).T + at(D, k) @ uu[k] + rng.standard_normal((S, p)) @ at(FR, k).T
+        xk = xk @ at(A, k).T + at(B, k) @ uu[k] + rng.standard_normal((S, n)) @ at(FQ, k).T
+    if n_samples is None:
+        return x[0], y[0]
+    return x, y
+
+
+def steady_state_covariance(params: LGSSMParams) -> np.ndarray:
+    """Limit of the predicted covariance: the stabilizing solution of the DARE.
+
+    Parameters
+    ----------
+    params : LGSSMParams
+        Time-invariant parameters (detectable, with ``R`` positive definite).
+
+    Returns
+    -------
+    ndarray, shape (n, n)
+
+    Examples
+    --------
+    >>> from lindy.ssm import LGSSMParams, steady_state_covariance
+    >>> params = LGSSMParams(A=[[1.0]], C=[[1.0]], Q=[[1.0]], R=[[1.0]], m0=[0.0], P0=[[1.0]])
+    >>> steady_state_covariance(params).round(6)   # golden ratio
+    array([[1.618034]])
+    """
+    from scipy.linalg import solve_discrete_are
+
+    params = _check_params(params)
+    if params.time_varying:
+        raise ValidationError("steady_state_covariance needs time-invariant parameters.")
+    try:
+        P = solve_discrete_are(params.A.T, params.C.T, params.Q, params.R)
+    except (np.linalg.LinAlgError, ValueError) as err:
+        raise NumericalError(f"The discrete algebraic Riccati equation has no stabilizing "
+                             f"solution for these parameters ({err}).") from None
+    return 0.5 * (P + P.T)
