@@ -1,8 +1,11 @@
-"""Compiled integrators: adaptive Dormand-Prince 5(4) for flows, iteration for maps.
+"""Python front end of the compiled integrators (see ``_kernels``).
 
-The right-hand side is passed as a first-class numba function of a fixed
-signature, so each integrator compiles once (and is cached on disk) for all
-systems; each right-hand side compiles once on first use.
+Flows use an adaptive Dormand-Prince 8(5,3) method (DOP853) whose steps are
+clipped to the output times; maps are iterated; delay equations use the method
+of steps (RK4 with Hermite history); SDEs use Euler-Maruyama. The right-hand side
+is passed as a first-class numba function of a fixed signature, so each kernel
+compiles once (cached on disk) for all systems and each right-hand side
+compiles once on first use.
 """
 
 from __future__ import annotations
@@ -13,112 +16,34 @@ import numpy as np
 
 from ..errors import NumericalError
 
-__all__ = ["integrate_flow", "iterate_map", "compiled_rhs"]
+__all__ = [
+    "compiled_rhs", "compiled_jac", "integrate_flow", "iterate_map", "integrate_delay",
+    "integrate_sde", "kernels",
+]
 
 
 @functools.lru_cache(maxsize=None)
-def _nb():
-    import numba as nb
-    from numba import types
+def kernels():
+    """The kernel module (imported, hence compiled or loaded from cache, on first use)."""
+    from . import _kernels
 
-    sig = types.float64[::1](types.float64, types.float64[::1], types.float64[::1])
-    return nb, types, sig
+    return _kernels
 
 
 @functools.lru_cache(maxsize=None)
 def compiled_rhs(func):
     """The numba-compiled version of a pure right-hand side ``func(t, x, p)``."""
-    nb, _, sig = _nb()
-    return nb.njit(sig, cache=True)(func)
+    import numba as nb
+
+    return nb.njit(kernels().RHS_SIG, cache=True)(func)
 
 
 @functools.lru_cache(maxsize=None)
-def _dopri5_kernel():
-    nb, types, sig = _nb()
-    FT = types.FunctionType(sig)
+def compiled_jac(func):
+    """The numba-compiled version of a pure Jacobian ``func(t, x, p) -> (d, d)``."""
+    import numba as nb
 
-    @nb.njit(types.Tuple((types.float64[:, ::1], types.int64))(
-        FT, types.float64[::1], types.float64[::1], types.float64[::1],
-        types.float64, types.float64, types.int64), cache=True)
-    def dopri5(f, x0, p, t_out, rtol, atol, max_steps):  # pragma: no cover - compiled
-        n_out, d = t_out.shape[0], x0.shape[0]
-        out = np.empty((n_out, d))
-        out[0] = x0
-        x = x0.copy()
-        t = t_out[0]
-        k1 = f(t, x, p)
-        h = min((t_out[1] - t_out[0]) if n_out > 1 else 1.0, 1e-2)
-        steps = 0
-        for j in range(1, n_out):
-            t_end = t_out[j]
-            while t < t_end:
-                if steps >= max_steps:
-                    return out[:j], 1
-                last = False
-                if t + h >= t_end:
-                    h_try = t_end - t
-                    last = True
-                else:
-                    h_try = h
-                k2 = f(t + h_try / 5, x + h_try * (k1 / 5), p)
-                k3 = f(t + 3 * h_try / 10, x + h_try * (3 * k1 / 40 + 9 * k2 / 40), p)
-                k4 = f(t + 4 * h_try / 5, x + h_try * (44 * k1 / 45 - 56 * k2 / 15 + 32 * k3 / 9), p)
-                k5 = f(t + 8 * h_try / 9, x + h_try * (19372 * k1 / 6561 - 25360 * k2 / 2187
-                                                       + 64448 * k3 / 6561 - 212 * k4 / 729), p)
-                k6 = f(t + h_try, x + h_try * (9017 * k1 / 3168 - 355 * k2 / 33 + 46732 * k3 / 5247
-                                               + 49 * k4 / 176 - 5103 * k5 / 18656), p)
-                xn = x + h_try * (35 * k1 / 384 + 500 * k3 / 1113 + 125 * k4 / 192
-                                  - 2187 * k5 / 6784 + 11 * k6 / 84)
-                k7 = f(t + h_try, xn, p)
-                err_vec = h_try * (71 * k1 / 57600 - 71 * k3 / 16695 + 71 * k4 / 1920
-                                   - 17253 * k5 / 339200 + 22 * k6 / 525 - k7 / 40)
-                err = 0.0
-                for i in range(d):
-                    sc = atol + rtol * max(abs(x[i]), abs(xn[i]))
-                    err += (err_vec[i] / sc) ** 2
-                err = np.sqrt(err / d)
-                steps += 1
-                if not np.isfinite(err):
-                    return out[:j], 2
-                if err <= 1.0:
-                    t = t_end if last else t + h_try
-                    x = xn
-                    k1 = k7
-                    fac = 10.0 if err == 0.0 else min(10.0, max(0.2, 0.9 * err ** -0.2))
-                    if not last:
-                        h = h_try * fac
-                else:
-                    h = h_try * max(0.2, 0.9 * err ** -0.2)
-            out[j] = x
-        return out, 0
-
-    return dopri5
-
-
-@functools.lru_cache(maxsize=None)
-def _map_kernel():
-    nb, types, sig = _nb()
-    FT = types.FunctionType(sig)
-
-    @nb.njit(types.Tuple((types.float64[:, ::1], types.int64))(
-        FT, types.float64[::1], types.float64[::1], types.int64, types.int64), cache=True)
-    def iterate(f, x0, p, n_out, every):  # pragma: no cover - compiled
-        d = x0.shape[0]
-        out = np.empty((n_out, d))
-        out[0] = x0
-        x = x0.copy()
-        k = 0
-        for j in range(1, n_out):
-            for _ in range(every):
-                x = f(float(k), x, p)
-                k += 1
-            for i in range(d):
-                if not np.isfinite(x[i]):
-                    return out[:j], 2
-            out[j] = x
-        return out, 0
-
-    return iterate
+    return nb.njit(kernels().JAC_SIG, cache=True)(func)
 
 
 def _raise(status: int, name: str, reached: int, total: int) -> None:
@@ -132,22 +57,93 @@ def _raise(status: int, name: str, reached: int, total: int) -> None:
             f"{name}: the trajectory became non-finite at sample {reached} of {total}; "
             "the initial condition or parameters lead to blow-up."
         )
+    if status == 3:
+        raise NumericalError(
+            f"{name}: the step size underflowed at sample {reached} of {total}; the "
+            "solution is probably singular (finite-time blow-up) from this initial condition."
+        )
 
 
-def integrate_flow(system, x0: np.ndarray, t_out: np.ndarray, rtol: float = 1e-10,
-                   atol: float = 1e-12, max_steps: int = 10_000_000) -> np.ndarray:
-    """Integrate a flow from ``x0`` and return the states at ``t_out``, shape (T, d)."""
-    f = compiled_rhs(system.rhs)
-    out, status = _dopri5_kernel()(f, np.ascontiguousarray(x0, dtype=float), system.param_array,
-                                   np.ascontiguousarray(t_out, dtype=float), rtol, atol, max_steps)
-    _raise(int(status), system.name, out.shape[0], t_out.shape[0])
+def _check(out, status, reached, name, total):
+    for s, r in zip(status, reached):
+        _raise(int(s), name, int(r), total)
     return out
 
 
-def iterate_map(system, x0: np.ndarray, n_out: int, every: int = 1) -> np.ndarray:
-    """Iterate a map from ``x0``; keep every ``every``-th state; shape (n_out, d)."""
-    f = compiled_rhs(system.rhs)
-    out, status = _map_kernel()(f, np.ascontiguousarray(x0, dtype=float), system.param_array,
-                                int(n_out), int(every))
-    _raise(int(status), system.name, out.shape[0], n_out)
+def integrate_flow(system, X0: np.ndarray, t_out: np.ndarray, rtol: float = 1e-10,
+                   atol: float = 1e-12, max_steps: int = 20_000_000) -> np.ndarray:
+    """Integrate a flow from each row of ``X0`` (B, d) and sample at ``t_out``: (B, T, d)."""
+    K = kernels()
+    X0 = np.array(np.atleast_2d(X0), dtype=float, order="C")
+    t_out = np.ascontiguousarray(t_out, dtype=float)
+    out, status, reached = K.flow_batch(compiled_rhs(system.rhs), K.no_jacobian, 0,
+                                        system.dim, X0, system.param_array, t_out,
+                                        float(rtol), float(atol), int(max_steps))
+    return _check(out, status, reached, system.name, t_out.shape[0])
+
+
+def iterate_map(system, X0: np.ndarray, n_out: int, every: int = 1) -> np.ndarray:
+    """Iterate a map from each row of ``X0``; keep every ``every``-th state: (B, n_out, d)."""
+    K = kernels()
+    X0 = np.array(np.atleast_2d(X0), dtype=float, order="C")
+    out, status, reached = K.map_batch(compiled_rhs(system.rhs), X0, system.param_array,
+                                       int(n_out), int(every))
+    return _check(out, status, reached, system.name, n_out)
+
+
+def _history(system, x0, history, tau, h, m):
+    """History and its derivative on the grid ``-tau, ..., 0``, flattened."""
+    s = -tau + h * np.arange(m + 1)
+    if history is None:
+        hx = np.tile(np.asarray(x0, dtype=float), (m + 1, 1))
+    else:
+        hx = np.array([np.asarray(history(float(si)), dtype=float).reshape(system.dim)
+                       for si in s])
+        if not np.all(np.isfinite(hx)):
+            raise NumericalError(f"{system.name}: the history function returned non-finite values.")
+    hf = np.gradient(hx, h, axis=0) if m > 1 else np.zeros_like(hx)
+    return np.ascontiguousarray(hx.ravel()), np.ascontiguousarray(hf.ravel())
+
+
+def integrate_delay(system, x0: np.ndarray, t_out: np.ndarray, history=None,
+                    step: float | None = None, sigma: float = 0.0, rng=None) -> np.ndarray:
+    """Integrate a delay equation (delay ``params["tau"]``) and sample at ``t_out``: (T, d).
+
+    The history on ``[-tau, 0]`` is ``history(t)`` or, by default, constant ``x0``.
+    """
+    K = kernels()
+    tau = float(system.params["tau"])
+    t_out = np.ascontiguousarray(t_out, dtype=float)
+    if step is None:
+        dt_out = float(np.min(np.diff(t_out))) if t_out.size > 1 else system.dt
+        step = min(dt_out / 4.0, tau / 50.0, system.dt / 4.0)
+    m = max(int(np.ceil(tau / step)), 1)
+    h = tau / m
+    hx, hf = _history(system, x0, history, tau, h, m)
+    n_grid = int(np.ceil(t_out[-1] / h)) + 2
+    if sigma > 0:
+        noise = np.ascontiguousarray(rng.standard_normal((n_grid, system.dim)))
+    else:
+        noise = np.zeros((1, system.dim))
+    out, status = K.dde_rk4(compiled_rhs(system.rhs), hx, hf, system.param_array, h, m,
+                            t_out - t_out[0], float(sigma), noise)
+    _raise(int(status), system.name, 0, t_out.shape[0])
+    return out
+
+
+def integrate_sde(system, x0: np.ndarray, t_out: np.ndarray, sigma, rng,
+                  substeps: int = 10) -> np.ndarray:
+    """Euler-Maruyama (flows) or noisy iteration (maps) with additive noise: (T, d)."""
+    K = kernels()
+    t_out = np.ascontiguousarray(t_out, dtype=float)
+    sig = np.broadcast_to(np.asarray(sigma, dtype=float), (system.dim,)).copy()
+    is_map = int(system.kind == "map" or system.meta.get("discrete", False))
+    if is_map:
+        substeps = max(int(round(t_out[1] - t_out[0])), 1) if t_out.size > 1 else 1
+    noise = np.ascontiguousarray(rng.standard_normal(((t_out.size - 1) * substeps + 1,
+                                                      system.dim)))
+    out, status = K.euler_maruyama(compiled_rhs(system.rhs), is_map,
+                                   np.ascontiguousarray(x0, dtype=float), system.param_array,
+                                   t_out, int(substeps), sig, noise)
+    _raise(int(status), system.name, out.shape[0], t_out.shape[0])
     return out

@@ -5,12 +5,28 @@ from __future__ import annotations
 import difflib
 
 from ..errors import UnknownNameError, ValidationError
+from dataclasses import replace
+
 from ._catalog import CATALOG
+from ._collection import load_collection, load_invariants
 from ._system import System
 
 __all__ = ["get_system", "list_systems", "register_system"]
 
-_REGISTRY: dict[str, System] = {s.name: s for s in CATALOG}
+
+def _with_invariants(system: System) -> System:
+    """Attach the invariants computed by ``regenerate`` (period, dt, Lyapunov spectrum...)."""
+    inv = load_invariants().get(system.name)
+    if not inv:
+        return system
+    meta = {**system.meta, **{k: v for k, v in inv.items() if k != "dt"}}
+    dt = system.dt if system.meta.get("fixed_dt") else float(inv.get("dt", system.dt))
+    return replace(system, dt=dt, meta=meta)
+
+
+_REGISTRY: dict[str, System] = {
+    s.name: _with_invariants(s) for s in (*load_collection(), *CATALOG)
+}
 
 
 def register_system(system: System, *, overwrite: bool = False) -> System:
