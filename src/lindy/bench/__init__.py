@@ -1,0 +1,41 @@
+"""Benchmarks: jobs, suites, a resumable runner, a SQLite store and an HTML report.
+
+A job is (method + params, system, protocol, seed); its key hashes all of those
+and the lindy version. The runner skips finished keys, records failures with
+their traceback, and only the driver writes to the store.
+
+Examples
+--------
+>>> import lindy as ld
+>>> [job.name for job in ld.bench.suite_jobs("quick", systems=["Henon"])]
+['Persistence', 'LinearAR(5)', 'DMD']
+"""
+
+from ._jobs import Job, execute
+from ._leaderboard import leaderboard
+from ._methods import METHODS, build_method, register_method
+from ._protocols import PROTOCOL_DEFAULTS, make_forecast_data, run_protocol
+from ._report import write_report
+from ._runner import RunSummary, parse_shard, run, select_shard
+from ._store import Store
+from ._suites import SUITES, suite_jobs
+
+__all__ = [
+    "Job",
+    "execute",
+    "METHODS",
+    "build_method",
+    "register_method",
+    "PROTOCOL_DEFAULTS",
+    "make_forecast_data",
+    "run_protocol",
+    "SUITES",
+    "suite_jobs",
+    "run",
+    "RunSummary",
+    "parse_shard",
+    "select_shard",
+    "Store",
+    "leaderboard",
+    "write_report",
+]

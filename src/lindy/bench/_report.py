@@ -1,0 +1,112 @@
+"""A static HTML report: leaderboard tables and forecast-vs-truth plots per system."""
+
+from __future__ import annotations
+
+import html
+import math
+from pathlib import Path
+
+from ._leaderboard import METRIC_COLUMNS, leaderboard
+from ._store import Store
+
+__all__ = ["write_report"]
+
+_CSS = """
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 1100px; color: #222; }
+table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; }
+th, td { padding: 0.3rem 0.8rem; border-bottom: 1px solid #ddd; text-align: right; }
+th:first-child, td:first-child { text-align: left; }
+tr:first-child td { font-weight: 600; }
+.err { color: #b00; font-size: 0.85em; text-align: left; }
+img { max-width: 100%; border: 1px solid #eee; }
+"""
+
+
+def _fmt(v: float) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "–"
+    return f"{v:.3g}" if abs(v) < 1e4 else f"{v:.3e}"
+
+
+def _plot_system(store: Store, system: str, records: list[dict], path: Path) -> bool:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    ok = [r for r in records if r["system"] == system and r["status"] == "ok"]
+    if not ok:
+        return False
+    seed = min(r["seed"] for r in ok)
+    ok = [r for r in ok if r["seed"] == seed]
+    truth = store.artifact(ok[0]["key"], "truth")
+    if truth is None:
+        return False
+    dims = min(truth.shape[1], 3)
+    fig, axes = plt.subplots(dims, 1, figsize=(9, 2.2 * dims), sharex=True, squeeze=False)
+    steps = range(truth.shape[0])
+    for i in range(dims):
+        ax = axes[i, 0]
+        ax.plot(steps, truth[:, i], color="k", lw=2, label="truth")
+        for rec in ok:
+            fc = store.artifact(rec["key"], "forecast")
+            if fc is not None:
+                lo, hi = truth[:, i].min(), truth[:, i].max()
+                pad = 0.5 * (hi - lo + 1e-12)
+                ax.plot(steps, fc[:, i].clip(lo - pad, hi + pad), lw=1, label=rec["method"])
+        ax.set_ylabel(f"x{i}")
+    axes[0, 0].set_title(f"{system}: forecast vs truth (seed {seed})")
+    axes[0, 0].legend(loc="upper right", fontsize=8, ncol=4)
+    axes[-1, 0].set_xlabel("forecast step")
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return True
+
+
+def write_report(store: str | Path, out: str | Path) -> Path:
+    """Write ``out/index.html`` with the leaderboard and one PNG per system.
+
+    Parameters
+    ----------
+    store : path
+        Results store written by :func:`lindy.bench.run`.
+    out : path
+        Output folder (created).
+
+    Returns
+    -------
+    Path
+        The HTML file.
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    from .. import __version__
+
+    with Store(store) as db:
+        records = db.results()
+        board = leaderboard(records)
+        parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>lindy benchmark"
+                 f"</title><style>{_CSS}</style></head><body>",
+                 "<h1>lindy benchmark</h1>",
+                 f"<p>{len(records)} jobs ({sum(r['status'] == 'ok' for r in records)} ok) from "
+                 f"<code>{html.escape(Path(store).name)}</code>, lindy {__version__}. VPT is the "
+                 "valid prediction time (sMAPE threshold 30) in Lyapunov times for chaotic "
+                 "systems, in time units otherwise; higher is better.</p>"]
+        for system, rows in board.items():
+            parts.append(f"<h2 id='{html.escape(system)}'>{html.escape(system)}</h2><table>")
+            heads = "".join(f"<th>{h}</th>" for _, h, _ in METRIC_COLUMNS)
+            parts.append(f"<tr><th>method</th>{heads}<th>runs</th><th></th></tr>")
+            for row in rows:
+                cells = "".join(f"<td>{_fmt(row[m])}</td>" for m, _, _ in METRIC_COLUMNS)
+                err = f"<td class='err'>{html.escape(row['error'] or '')[:200]}</td>"
+                runs = f"{row['n_ok']}" + (f" (+{row['n_failed']} failed)" if row["n_failed"] else "")
+                parts.append(f"<tr><td>{html.escape(row['method'])}</td>{cells}<td>{runs}</td>{err}</tr>")
+            parts.append("</table>")
+            png = f"forecast_{system}.png"
+            if _plot_system(db, system, records, out / png):
+                parts.append(f"<img src='{png}' alt='{html.escape(system)} forecast vs truth'>")
+        parts.append("</body></html>")
+    index = out / "index.html"
+    index.write_text("\n".join(parts), encoding="utf-8")
+    return index

@@ -1,0 +1,61 @@
+"""Benchmark suites: which methods run on which systems under which protocol."""
+
+from __future__ import annotations
+
+import itertools
+
+from ..errors import UnknownNameError, ValidationError
+from ._jobs import Job
+
+__all__ = ["SUITES", "suite_jobs"]
+
+# (label, method, params)
+_BASE_METHODS = [
+    ("Persistence", "Persistence", {}),
+    ("LinearAR(5)", "LinearAR", {"order": 5}),
+    ("DMD", "DMD", {}),
+]
+
+#: suite name -> definition
+SUITES: dict[str, dict] = {
+    "quick": {
+        "systems": ["Lorenz", "Rossler", "VanDerPol", "Henon", "OscillatorChain"],
+        "methods": _BASE_METHODS,
+        "seeds": [0],
+        "protocol": {"name": "forecast", "n_train": 2000, "n_traj": 2, "horizon": 500},
+    },
+    "standard": {
+        "systems": ["Lorenz", "Rossler", "VanDerPol", "Duffing", "Henon", "Logistic",
+                    "OscillatorChain"],
+        "methods": _BASE_METHODS + [("LinearAR(20)", "LinearAR", {"order": 20}),
+                                    ("DMD(r=2)", "DMD", {"rank": 2})],
+        "seeds": [0, 1, 2],
+        "protocol": {"name": "forecast", "n_train": 5000, "n_traj": 4, "horizon": 1000},
+    },
+}
+SUITES["full"] = {**SUITES["standard"], "seeds": list(range(10)),
+                  "protocol": {"name": "forecast", "n_train": 10000, "n_traj": 8,
+                               "horizon": 1000, "noise": 0.01}}
+
+
+def suite_jobs(suite: str = "quick", *, systems=None, methods=None, seeds=None) -> list[Job]:
+    """The jobs of a suite, optionally restricted to some systems/method labels/seeds.
+
+    Examples
+    --------
+    >>> jobs = suite_jobs("quick", systems=["Lorenz"])
+    >>> [j.name for j in jobs]
+    ['Persistence', 'LinearAR(5)', 'DMD']
+    """
+    if suite not in SUITES:
+        raise UnknownNameError(f"No suite named {suite!r}; known: {sorted(SUITES)}.")
+    spec = SUITES[suite]
+    sys_list = list(systems) if systems else spec["systems"]
+    meth = [m for m in spec["methods"] if not methods or m[0] in methods or m[1] in methods]
+    if methods and not meth:
+        raise ValidationError(f"No method of suite {suite!r} matches {list(methods)}.")
+    seed_list = list(seeds) if seeds is not None else spec["seeds"]
+    return [
+        Job(method, dict(params), system, dict(spec["protocol"]), int(seed), suite, label)
+        for system, (label, method, params), seed in itertools.product(sys_list, meth, seed_list)
+    ]

@@ -1,0 +1,72 @@
+import numpy as np
+import pytest
+
+import lindy as ld
+from lindy.bench import Job, Store, execute, leaderboard, parse_shard, select_shard, suite_jobs
+from lindy.errors import UnknownNameError, ValidationError
+
+
+def test_job_key_is_stable_and_sensitive():
+    a = Job("DMD", {"rank": 2}, "Lorenz", {"name": "forecast"}, 0)
+    assert a.key == Job("DMD", {"rank": 2}, "Lorenz", {"name": "forecast"}, 0).key
+    assert a.key != Job("DMD", {"rank": 3}, "Lorenz", {"name": "forecast"}, 0).key
+    assert a.key != Job("DMD", {"rank": 2}, "Rossler", {"name": "forecast"}, 0).key
+    assert a.key != Job("DMD", {"rank": 2}, "Lorenz", {"name": "forecast", "noise": 0.1}, 0).key
+    # the suite label is not part of the key
+    assert a.key == Job("DMD", {"rank": 2}, "Lorenz", {"name": "forecast"}, 0, suite="x").key
+
+
+def test_execute_success_and_recorded_failure():
+    rec, arts = execute(Job("LinearAR", {"order": 2}, "VanDerPol",
+                            {"name": "forecast", "n_train": 300, "horizon": 50}, 0))
+    assert rec["status"] == "ok"
+    m = rec["metrics"]
+    assert m["smape"] >= 0 and m["vpt"] >= 0 and np.isfinite(m["nrmse"])
+    assert arts["truth"].shape == arts["forecast"].shape == (50, 2)
+    bad, _ = execute(Job("LinearAR", {"order": -1}, "VanDerPol", {"name": "forecast"}, 0))
+    assert bad["status"] == "error" and "order" in bad["error"]
+    assert "Traceback" in bad["traceback"]
+
+
+def test_store_roundtrip_and_merge(tmp_path):
+    a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
+    with Store(a) as s:
+        s.write({"key": "k1", "status": "ok", "metrics": {"vpt": 1.0}, "system": "S",
+                 "method": "M", "seed": 0}, {"truth": np.arange(3.0)})
+    with Store(b) as s:
+        s.write({"key": "k2", "status": "error", "error": "boom", "system": "S",
+                 "method": "M", "seed": 1})
+    with Store(tmp_path / "all.sqlite") as s:
+        assert s.merge_from([a, b]) == 2
+        assert s.finished_keys() == {"k1", "k2"}
+        assert s.finished_keys(include_failed=False) == {"k1"}
+        np.testing.assert_array_equal(s.artifact("k1", "truth"), np.arange(3.0))
+        assert s.results(status="ok")[0]["metrics"] == {"vpt": 1.0}
+    (tmp_path / "junk.sqlite").write_text("not a database at all" * 100)
+    with pytest.raises(ValidationError):
+        Store(tmp_path / "junk.sqlite")
+
+
+def test_shards_partition_the_suite():
+    jobs = suite_jobs("quick")
+    parts = [select_shard(jobs, (i, 4)) for i in range(1, 5)]
+    keys = [j.key for p in parts for j in p]
+    assert sorted(keys) == sorted(j.key for j in jobs)
+    with pytest.raises(ValidationError):
+        parse_shard("5/4")
+    with pytest.raises(ValidationError):
+        parse_shard("a/b")
+
+
+def test_unknown_names():
+    with pytest.raises(UnknownNameError):
+        suite_jobs("enormous")
+    with pytest.raises(UnknownNameError, match="Did you mean"):
+        ld.bench.build_method("DMDD")
+
+
+def test_leaderboard_handles_failures():
+    recs = [{"system": "S", "method": "A", "status": "error", "error": "x", "metrics": {}},
+            {"system": "S", "method": "B", "status": "ok", "metrics": {"vpt": 1.0, "smape": 3.0}}]
+    rows = leaderboard(recs)["S"]
+    assert rows[0]["method"] == "B" and rows[1]["n_failed"] == 1
