@@ -1,8 +1,14 @@
 import numpy as np
 import pytest
 
-from lindy._validation import (check_array, check_nonnegative_float, check_positive_int,
-                               check_psd, check_rng, check_times)
+from lindy._validation import (
+    check_array,
+    check_nonnegative_float,
+    check_positive_int,
+    check_psd,
+    check_rng,
+    check_times,
+)
 from lindy.errors import ShapeError, ValidationError
 
 

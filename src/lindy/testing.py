@@ -173,8 +173,10 @@ def check_estimator(estimator, *, data: TrajectorySet | None = None) -> None:
     t_bad[[4, 5]] = t_bad[[5, 4]]
     _expect(ValidationError, f"{name}.fit with non-monotone t", lambda: fit(X, t=t_bad, **kw), ["increasing"])
     wide = np.zeros((20, data.dim + 1))
-    _expect(ValidationError, f"{name}.predict with wrong width", lambda: est.predict(wide, **(
-        {"u": np.zeros((20, data.input_dim))} if inputs != "never" and data.input_dim else {})), ["columns"])
-    _expect(ValidationError, f"{name}.forecast with horizon 0", lambda: est.forecast(ctx, 0, u=u_future), ["horizon"])
+    wide_u = {"u": np.zeros((20, data.input_dim))} if inputs != "never" and data.input_dim else {}
+    _expect(ValidationError, f"{name}.predict with wrong width",
+            lambda: est.predict(wide, **wide_u), ["columns"])
+    _expect(ValidationError, f"{name}.forecast with horizon 0",
+            lambda: est.forecast(ctx, 0, u=u_future), ["horizon"])
     _expect(ValidationError, f"{name}.forecast with a wrong-width context",
             lambda: est.forecast(wide, 3, u=None if u_future is None else u_future[:3]), ["columns"])

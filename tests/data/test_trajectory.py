@@ -2,8 +2,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lindy.data import (Forecast, Trajectory, TrajectorySet, as_trajectories, delay_embed,
-                        hankel, lag_pairs, train_test_split)
+from lindy.data import (
+    Forecast,
+    Trajectory,
+    TrajectorySet,
+    as_trajectories,
+    delay_embed,
+    hankel,
+    lag_pairs,
+    train_test_split,
+)
 from lindy.errors import ShapeError, ValidationError
 
 
