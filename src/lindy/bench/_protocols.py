@@ -86,7 +86,25 @@ def make_forecast_data(system_name: str, protocol: dict, seed: int):
 
 
 def run_protocol(estimator, system_name: str, protocol: dict, seed: int):
-    """Fit ``estimator`` and score it under ``protocol``; return (metrics, arrays)."""
+    """Fit ``estimator`` and score it under ``protocol``.
+
+    Parameters
+    ----------
+    estimator : lindy.base.Estimator
+        Unfitted; its ``random_state`` (if any) is set to ``seed``.
+    system_name : str
+    protocol : dict
+        Protocol name and settings (see ``PROTOCOL_DEFAULTS``).
+    seed : int
+
+    Returns
+    -------
+    metrics : dict
+        ``smape``, ``nrmse``, ``vpt`` (and its unit), ``fit_seconds``,
+        ``forecast_seconds``, ``finite``, ``dt``.
+    arrays : dict
+        ``truth`` and ``forecast``, shape (horizon, d), for the report.
+    """
     s = _settings(protocol)
     train, context, truth, scale = make_forecast_data(system_name, protocol, seed)
     system = get_system(system_name)

@@ -57,7 +57,15 @@ def parse_shard(shard: str | None) -> tuple[int, int] | None:
 
 
 def select_shard(jobs: list[Job], shard: tuple[int, int] | None) -> list[Job]:
-    """The jobs of shard ``i`` of ``N``: a stable partition by job key."""
+    """The jobs of shard ``i`` of ``N``: a stable partition by job key.
+
+    Examples
+    --------
+    >>> from lindy.bench import suite_jobs
+    >>> jobs = suite_jobs("quick")
+    >>> sum(len(select_shard(jobs, (i, 3))) for i in (1, 2, 3)) == len(jobs)
+    True
+    """
     if shard is None:
         return jobs
     i, n = shard
