@@ -25,7 +25,11 @@ from ._kalman import (
     sample,
     steady_state_covariance,
 )
+from ._em import EMResult, em
+from ._estimators import LinearGaussianSSM, SubspaceID
+from ._mle import MLEResult, fit_mle
 from ._params import LGSSMParams
+from ._subspace import SubspaceResult, n4sid, select_order
 
 __all__ = [
     "LGSSMParams",
@@ -38,4 +42,13 @@ __all__ = [
     "forecast",
     "sample",
     "steady_state_covariance",
+    "em",
+    "EMResult",
+    "fit_mle",
+    "MLEResult",
+    "n4sid",
+    "select_order",
+    "SubspaceResult",
+    "LinearGaussianSSM",
+    "SubspaceID",
 ]

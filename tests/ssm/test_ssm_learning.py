@@ -1,0 +1,124 @@
+"""EM, maximum likelihood, N4SID and the estimator classes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from ssm_helpers import random_params
+
+import lindy as ld
+import lindy.errors as le
+from lindy.ssm import (
+    LinearGaussianSSM,
+    SubspaceID,
+    em,
+    fit_mle,
+    log_likelihood,
+    n4sid,
+    sample,
+)
+from lindy.testing import check_estimator
+
+
+@pytest.mark.parametrize("m", [0, 1])
+def test_em_increases_likelihood_monotonically(m):
+    true = random_params(n=3, p=2, m=m, seed=1)
+    T = 400
+    u = np.random.default_rng(0).standard_normal((T, m)) if m else None
+    _, y = sample(true, T, u=u, seed=0)
+    y[np.random.default_rng(1).random(y.shape) < 0.2] = np.nan  # partial missing
+    start = random_params(n=3, p=2, m=m, seed=9)
+    res = em(start, y, u=u, n_iter=40, tol=0)
+    assert np.all(np.diff(res.log_likelihoods) >= -1e-8 * abs(res.log_likelihoods[-1]))
+    assert res.log_likelihoods[-1] > res.log_likelihoods[0] + 100
+    np.testing.assert_allclose(log_likelihood(start, y, u=u), res.log_likelihoods[0])
+
+
+def test_em_holds_fixed_parameters():
+    true = random_params(n=2, p=2, seed=2)
+    _, y = sample(true, 300, seed=0)
+    start = random_params(n=2, p=2, seed=3)
+    res = em(start, y, n_iter=5, fixed=("C", "R", "m0"))
+    np.testing.assert_array_equal(res.params.C, start.C)
+    np.testing.assert_array_equal(res.params.R, start.R)
+    np.testing.assert_array_equal(res.params.m0, start.m0)
+    assert not np.array_equal(res.params.A, start.A)
+    with pytest.raises(le.ValidationError, match="fixed"):
+        em(start, y, fixed=("Z",))
+
+
+def test_em_recovers_scalar_model():
+    true = ld.ssm.LGSSMParams(A=[[0.9]], C=[[1.0]], Q=[[0.5]], R=[[0.2]], m0=[0.0], P0=[[1.0]])
+    _, y = sample(true, 4000, n_samples=2, seed=0)
+    res = em(true.replace(A=[[0.2]], Q=[[2.0]], R=[[1.0]]), y, fixed=("C",), n_iter=200)
+    assert abs(res.params.A[0, 0] - 0.9) < 0.03
+    assert abs(res.params.Q[0, 0] - 0.5) < 0.1
+    assert abs(res.params.R[0, 0] - 0.2) < 0.1
+
+
+def test_mle_matches_em_optimum():
+    true = ld.ssm.LGSSMParams(A=[[0.8]], C=[[1.0]], Q=[[0.5]], R=[[0.3]], m0=[0.0], P0=[[1.0]])
+    _, y = sample(true, 2000, seed=1)
+    fixed = ("C", "m0", "P0")
+    r_mle = fit_mle(true, y, fixed=fixed)
+    r_em = em(true, y, fixed=fixed, n_iter=500, tol=1e-12)
+    assert r_mle.log_likelihood >= r_em.log_likelihoods[-1] - 1e-3
+    np.testing.assert_allclose(r_mle.params.A, r_em.params.A, atol=2e-3)
+
+
+def _random_io_system(seed=0, n=4, m=2, p=2, T=10_000):
+    rng = np.random.default_rng(seed)
+    A = rng.standard_normal((n, n))
+    A *= 0.9 / max(abs(np.linalg.eigvals(A)))
+    B, C, D = rng.standard_normal((n, m)), rng.standard_normal((p, n)), rng.standard_normal((p, m))
+    u = rng.standard_normal((T, m))
+    x = np.zeros(n)
+    y = np.empty((T, p))
+    for k in range(T):
+        y[k] = C @ x + D @ u[k]
+        x = A @ x + B @ u[k]
+    return A, y, u
+
+
+def test_n4sid_recovers_eigenvalues_noise_free():
+    A, y, u = _random_io_system()
+    res = n4sid(y, u)
+    assert res.order == 4
+    np.testing.assert_allclose(np.sort_complex(np.linalg.eigvals(res.params.A)),
+                               np.sort_complex(np.linalg.eigvals(A)), atol=1e-3)
+    assert res.singular_values[4] < 1e-8 * res.singular_values[0]
+
+
+def test_n4sid_errors():
+    with pytest.raises(le.ValidationError, match="too short"):
+        n4sid(np.zeros((10, 1)), horizon=10)
+    with pytest.raises(le.ValidationError, match="horizon"):
+        n4sid(np.random.default_rng(0).standard_normal((500, 1)), order=5, horizon=3)
+
+
+def test_estimators_pass_conformance():
+    check_estimator(LinearGaussianSSM(state_dim=2, n_iter=5))
+    check_estimator(LinearGaussianSSM(state_dim=2, n_iter=5, init="random", random_state=0))
+    check_estimator(SubspaceID(state_dim=2, horizon=5))
+
+
+def test_linear_gaussian_ssm_with_inputs_and_missing():
+    A, y, u = _random_io_system(T=600, n=2, m=1, p=2)
+    y = y + 0.05 * np.random.default_rng(3).standard_normal(y.shape)
+    y[np.random.default_rng(4).random(y.shape) < 0.1] = np.nan
+    model = LinearGaussianSSM(state_dim=2, n_iter=20).fit(y, u=u)
+    assert np.all(np.diff(model.log_likelihoods_) > -1e-6)
+    np.testing.assert_allclose(np.sort(abs(np.linalg.eigvals(model.params_.A))),
+                               np.sort(abs(np.linalg.eigvals(A))), atol=0.05)
+    tr = ld.Trajectory(t=np.arange(100.0), x=y[:100], u=u[:100])
+    fc = model.forecast(tr, horizon=5, u=u[100:105])
+    assert fc.cov.shape == (5, 2, 2)
+    with pytest.raises(le.ValidationError, match="Trajectory"):
+        model.forecast(y[:100], horizon=5, u=u[100:105])
+
+
+def test_mle_method_and_subspace_method():
+    data = ld.testing.conformance_data()
+    for method in ("mle", "subspace"):
+        model = LinearGaussianSSM(state_dim=2, method=method, n_iter=20).fit(data)
+        assert np.isfinite(model.log_likelihood(data[0].x))
