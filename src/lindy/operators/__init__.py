@@ -14,12 +14,33 @@ Examples
 2
 """
 
+from ._dictionaries import (
+    RBF,
+    Concat,
+    Delay,
+    Dictionary,
+    Function,
+    Polynomial,
+    RandomFourier,
+)
 from ._dmd import DMD
 from ._dmd_core import DMDResult, dmd_fit, tls_project, truncation_rank
+from ._edmd import EDMD
+from ._edmd_core import pcr_basis, rrr_basis
 from ._spectral import StabilityReport
 
 __all__ = [
     "DMD",
+    "EDMD",
+    "Dictionary",
+    "Polynomial",
+    "RBF",
+    "RandomFourier",
+    "Delay",
+    "Function",
+    "Concat",
+    "pcr_basis",
+    "rrr_basis",
     "DMDResult",
     "StabilityReport",
     "dmd_fit",

@@ -104,12 +104,10 @@ class DMD(SpectralEstimator):
         W_M = np.linalg.solve(W_At.T, np.eye(W_At.shape[0], dtype=W_At.dtype))
         self._set_spectrum(M, M @ U.T, lam=lam, W=W_M)
         self._dmd_modes = res.modes
-        self._train_Z_ = X @ U.conj()
-        self._train_next_ = Y
-        if np.isrealobj(X):
-            self._real = True
+        self._set_training_pairs(X @ U.conj(), Y @ U.conj(), Y)
+        self._real_data = bool(np.isrealobj(X))
 
-    def _encode(self, x):
+    def _lift(self, x):
         return x @ self.basis_.conj()
 
     @property
@@ -123,4 +121,4 @@ class DMD(SpectralEstimator):
         """The full-state linear map ``A = U A_tilde U^*``, shape (d, d)."""
         self._check_is_fitted()
         A = self.basis_ @ self.reduced_operator_ @ self.basis_.conj().T
-        return A.real if self._real else A
+        return A.real if self._real_data else A

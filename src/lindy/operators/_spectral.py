@@ -18,9 +18,10 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+import scipy.linalg
 
 from ..base import Estimator
-from ..errors import ValidationError
+from ..errors import NumericalError, ValidationError
 from ._linalg import eig_sorted
 
 __all__ = ["SpectralMixin", "StabilityReport"]
@@ -53,11 +54,13 @@ class StabilityReport(NamedTuple):
 class SpectralMixin:
     """Eigenvalues, eigenfunctions, modes, forecasts and stability from ``(E, M, C)``.
 
-    Subclasses of :class:`lindy.base.Estimator` set ``_M`` (r, r) and ``_C``
-    (r, d) in ``_fit`` and implement ``_encode(x) -> (T, r)`` (rows that lack
-    history are NaN) and ``_lift_rows()`` for the number of leading rows that
-    the encoder drops (delay windows).
+    Subclasses of :class:`lindy.base.Estimator` implement ``_lift(x) -> (T, r)``
+    (the encoder; rows that lack history are NaN) and call
+    :meth:`_set_spectrum` and :meth:`_set_training_pairs` in ``_fit``.
     """
+
+    _T = None  # set when spurious eigenpairs are dropped: encoder becomes E(x) W[:, keep]
+    _Tl = None  # and the left eigenvectors of the kept pairs
 
     # -------------------------------------------------------------- internals
     def _set_spectrum(self, M: np.ndarray, C: np.ndarray, lam=None, W=None) -> None:
@@ -66,14 +69,45 @@ class SpectralMixin:
             lam, W = eig_sorted(M)
         self.eigenvalues_ = lam
         self._W = W
-        self._real = np.isrealobj(C) and np.isrealobj(M)
 
-    def _encode(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+    def _lift(self, x: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _cast(self, a: np.ndarray) -> np.ndarray:
-        return a.real if self._real else a
+    def _encode(self, x: np.ndarray) -> np.ndarray:
+        z = self._lift(x)
+        return z if self._T is None else z @ self._T
 
+    def _set_training_pairs(self, ZX: np.ndarray, ZY: np.ndarray, Y: np.ndarray) -> None:
+        """Encoded training pairs (for residuals and observable decoders) and successors."""
+        self._train_Z_, self._train_ZY_, self._train_next_ = ZX, ZY, Y
+
+    def _apply_residual_tol(self, tol) -> None:
+        """Drop eigenpairs whose in-sample residual exceeds ``tol`` (ResDMD)."""
+        self._T = self._Tl = None
+        res = self.residuals()
+        self.all_eigenvalues_, self.all_residuals_ = self.eigenvalues_, res
+        if tol is None:
+            return
+        tol = float(tol)
+        if not tol > 0:
+            raise ValidationError(f"residual_tol must be a positive float or None; got {tol!r}.")
+        keep = res <= tol
+        if not keep.any():
+            raise ValidationError(
+                f"No eigenpair has a residual below residual_tol={tol:g} (smallest "
+                f"{res.min():.3g}); raise the tolerance or enrich the dictionary.")
+        W, lam = self._W[:, keep], self.eigenvalues_[keep]
+        coef = np.linalg.solve(self._W, self._C.astype(np.result_type(self._C, self._W)))[keep]
+        self._T = W
+        self._Tl = np.linalg.solve(self._W, np.eye(self._W.shape[0])).T[:, keep]
+        self._train_Z_, self._train_ZY_ = self._train_Z_ @ W, self._train_ZY_ @ W
+        self._set_spectrum(np.diag(lam), coef, lam=lam, W=np.eye(lam.shape[0], dtype=W.dtype))
+        self.residuals_ = res[keep]
+
+    _real_data = True  # subclasses set False when fitted on complex data
+
+    def _cast(self, a: np.ndarray) -> np.ndarray:
+        return a.real if self._real_data and np.iscomplexobj(a) else a
     def _predict_next(self, x, u):
         return self._cast(self._encode(x) @ self._C)
 
@@ -128,17 +162,104 @@ class SpectralMixin:
         Returns
         -------
         ndarray, shape (T, r)
-            Values of the left eigenfunctions: ``eta_i(x)`` with
-            ``eta_i(x) = lambda_i^{-1} eta_i(F(x))`` approximately, biorthogonal
-            to :meth:`eigenfunctions` over the training data.
+            Values of the left eigenfunctions ``Psi(x) eta_i``, where ``eta_i``
+            are left eigenvectors of the learned operator (``eta_i^T K = lambda_i
+            eta_i^T``), biorthogonal to the right eigenvectors ``xi_j`` of
+            :meth:`eigenfunctions`: ``eta_i^T xi_j = 0`` for ``i != j``.
         """
         self._check_is_fitted()
         x = self._check_x(X, "X")
-        Wl = np.linalg.solve(self._W, np.eye(self._W.shape[0])).T
-        return self._left_encode(x) @ Wl
+        if self._Tl is not None:
+            return self._left_lift(x) @ self._Tl
+        return self._left_lift(x) @ np.linalg.solve(self._W, np.eye(self._W.shape[0])).T
 
-    def _left_encode(self, x: np.ndarray) -> np.ndarray:
-        return self._encode(x)
+    def _left_lift(self, x: np.ndarray) -> np.ndarray:
+        return self._lift(x)
+
+    def residuals(self, X=None) -> np.ndarray:
+        """ResDMD residual of every eigenpair (Colbrook and Townsend 2023).
+
+        For the eigenpair ``(lambda, phi)`` the residual is
+        ``||phi(Y) - lambda phi(X)|| / ||phi(X)||`` over the snapshot pairs,
+        i.e. ``sqrt(g^*(L - lambda A^* - conj(lambda) A + |lambda|^2 G) g / g^* G g)``
+        with the Gram matrices ``G = Psi_X^* Psi_X``, ``A = Psi_X^* Psi_Y``,
+        ``L = Psi_Y^* Psi_Y``; it is evaluated from the data directly (no
+        cancellation), so residuals of exact eigenpairs reach machine precision.
+        Large residuals flag spurious eigenvalues.
+
+        Parameters
+        ----------
+        X : array_like or TrajectorySet, optional
+            Fresh trajectories to evaluate on (recommended to avoid overfitting);
+            default: the training pairs.
+
+        Returns
+        -------
+        ndarray, shape (r,)
+            In the order of ``eigenvalues_``.
+        """
+        self._check_is_fitted()
+        ZX, ZY = self._pairs(X)
+        W, lam = self._W, self.eigenvalues_
+        PX, PY = ZX @ W, ZY @ W
+        num = np.linalg.norm(PY - PX * lam, axis=0)
+        den = np.linalg.norm(PX, axis=0)
+        return num / np.where(den > 0, den, np.inf)
+
+    def _pairs(self, X):
+        if X is None:
+            return self._train_Z_, self._train_ZY_
+        from ..data import as_trajectories
+
+        data = as_trajectories(X, min_length=2)
+        zx, zy = [], []
+        for tr in data:
+            Z = self._encode(self._check_x(tr.x, "X"))
+            ok = np.all(np.isfinite(Z), axis=1)
+            pair = ok[:-1] & ok[1:]
+            zx.append(Z[:-1][pair])
+            zy.append(Z[1:][pair])
+        return np.concatenate(zx), np.concatenate(zy)
+
+    def pseudospectrum(self, grid, eps=None, X=None) -> np.ndarray:
+        """ResDMD pseudospectrum: the smallest residual of any observable at each ``z``.
+
+        ``res(z) = min_g ||g(Y) - z g(X)|| / ||g(X)||`` over the model's
+        observable space; the ``eps``-pseudospectrum is ``{z : res(z) < eps}``.
+
+        Parameters
+        ----------
+        grid : array_like of complex
+            Points of the complex plane, any shape.
+        eps : float or array_like, optional
+            If given, return boolean masks ``res(z) < eps`` (last axis over
+            ``eps`` when it is an array).
+        X : array_like or TrajectorySet, optional
+            Fresh data to evaluate on; default: the training pairs.
+
+        Returns
+        -------
+        ndarray
+            ``res(z)`` with the shape of ``grid``, or the masks.
+        """
+        self._check_is_fitted()
+        z = np.asarray(grid, dtype=complex)
+        ZX, ZY = self._pairs(X)
+        r = ZX.shape[1]
+        R = np.linalg.qr(np.hstack([ZX, ZY]), mode="r")
+        R1, R2 = R[:, :r], R[:, r:]
+        Q1, T = np.linalg.qr(R1)
+        if np.abs(np.diag(T)).min() <= np.abs(T).max() * r * np.finfo(float).eps:
+            raise NumericalError("The encoded training data are rank deficient; lower the rank.")
+        S = scipy.linalg.solve_triangular(T, R2.T, trans="T", lower=False).T  # R2 T^{-1}
+        out = np.empty(z.size)
+        for i, zi in enumerate(z.ravel()):
+            out[i] = np.linalg.svd(S - zi * Q1, compute_uv=False)[-1]
+        out = out.reshape(z.shape)
+        if eps is None:
+            return out
+        e = np.asarray(eps, dtype=float)
+        return out[..., None] < e if e.ndim else out < e
 
     def stability(self, tol: float = 1e-6) -> StabilityReport:
         """Stability report of the learned discrete-time spectrum.

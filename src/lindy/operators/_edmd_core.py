@@ -1,0 +1,140 @@
+"""Pure functions behind EDMD: lifted lag pairs, PCR and reduced-rank estimators.
+
+Row convention: ``Psi_Y ≈ Psi_X K`` with ``Psi_X, Psi_Y (n, p)``. With the
+normalized Gram matrices ``G = Psi_X^T Psi_X / n`` and ``A = Psi_X^T Psi_Y / n``
+both estimators return a basis ``U (p, r)`` with ``U^T (G + alpha I) U = I``
+and ``K = U U^T A``:
+
+* principal-component regression (PCR, classical EDMD with truncation):
+  ``U`` spans the top-``r`` eigenvectors of ``G``;
+* reduced-rank regression (RRR, Kostic et al. 2022): ``U`` spans the top-``r``
+  left singular directions of ``(G + alpha I)^{-1/2} A`` (the rank-``r`` map
+  with the least prediction error).
+
+Eigenpairs then come from the small matrix ``M = U^T A U``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg
+
+from ..errors import NumericalError, ValidationError
+from ._dmd_core import truncation_rank
+
+__all__ = ["lifted_pairs", "pcr_basis", "rrr_basis", "check_estimator_name"]
+
+
+def check_estimator_name(name: str) -> str:
+    """Validate an estimator name (``"pcr"`` or ``"rrr"``)."""
+    if name not in ("pcr", "rrr"):
+        raise ValidationError(f"estimator must be 'pcr' or 'rrr'; got {name!r}.")
+    return name
+
+
+def lifted_pairs(trajs, dictionary):
+    """Lift every trajectory and pair consecutive feature rows, never across two.
+
+    Parameters
+    ----------
+    trajs : iterable of ndarray (T, d)
+    dictionary : fitted Dictionary
+
+    Returns
+    -------
+    PX, PY : ndarray, shape (n, p)
+        Features at ``x_k`` and ``x_{k+1}``.
+    X, Y : ndarray, shape (n, d)
+        The states ``x_k`` and ``x_{k+1}`` (last sample of each window).
+    """
+    w = dictionary.window
+    pxs, pys, xs, ys = [], [], [], []
+    for x in trajs:
+        F = dictionary.transform(x)
+        if F.shape[0] < 2:
+            continue
+        pxs.append(F[:-1])
+        pys.append(F[1:])
+        xs.append(x[w - 1:-1])
+        ys.append(x[w:])
+    if not pxs:
+        raise ValidationError(
+            f"No trajectory is longer than the dictionary window + 1 ({w + 1} samples); "
+            "pass longer trajectories or fewer delays.")
+    return np.concatenate(pxs), np.concatenate(pys), np.concatenate(xs), np.concatenate(ys)
+
+
+def _check_alpha(alpha) -> float:
+    a = float(alpha)
+    if not (a >= 0 and np.isfinite(a)):
+        raise ValidationError(f"alpha must be a finite float >= 0; got {alpha!r}.")
+    return a
+
+
+def _top_eig(G: np.ndarray):
+    w, Q = scipy.linalg.eigh(G)
+    w, Q = w[::-1], Q[:, ::-1]
+    if w[0] <= 0:
+        raise NumericalError("The dictionary is zero on the data; EDMD needs nonzero features.")
+    keep = w > w[0] * G.shape[0] * np.finfo(float).eps
+    return w[keep], Q[:, keep]
+
+
+def pcr_basis(G: np.ndarray, rank=None, alpha: float = 0.0) -> np.ndarray:
+    """PCR basis: top eigenvectors of ``G`` scaled by ``(eig + alpha)^{-1/2}``.
+
+    Parameters
+    ----------
+    G : ndarray, shape (p, p)
+        Normalized Gram matrix of the lifted inputs.
+    rank : None, int or float
+        Truncation rule on the singular values ``sqrt(eig(G))``.
+    alpha : float
+        Tikhonov regularization.
+
+    Returns
+    -------
+    U : ndarray, shape (p, r)
+
+    Examples
+    --------
+    >>> U = pcr_basis(np.diag([4.0, 1.0]), rank=1)
+    >>> np.abs(U).ravel()
+    array([0.5, 0. ])
+    """
+    a = _check_alpha(alpha)
+    w, Q = _top_eig(G)
+    r = truncation_rank(np.sqrt(w), rank)
+    return Q[:, :r] / np.sqrt(w[:r] + a)
+
+
+def rrr_basis(G: np.ndarray, A: np.ndarray, rank=None, alpha: float = 0.0) -> np.ndarray:
+    """Reduced-rank regression basis (Kostic et al. 2022), without a generalized eigensolver.
+
+    Whitens with the eigendecomposition of ``G + alpha I`` and takes the top
+    left singular vectors of the whitened cross-covariance.
+
+    Parameters
+    ----------
+    G, A : ndarray, shape (p, p)
+    rank : None, int or float
+        Truncation rule on the singular values of the whitened operator.
+    alpha : float
+
+    Returns
+    -------
+    U : ndarray, shape (p, r)
+
+    Examples
+    --------
+    >>> G = np.eye(2); A = np.diag([0.9, 0.1])
+    >>> np.abs(rrr_basis(G, A, rank=1)).ravel()
+    array([1., 0.])
+    """
+    a = _check_alpha(alpha)
+    w, Q = _top_eig(G)
+    Wh = Q / np.sqrt(w + a)  # (G + alpha)^{-1/2} on the numerical range of G
+    B = Wh.T @ A
+    P, s, _ = np.linalg.svd(B, full_matrices=False)
+    r = truncation_rank(s, rank)
+    return Wh @ P[:, :r]

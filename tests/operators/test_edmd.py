@@ -1,0 +1,124 @@
+"""EDMD: dictionaries, PCR/RRR, eigenfunctions, observables; Williams et al. oracle."""
+
+import numpy as np
+import pytest
+
+import lindy as ld
+from lindy.errors import ValidationError
+from lindy.operators import EDMD, RBF, Delay, Function, Polynomial, RandomFourier
+from lindy.testing import check_estimator
+
+J = np.array([[0.9, -0.1], [0.0, 0.8]])
+
+
+def _linear_trajs(n=200, T=6, seed=0):
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        x = np.empty((T, 2))
+        x[0] = rng.standard_normal(2)
+        for k in range(T - 1):
+            x[k + 1] = J @ x[k]
+        out.append(x)
+    return out
+
+
+@pytest.mark.parametrize("est", [
+    EDMD(),
+    EDMD(Polynomial(3), rank=6, estimator="rrr", alpha=1e-8),
+    EDMD(RBF(20) + Polynomial(1), rank=0.999),
+    EDMD(Delay(3) + Polynomial(1, include_bias=False), rank=5),
+    EDMD(RandomFourier(30), estimator="rrr", rank=8, residual_tol=0.5),
+    EDMD(np.tanh),
+])
+def test_conformance(est):
+    check_estimator(est)
+
+
+@pytest.mark.parametrize("estimator", ["pcr", "rrr"])
+def test_williams_2015_linear_example(estimator):
+    """Oracle (a): EDMD with a polynomial dictionary gives the products of 0.9 and 0.8."""
+    model = EDMD(Polynomial(4), estimator=estimator).fit(_linear_trajs())
+    lam = np.sort(model.eigenvalues_.real)[::-1]
+    want = [1.0, 0.9, 0.81, 0.8, 0.729, 0.72, 0.6561, 0.648, 0.64]
+    np.testing.assert_allclose(lam[:9], want, atol=1e-7)
+    np.testing.assert_allclose(model.eigenvalues_.imag, 0.0, atol=1e-7)
+    assert model.n_dictionary_features_ == 15
+
+
+def test_eigenfunctions_evolve_by_eigenvalues():
+    model = EDMD(Polynomial(3)).fit(_linear_trajs())
+    x = np.random.default_rng(5).standard_normal((50, 2))
+    phi0 = model.eigenfunctions(x)
+    phi1 = model.eigenfunctions(x @ J.T)
+    np.testing.assert_allclose(phi1, phi0 * model.eigenvalues_, atol=1e-9)
+    left = model.left_eigenfunctions(x)
+    assert left.shape == phi0.shape
+
+
+def test_forecast_state_and_observable():
+    trajs = _linear_trajs()
+    model = EDMD(Polynomial(2)).fit(trajs)
+    x0 = np.array([[0.7, -0.4]])
+    fc = model.forecast(x0, horizon=5).x
+    truth = np.array([np.linalg.matrix_power(J, k) @ x0[0] for k in range(1, 6)])
+    np.testing.assert_allclose(fc, truth, atol=1e-10)
+    g = model.forecast_observable(x0, 5, lambda X: X[:, 0] * X[:, 1])
+    np.testing.assert_allclose(g[:, 0], truth[:, 0] * truth[:, 1], atol=1e-10)
+
+
+def test_continuous_eigenvalues_and_stability():
+    model = EDMD(Polynomial(1)).fit(_linear_trajs(), t=0.5 * np.arange(6))
+    ct = np.sort(model.continuous_eigenvalues_.real)
+    np.testing.assert_allclose(ct, np.sort(np.log([1.0, 0.9, 0.8]) / 0.5), atol=1e-10)
+    report = model.stability()
+    assert report.stable and report.n_marginal == 1 and report.n_unstable == 0
+
+
+def test_delay_dictionary_pairs_never_cross_trajectories():
+    # two trajectories of a scalar AR(2): delays make EDMD exact
+    a1, a2 = 1.5, -0.7
+    trajs = []
+    for x0 in ([1.0, 0.5], [-2.0, 0.3]):
+        x = np.zeros(30); x[:2] = x0
+        for k in range(2, 30):
+            x[k] = a1 * x[k - 1] + a2 * x[k - 2]
+        trajs.append(x[:, None])
+    model = EDMD(Delay(2), rank=2).fit(trajs)
+    lam = np.sort_complex(model.eigenvalues_)
+    np.testing.assert_allclose(lam, np.sort_complex(np.roots([1, -a1, -a2])), atol=1e-10)
+    fc = model.forecast(trajs[0][:10], horizon=5).x.ravel()
+    np.testing.assert_allclose(fc, trajs[0][10:15].ravel(), atol=1e-9)
+    assert np.isnan(model.predict(trajs[0])[0]).all()
+
+
+def test_dictionaries_compose():
+    x = np.random.default_rng(0).standard_normal((20, 2))
+    d = (Polynomial(2) + RBF(5) + Function(np.sin)).fit(x)
+    assert d.transform(x).shape == (20, 6 + 5 + 2)
+    assert Polynomial(2).fit(x).get_feature_names_out().tolist() == \
+        ["1", "x0", "x1", "x0^2", "x0 x1", "x1^2"]
+    dd = (Delay(3, stride=2) + Polynomial(1)).fit(x)
+    assert dd.window == 5 and dd.transform(x).shape == (16, 6 + 3)
+
+
+def test_rrr_beats_pcr_at_low_rank():
+    data = ld.testing.conformance_data()
+    kw = {"dictionary": Polynomial(3), "rank": 3}
+    pcr = EDMD(estimator="pcr", **kw).fit(data)
+    rrr = EDMD(estimator="rrr", **kw).fit(data)
+    assert rrr.score(data) >= pcr.score(data) - 1e-12
+
+
+def test_bad_params():
+    x = _linear_trajs(5)
+    with pytest.raises(ValidationError, match="estimator"):
+        EDMD(estimator="svd").fit(x)
+    with pytest.raises(ValidationError, match="alpha"):
+        EDMD(alpha=-1.0).fit(x)
+    with pytest.raises(ValidationError, match="dictionary"):
+        EDMD(dictionary="poly").fit(x)
+    with pytest.raises(ValidationError, match="degree"):
+        EDMD(Polynomial(0)).fit(x)
+    with pytest.raises(ValidationError, match="short"):
+        EDMD(Delay(10)).fit([np.zeros((5, 2)) + np.arange(5)[:, None]] * 2)
