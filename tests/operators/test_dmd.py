@@ -84,7 +84,8 @@ def test_multiple_trajectories_never_cross():
     A = np.array([[0.8, 0.1], [0.0, 0.5]])
     trajs = []
     for x0 in ([1.0, 2.0], [-3.0, 0.5]):
-        x = np.empty((6, 2)); x[0] = x0
+        x = np.empty((6, 2))
+        x[0] = x0
         for k in range(5):
             x[k + 1] = A @ x[k]
         trajs.append(x)

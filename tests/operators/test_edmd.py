@@ -80,7 +80,8 @@ def test_delay_dictionary_pairs_never_cross_trajectories():
     a1, a2 = 1.5, -0.7
     trajs = []
     for x0 in ([1.0, 0.5], [-2.0, 0.3]):
-        x = np.zeros(30); x[:2] = x0
+        x = np.zeros(30)
+        x[:2] = x0
         for k in range(2, 30):
             x[k] = a1 * x[k - 1] + a2 * x[k - 2]
         trajs.append(x[:, None])

@@ -41,7 +41,10 @@ def _pendulum(n_traj=40, steps=50, dt=0.5, seed=0, substeps=20):
     out = [z]
     for _ in range(steps):
         for _ in range(substeps):
-            k1 = f(z); k2 = f(z + h / 2 * k1); k3 = f(z + h / 2 * k2); k4 = f(z + h * k3)
+            k1 = f(z)
+            k2 = f(z + h / 2 * k1)
+            k3 = f(z + h / 2 * k2)
+            k4 = f(z + h * k3)
             z = z + h / 6 * (k1 + 2 * k2 + 2 * k3 + k4)
         out.append(z)
     return list(np.stack(out, axis=1))

@@ -6,8 +6,8 @@ import numpy as np
 
 from ..base import Estimator
 from ..data import TrajectorySet
-from ._dmd_core import truncation_rank
 from ._dictionaries import as_dictionary
+from ._dmd_core import truncation_rank
 from ._edmd_core import check_estimator_name, lifted_pairs, pcr_basis, rrr_basis
 from ._spectral import SpectralMixin
 
