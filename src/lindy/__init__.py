@@ -9,6 +9,7 @@ operators   Koopman / DMD operator estimators
 baselines   persistence and linear autoregression
 metrics     forecasting metrics (RMSE, NRMSE, sMAPE, valid prediction time)
 bench       benchmark jobs, runner, store and report
+datasets    real benchmark data (Silverbox, cascaded tanks, Bouc-Wen, ECG)
 testing     the estimator conformance suite
 errors      the exception tree
 
@@ -42,6 +43,7 @@ __all__ = [
     "baselines",
     "bench",
     "data",
+    "datasets",
     "errors",
     "metrics",
     "operators",
@@ -49,7 +51,7 @@ __all__ = [
     "testing",
 ]
 
-_LAZY = {"bench"}
+_LAZY = {"bench", "datasets"}
 
 
 def __getattr__(name: str):
