@@ -1,7 +1,8 @@
 """Benchmark protocols: how data are made, how a method is fitted and scored.
 
 The ``forecast`` protocol (after Gilpin 2021): simulate ``n_traj`` training
-trajectories and one test trajectory from other initial conditions, add
+trajectories and one test trajectory from initial conditions sampled on the
+attractor (at random times of a long run; random states for linear systems), add
 observation noise to what the method sees, fit, forecast ``horizon`` steps from
 the first ``context`` samples of the test trajectory, and score against the clean
 truth with sMAPE, NRMSE and the valid prediction time (in Lyapunov times when the
@@ -47,14 +48,29 @@ def _settings(protocol: dict) -> dict:
     return {**PROTOCOL_DEFAULTS[name], **protocol, "name": name}
 
 
+def _initial_states(system, n: int, s: dict, rng) -> np.ndarray:
+    """Initial states: points on the attractor (random times along a long run from the
+    default initial condition), or random states of the size of ``x0`` for linear
+    systems, which have no attractor to sample."""
+    if system.meta.get("linear"):
+        scale = max(float(np.abs(system.x0).max()), 1e-3)
+        return scale * rng.standard_normal((n, system.dim))
+    spacing = 200
+    run = simulate(system, n_steps=spacing * n + 1, pts_per_period=s["pts_per_period"],
+                   transient=s["transient"])[0].x
+    picks = rng.choice(run.shape[0] - 1, size=n, replace=False)
+    return run[np.sort(picks)]
+
+
 @functools.lru_cache(maxsize=16)
 def _cached_data(system_name: str, settings_json: str, seed: int):
     s = json.loads(settings_json)
     system = get_system(system_name)
     n_steps = s["n_train"] + s["context"] + s["horizon"]
-    clean = simulate(system, n_steps=n_steps, n_traj=s["n_traj"] + 1, seed=seed,
-                     pts_per_period=s["pts_per_period"], transient=s["transient"])
     rng = np.random.default_rng([seed, 7])
+    x0 = _initial_states(system, s["n_traj"] + 1, s, rng)
+    clean = simulate(system, n_steps=n_steps, x0=x0, n_traj=s["n_traj"] + 1,
+                     pts_per_period=s["pts_per_period"], transient=s["transient"])
     scale = np.concatenate([tr.x for tr in clean]).std(axis=0)
 
     def noisy(x):
