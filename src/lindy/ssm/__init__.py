@@ -28,7 +28,16 @@ from ._kalman import (
 from ._em import EMResult, em
 from ._estimators import LinearGaussianSSM, SubspaceID
 from ._mle import MLEResult, fit_mle
+from ._nonlinear import (
+    GaussianFilterResult,
+    NonlinearSSM,
+    extended_kalman_filter,
+    gaussian_smoother,
+    numerical_jacobian,
+    unscented_kalman_filter,
+)
 from ._params import LGSSMParams
+from ._particle import ParticleFilterResult, from_system, particle_filter
 from ._subspace import SubspaceResult, n4sid, select_order
 
 __all__ = [
@@ -51,4 +60,13 @@ __all__ = [
     "SubspaceResult",
     "LinearGaussianSSM",
     "SubspaceID",
+    "NonlinearSSM",
+    "GaussianFilterResult",
+    "extended_kalman_filter",
+    "unscented_kalman_filter",
+    "gaussian_smoother",
+    "numerical_jacobian",
+    "particle_filter",
+    "ParticleFilterResult",
+    "from_system",
 ]
