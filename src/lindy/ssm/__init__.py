@@ -14,6 +14,8 @@ Examples
 ((4, 1), (4, 1, 1))
 """
 
+from ._gp import SDE, Matern12, Matern32, Matern52, Periodic, SumKernel
+from ._gpr import GPPosterior, StateSpaceGP, gp_log_marginal_likelihood, gp_regression
 from ._kalman import (
     FilterResult,
     ForecastResult,
@@ -25,6 +27,7 @@ from ._kalman import (
     sample,
     steady_state_covariance,
 )
+from ._continuous import continuous_discrete_params, discretize
 from ._em import EMResult, em
 from ._estimators import LinearGaussianSSM, SubspaceID
 from ._mle import MLEResult, fit_mle
@@ -69,4 +72,16 @@ __all__ = [
     "particle_filter",
     "ParticleFilterResult",
     "from_system",
+    "discretize",
+    "continuous_discrete_params",
+    "SDE",
+    "Matern12",
+    "Matern32",
+    "Matern52",
+    "Periodic",
+    "SumKernel",
+    "GPPosterior",
+    "gp_regression",
+    "gp_log_marginal_likelihood",
+    "StateSpaceGP",
 ]
