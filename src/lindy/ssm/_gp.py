@@ -86,7 +86,7 @@ class Matern12(_Kernel):
     --------
     >>> import numpy as np
     >>> k = Matern12(lengthscale=2.0, variance=3.0)
-    >>> float(k([0.0], [2.0])[0, 0]) == 3.0 * np.exp(-1.0)
+    >>> bool(np.isclose(k([0.0], [2.0])[0, 0], 3.0 * np.exp(-1.0)))
     True
     """
 
