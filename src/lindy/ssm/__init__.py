@@ -28,6 +28,7 @@ from ._kalman import (
     steady_state_covariance,
 )
 from ._continuous import continuous_discrete_params, discretize
+from ._diagnostics import WhitenessTest, chi2_bounds, innovation_whiteness, nees, nis
 from ._em import EMResult, em
 from ._estimators import LinearGaussianSSM, SubspaceID
 from ._mle import MLEResult, fit_mle
@@ -84,4 +85,9 @@ __all__ = [
     "gp_regression",
     "gp_log_marginal_likelihood",
     "StateSpaceGP",
+    "nees",
+    "nis",
+    "chi2_bounds",
+    "innovation_whiteness",
+    "WhitenessTest",
 ]
