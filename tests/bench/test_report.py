@@ -13,6 +13,7 @@ def report_dir(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("report")
     store = tmp / "r.sqlite"
     _suites.SUITES["report-test"] = {**_suites.SUITES["quick"], "systems": ["VanDerPol", "Henon"],
+                                     "methods": _suites._BASE_METHODS,
                                      "protocol": {"name": "forecast", "n_train": 300,
                                                   "horizon": 100, "transient": 100}}
     try:

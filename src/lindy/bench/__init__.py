@@ -7,7 +7,7 @@ their traceback, and only the driver writes to the store.
 Examples
 --------
 >>> import lindy as ld
->>> [job.name for job in ld.bench.suite_jobs("quick", systems=["Henon"])]
+>>> [job.name for job in ld.bench.suite_jobs("quick", systems=["Henon"])][:3]
 ['Persistence', 'LinearAR(5)', 'DMD']
 """
 

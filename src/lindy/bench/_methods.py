@@ -14,6 +14,10 @@ METHODS: dict[str, str] = {
     "Persistence": "lindy.baselines:Persistence",
     "LinearAR": "lindy.baselines:LinearAR",
     "DMD": "lindy.operators:DMD",
+    "EDMD": "lindy.operators:EDMD",
+    "KernelEDMD": "lindy.operators:KernelEDMD",
+    "LinearGaussianSSM": "lindy.ssm:LinearGaussianSSM",
+    "SubspaceID": "lindy.ssm:SubspaceID",
 }
 
 
@@ -38,11 +42,33 @@ def build_method(name: str, params: dict | None = None):
     --------
     >>> build_method("DMD", {"rank": 3})
     DMD(rank=3)
+
+    Objects are given as ``{"class": "module:Class", "params": {...}}``:
+
+    >>> build_method("LinearAR", {"order": {"class": "builtins:int", "params": {}}})
+    LinearAR(order=0)
     """
     target = METHODS.get(name)
     if target is None:
         close = difflib.get_close_matches(name, list(METHODS), n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownNameError(f"No benchmark method named {name!r}.{hint} Known: {sorted(METHODS)}.")
+    return _import(target)(**{k: _resolve(v) for k, v in (params or {}).items()})
+
+
+def _import(target: str):
     module, cls = target.split(":")
-    return getattr(importlib.import_module(module), cls)(**(params or {}))
+    return getattr(importlib.import_module(module), cls)
+
+
+def _resolve(value):
+    """Turn ``{"class": "module:Class", "params": {...}}`` into an object (recursively).
+
+    Benchmark parameters stay plain JSON (hashable into job keys, storable), while
+    estimators can still take objects such as EDMD dictionaries.
+    """
+    if isinstance(value, dict) and set(value) <= {"class", "params"} and "class" in value:
+        return _import(value["class"])(**{k: _resolve(v) for k, v in value.get("params", {}).items()})
+    if isinstance(value, list):
+        return [_resolve(v) for v in value]
+    return value

@@ -9,26 +9,41 @@ from ._jobs import Job
 
 __all__ = ["SUITES", "suite_jobs"]
 
+
+def _poly(degree: int) -> dict:
+    return {"class": "lindy.operators:Polynomial", "params": {"degree": degree}}
+
+
 # (label, method, params)
 _BASE_METHODS = [
     ("Persistence", "Persistence", {}),
     ("LinearAR(5)", "LinearAR", {"order": 5}),
     ("DMD", "DMD", {}),
 ]
+_QUICK_METHODS = _BASE_METHODS + [
+    ("EDMD(poly3)", "EDMD", {"dictionary": _poly(3)}),
+    ("EDMD(poly5)", "EDMD", {"dictionary": _poly(5), "alpha": 1e-8}),
+    ("LGSSM-EM(6)", "LinearGaussianSSM", {"state_dim": 6, "n_iter": 20}),
+    ("N4SID", "SubspaceID", {}),
+]
+_STANDARD_METHODS = _QUICK_METHODS + [
+    ("LinearAR(20)", "LinearAR", {"order": 20}),
+    ("DMD(r=2)", "DMD", {"rank": 2}),
+    ("KernelEDMD(rbf,50)", "KernelEDMD", {"rank": 50}),
+]
 
 #: suite name -> definition
 SUITES: dict[str, dict] = {
     "quick": {
         "systems": ["Lorenz", "Rossler", "VanDerPol", "Henon", "OscillatorChain"],
-        "methods": _BASE_METHODS,
+        "methods": _QUICK_METHODS,
         "seeds": [0],
         "protocol": {"name": "forecast", "n_train": 2000, "n_traj": 2, "horizon": 500},
     },
     "standard": {
         "systems": ["Lorenz", "Rossler", "VanDerPol", "Duffing", "Henon", "Logistic",
                     "OscillatorChain"],
-        "methods": _BASE_METHODS + [("LinearAR(20)", "LinearAR", {"order": 20}),
-                                    ("DMD(r=2)", "DMD", {"rank": 2})],
+        "methods": _STANDARD_METHODS,
         "seeds": [0, 1, 2],
         "protocol": {"name": "forecast", "n_train": 5000, "n_traj": 4, "horizon": 1000},
     },
@@ -43,9 +58,9 @@ def suite_jobs(suite: str = "quick", *, systems=None, methods=None, seeds=None) 
 
     Examples
     --------
-    >>> jobs = suite_jobs("quick", systems=["Lorenz"])
+    >>> jobs = suite_jobs("quick", systems=["Lorenz"], methods=["DMD", "LinearAR(5)"])
     >>> [j.name for j in jobs]
-    ['Persistence', 'LinearAR(5)', 'DMD']
+    ['LinearAR(5)', 'DMD']
     """
     if suite not in SUITES:
         raise UnknownNameError(f"No suite named {suite!r}; known: {sorted(SUITES)}.")
