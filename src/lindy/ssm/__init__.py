@@ -40,6 +40,7 @@ from ._nonlinear import (
     numerical_jacobian,
     unscented_kalman_filter,
 )
+from ._lfm import LatentForceModel
 from ._params import LGSSMParams
 from ._particle import ParticleFilterResult, from_system, particle_filter
 from ._subspace import SubspaceResult, n4sid, select_order
@@ -90,4 +91,5 @@ __all__ = [
     "chi2_bounds",
     "innovation_whiteness",
     "WhitenessTest",
+    "LatentForceModel",
 ]

@@ -178,8 +178,9 @@ class StateSpaceGP:
 
             def objective(theta):
                 try:
-                    return -gp_log_marginal_likelihood(kernel.with_log_params(theta[:-1]), t, z,
-                                                       float(np.exp(theta[-1])))
+                    with np.errstate(over="raise", invalid="raise", divide="raise"):
+                        return -gp_log_marginal_likelihood(kernel.with_log_params(theta[:-1]), t, z,
+                                                           float(np.exp(theta[-1])))
                 except (LindyError, np.linalg.LinAlgError, FloatingPointError):
                     return 1e10
 
