@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 from ssm_helpers import random_params
 
 from lindy.ssm import chi2_bounds, innovation_whiteness, kalman_filter, nees, nis, sample

@@ -14,23 +14,15 @@ Examples
 ((4, 1), (4, 1, 1))
 """
 
-from ._gp import SDE, Matern12, Matern32, Matern52, Periodic, SumKernel
-from ._gpr import GPPosterior, StateSpaceGP, gp_log_marginal_likelihood, gp_regression
-from ._kalman import (
-    FilterResult,
-    ForecastResult,
-    SmootherResult,
-    forecast,
-    kalman_filter,
-    log_likelihood,
-    rts_smoother,
-    sample,
-    steady_state_covariance,
-)
 from ._continuous import continuous_discrete_params, discretize
 from ._diagnostics import WhitenessTest, chi2_bounds, innovation_whiteness, nees, nis
 from ._em import EMResult, em
 from ._estimators import LinearGaussianSSM, SubspaceID
+from ._forecast import ForecastResult, forecast, sample, steady_state_covariance
+from ._gp import SDE, Matern12, Matern32, Matern52, Periodic, SumKernel
+from ._gpr import GPPosterior, StateSpaceGP, gp_log_marginal_likelihood, gp_regression
+from ._kalman import FilterResult, SmootherResult, kalman_filter, log_likelihood, rts_smoother
+from ._lfm import LatentForceModel
 from ._mle import MLEResult, fit_mle
 from ._nonlinear import (
     GaussianFilterResult,
@@ -40,7 +32,6 @@ from ._nonlinear import (
     numerical_jacobian,
     unscented_kalman_filter,
 )
-from ._lfm import LatentForceModel
 from ._params import LGSSMParams
 from ._particle import ParticleFilterResult, from_system, particle_filter
 from ._subspace import SubspaceResult, n4sid, select_order

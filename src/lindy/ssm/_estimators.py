@@ -8,7 +8,8 @@ from .._validation import check_positive_int, check_rng
 from ..base import Estimator
 from ..errors import ValidationError
 from ._em import PARAM_NAMES, em
-from ._kalman import forecast, kalman_filter
+from ._forecast import forecast
+from ._kalman import kalman_filter
 from ._mle import fit_mle
 from ._params import LGSSMParams
 from ._subspace import n4sid

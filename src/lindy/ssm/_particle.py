@@ -99,7 +99,8 @@ def particle_filter(model: NonlinearSSM, y, *, n_particles: int = 1000,
             Lr = np.linalg.cholesky(Ro)
             r = y[k, obs] - fmap(model.h, X)[:, obs]
             z = np.linalg.solve(Lr, r.T).T
-            loglik = -0.5 * (z * z).sum(axis=1) - np.log(np.diag(Lr)).sum() - 0.5 * obs.sum() * np.log(2 * np.pi)
+            loglik = (-0.5 * (z * z).sum(axis=1) - np.log(np.diag(Lr)).sum()
+                      - 0.5 * obs.sum() * np.log(2 * np.pi))
             a = logw + loglik
             amax = a.max()
             if not np.isfinite(amax):
