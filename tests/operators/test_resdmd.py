@@ -65,7 +65,7 @@ def test_pendulum_spurious_eigenvalues_have_large_residuals():
     trajs = _pendulum()
     model = EDMD(Polynomial(4) + Function(_trig)).fit(trajs)
     lam, res = model.eigenvalues_, model.residuals()
-    verified = np.abs(lam - 1) < 1e-6
+    verified = np.abs(lam - 1) < 1e-3  # a double eigenvalue: splits like sqrt(error)
     spurious = np.abs(lam) < 0.9
     assert verified.sum() == 2 and spurious.sum() >= 3
     assert res[spurious].min() >= 100 * res[verified].max()
@@ -74,9 +74,10 @@ def test_pendulum_spurious_eigenvalues_have_large_residuals():
     assert fresh[spurious].min() >= 100 * fresh[verified].max()
 
     # residual_tol keeps exactly the verified pairs, and forecasts with them
-    kept = EDMD(Polynomial(4) + Function(_trig), residual_tol=1e-6).fit(trajs)
-    np.testing.assert_allclose(kept.eigenvalues_, 1.0, atol=1e-6)
-    assert kept.all_eigenvalues_.shape == lam.shape and kept.residuals_.max() < 1e-6
+    kept = EDMD(Polynomial(4) + Function(_trig), residual_tol=1e-3).fit(trajs)
+    np.testing.assert_allclose(kept.eigenvalues_, 1.0, atol=1e-3)
+    assert kept.eigenvalues_.shape == (2,)
+    assert kept.all_eigenvalues_.shape == lam.shape and kept.residuals_.max() < 1e-3
     energy = lambda X: 0.5 * X[:, 1] ** 2 - np.cos(X[:, 0])  # noqa: E731
     g = kept.forecast_observable(trajs[0][:1], 20, energy)[:, 0]
     np.testing.assert_allclose(g, energy(trajs[0][:1])[0], atol=1e-6)

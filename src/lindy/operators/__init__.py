@@ -27,11 +27,15 @@ from ._dmd import DMD
 from ._dmd_core import DMDResult, dmd_fit, tls_project, truncation_rank
 from ._edmd import EDMD
 from ._edmd_core import pcr_basis, rrr_basis
+from ._kernel import KernelEDMD
+from ._kernel_core import kernel_matrix
 from ._spectral import StabilityReport
 
 __all__ = [
     "DMD",
     "EDMD",
+    "KernelEDMD",
+    "kernel_matrix",
     "Dictionary",
     "Polynomial",
     "RBF",

@@ -17,10 +17,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
-import scipy.linalg
 
 from ..errors import NumericalError, ValidationError
-from ._linalg import eig_sorted
+from ._linalg import eig_sorted, eigh_desc, gram
 
 __all__ = ["DMDResult", "dmd_fit", "truncation_rank", "tls_project"]
 
@@ -88,9 +87,7 @@ def check_method(method: str) -> str:
 
 def _gram_svd(X: np.ndarray):
     """Right singular vectors and singular values of ``X`` from ``X^* X`` (descending)."""
-    C = X.conj().T @ X
-    w, U = scipy.linalg.eigh(C)
-    w, U = w[::-1], U[:, ::-1]
+    w, U = eigh_desc(gram(X))
     s = np.sqrt(np.clip(w, 0.0, None))
     return U, s
 
@@ -129,10 +126,8 @@ def _tls_gram(X: np.ndarray, Y: np.ndarray, tls_rank: int):
     """Gram blocks ``X^* X`` and ``Y^* X`` after TLS projection, from ``[X Y]^*[X Y]``."""
     d = X.shape[1]
     Z = np.hstack([X, Y])
-    M = Z.conj().T @ Z
-    w, V = scipy.linalg.eigh(M)
-    r = min(int(tls_rank), w.shape[0])
-    w, V = w[::-1][:r], V[:, ::-1][:, :r]
+    r = min(int(tls_rank), Z.shape[1])
+    w, V = eigh_desc(gram(Z), r)
     Mr = (V * w) @ V.conj().T  # the rank-r part of M is Z^* P Z
     return Mr[:d, :d], Mr[d:, :d]
 
@@ -204,8 +199,7 @@ def _dmd_gram(X, Y, rank, exact, tls_rank, strict) -> DMDResult | None:
         return None  # the Gram route is implemented for real data
     if tls_rank is not None:
         C, YX = _tls_gram(X, Y, tls_rank)
-        w, U = scipy.linalg.eigh(C)
-        w, U = w[::-1], U[:, ::-1]
+        w, U = eigh_desc(C)
         s = np.sqrt(np.clip(w, 0.0, None))
     else:
         U, s = _gram_svd(X)

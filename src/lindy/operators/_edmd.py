@@ -9,6 +9,7 @@ from ..data import TrajectorySet
 from ._dictionaries import as_dictionary
 from ._dmd_core import truncation_rank
 from ._edmd_core import check_estimator_name, lifted_pairs, pcr_basis, rrr_basis
+from ._linalg import gram
 from ._spectral import SpectralMixin
 
 __all__ = ["EDMD"]
@@ -91,19 +92,18 @@ class EDMD(SpectralMixin, Estimator):
         self.dictionary_ = as_dictionary(self.dictionary).fit(xs)
         PX, PY, _, Y = lifted_pairs(xs, self.dictionary_)
         n = PX.shape[0]
-        G = PX.T @ PX / n
-        A = PX.T @ PY / n
+        G = gram(PX, 1.0 / n)
         if self.estimator == "pcr":
             U = pcr_basis(G, self.rank, self.alpha)
-        else:
-            U = rrr_basis(G, A, self.rank, self.alpha)
+        else:  # V^T A = (PX V)^T PY / n without forming A
+            U = rrr_basis(G, lambda V: (PX @ V).T @ PY / n, self.rank, self.alpha)
         self.basis_ = U
         self.rank_ = U.shape[1]
         self.n_dictionary_features_ = PX.shape[1]
         ZX, ZY = PX @ U, PY @ U
-        M = U.T @ (A @ U)
+        M = ZX.T @ ZY / n  # U^T A U
         C = ZX.T @ Y / n  # next-step decoder of the state (kooplearn's convention)
-        self._AtU = A.T @ U  # left eigenvectors of K = U U^T A are A^T U y
+        self._AtU = PY.T @ ZX / n  # A^T U: left eigenvectors of K = U U^T A are A^T U y
         self._set_spectrum(M, C)
         self._set_training_pairs(ZX, ZY, Y)
         self._apply_residual_tol(self.residual_tol)

@@ -17,10 +17,10 @@ Eigenpairs then come from the small matrix ``M = U^T A U``.
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
 
 from ..errors import NumericalError, ValidationError
 from ._dmd_core import truncation_rank
+from ._linalg import eigh_desc
 
 __all__ = ["lifted_pairs", "pcr_basis", "rrr_basis", "check_estimator_name"]
 
@@ -61,7 +61,10 @@ def lifted_pairs(trajs, dictionary):
         raise ValidationError(
             f"No trajectory is longer than the dictionary window + 1 ({w + 1} samples); "
             "pass longer trajectories or fewer delays.")
-    return np.concatenate(pxs), np.concatenate(pys), np.concatenate(xs), np.concatenate(ys)
+    def cat(parts):
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    return cat(pxs), cat(pys), cat(xs), cat(ys)
 
 
 def _check_alpha(alpha) -> float:
@@ -72,8 +75,7 @@ def _check_alpha(alpha) -> float:
 
 
 def _top_eig(G: np.ndarray):
-    w, Q = scipy.linalg.eigh(G)
-    w, Q = w[::-1], Q[:, ::-1]
+    w, Q = eigh_desc(G)
     if w[0] <= 0:
         raise NumericalError("The dictionary is zero on the data; EDMD needs nonzero features.")
     keep = w > w[0] * G.shape[0] * np.finfo(float).eps
@@ -108,7 +110,7 @@ def pcr_basis(G: np.ndarray, rank=None, alpha: float = 0.0) -> np.ndarray:
     return Q[:, :r] / np.sqrt(w[:r] + a)
 
 
-def rrr_basis(G: np.ndarray, A: np.ndarray, rank=None, alpha: float = 0.0) -> np.ndarray:
+def rrr_basis(G: np.ndarray, A, rank=None, alpha: float = 0.0) -> np.ndarray:
     """Reduced-rank regression basis (Kostic et al. 2022), without a generalized eigensolver.
 
     Whitens with the eigendecomposition of ``G + alpha I`` and takes the top
@@ -116,7 +118,9 @@ def rrr_basis(G: np.ndarray, A: np.ndarray, rank=None, alpha: float = 0.0) -> np
 
     Parameters
     ----------
-    G, A : ndarray, shape (p, p)
+    G : ndarray, shape (p, p)
+    A : ndarray (p, p), or callable
+        The cross Gram matrix, or ``A(V) -> V^T A`` (to avoid forming it).
     rank : None, int or float
         Truncation rule on the singular values of the whitened operator.
     alpha : float
@@ -134,7 +138,7 @@ def rrr_basis(G: np.ndarray, A: np.ndarray, rank=None, alpha: float = 0.0) -> np
     a = _check_alpha(alpha)
     w, Q = _top_eig(G)
     Wh = Q / np.sqrt(w + a)  # (G + alpha)^{-1/2} on the numerical range of G
-    B = Wh.T @ A
+    B = A(Wh) if callable(A) else Wh.T @ A
     P, s, _ = np.linalg.svd(B, full_matrices=False)
     r = truncation_rank(s, rank)
     return Wh @ P[:, :r]

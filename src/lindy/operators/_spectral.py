@@ -84,10 +84,10 @@ class SpectralMixin:
     def _apply_residual_tol(self, tol) -> None:
         """Drop eigenpairs whose in-sample residual exceeds ``tol`` (ResDMD)."""
         self._T = self._Tl = None
-        res = self.residuals()
-        self.all_eigenvalues_, self.all_residuals_ = self.eigenvalues_, res
         if tol is None:
             return
+        res = self.residuals()
+        self.all_eigenvalues_, self.all_residuals_ = self.eigenvalues_, res
         tol = float(tol)
         if not tol > 0:
             raise ValidationError(f"residual_tol must be a positive float or None; got {tol!r}.")

@@ -1,0 +1,159 @@
+"""Kernel EDMD: PCR and reduced-rank kernel operator estimators with several solvers."""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.linalg
+
+from .._validation import check_positive_int
+from ..base import Estimator
+from ..errors import NumericalError, ValidationError
+from ._edmd_core import _check_alpha, check_estimator_name, pcr_basis, rrr_basis
+from ._kernel_core import KERNELS, PairKernel, kernel_matrix, median_length_scale, pcr_dual, rrr_dual
+from ._spectral import SpectralMixin
+
+__all__ = ["KernelEDMD"]
+
+_SOLVERS = ("auto", "dense", "arpack", "randomized", "nystrom")
+
+
+class KernelEDMD(SpectralMixin, Estimator):
+    """Kernel EDMD: Koopman / transfer operator in a reproducing-kernel Hilbert space.
+
+    The estimator is found in the dual (one coefficient per training pair) or,
+    with ``solver="nystrom"``, on ``n_centers`` Nyström features (Meanti et al.
+    2023), which costs ``O(n m^2)`` instead of ``O(n^2 r)`` or ``O(n^3)``.
+    Lag pairs come from every trajectory and never cross two; the kernel matrix
+    of the distinct samples is computed once and ``K_X``, ``K_Y``, ``K_YX`` are
+    its sub-blocks.
+
+    Parameters
+    ----------
+    kernel : {"rbf", "laplacian", "matern32", "matern52"} or callable, default "rbf"
+        A callable is called as ``kernel(X, Y) -> (n, m)``.
+    length_scale : float, optional
+        Default: the median pairwise distance of the training states.
+    rank : int, default 10
+    estimator : {"rrr", "pcr"}, default "rrr"
+        Reduced-rank regression (Kostic et al. 2022) or principal components.
+    alpha : float, default 1e-6
+        Tikhonov regularization (must be positive for ``"rrr"``).
+    solver : {"auto", "dense", "arpack", "randomized", "nystrom"}, default "auto"
+        ``"auto"`` is ``"dense"`` up to 1000 pairs and ``"randomized"`` above;
+        no solver calls a dense generalized eigensolver.
+    n_centers : int, optional
+        Nyström centres (default ``max(20 * rank, 500)``, at most the sample count).
+    n_oversamples, n_iter : int
+        Randomized solver: extra sketch columns and subspace iterations.
+    residual_tol : float, optional
+        Drop eigenpairs whose ResDMD residual exceeds this tolerance.
+    random_state : int, default 0
+
+    Attributes
+    ----------
+    eigenvalues_ : ndarray, shape (r,)
+    length_scale_ : float
+    dual_coef_ : ndarray, shape (n, r)
+        ``a`` in ``E(x) = k(x, X) a`` (dual solvers).
+    centers_ : ndarray, shape (m, d)
+        Nyström centres (``solver="nystrom"``).
+    rank_ : int
+
+    Examples
+    --------
+    >>> import lindy as ld
+    >>> data = ld.testing.conformance_data()
+    >>> model = ld.operators.KernelEDMD(rank=5).fit(data)
+    >>> model.eigenvalues_.shape, model.forecast(data[0].x[:1], horizon=3).x.shape
+    ((5,), (3, 2))
+    """
+
+    def __init__(self, kernel="rbf", length_scale=None, rank=10, *, estimator="rrr",
+                 alpha=1e-6, solver="auto", n_centers=None, n_oversamples=10, n_iter=4,
+                 residual_tol=None, random_state=0):
+        self.kernel = kernel
+        self.length_scale = length_scale
+        self.rank = rank
+        self.estimator = estimator
+        self.alpha = alpha
+        self.solver = solver
+        self.n_centers = n_centers
+        self.n_oversamples = n_oversamples
+        self.n_iter = n_iter
+        self.residual_tol = residual_tol
+        self.random_state = random_state
+
+    def _check_params(self):
+        check_estimator_name(self.estimator)
+        if self.solver not in _SOLVERS:
+            raise ValidationError(f"solver must be one of {_SOLVERS}; got {self.solver!r}.")
+        if not callable(self.kernel) and self.kernel not in KERNELS:
+            raise ValidationError(f"kernel must be one of {KERNELS} or a callable; got {self.kernel!r}.")
+        check_positive_int(self.rank, "rank")
+        check_positive_int(self.n_iter + 1, "n_iter + 1")
+        check_positive_int(self.n_oversamples + 1, "n_oversamples + 1")
+        if self.length_scale is not None and not float(self.length_scale) > 0:
+            raise ValidationError(f"length_scale must be positive; got {self.length_scale!r}.")
+        return _check_alpha(self.alpha)
+
+    def _k(self, X, Y):
+        return kernel_matrix(X, Y, self.kernel, self.length_scale_)
+
+    def _fit(self, data) -> None:
+        alpha = self._check_params()
+        S = np.concatenate([tr.x for tr in data])
+        offsets = np.cumsum([0] + data.lengths)
+        ix = np.concatenate([np.arange(a, b - 1) for a, b in zip(offsets[:-1], offsets[1:])])
+        iy = ix + 1
+        self.length_scale_ = float(self.length_scale) if self.length_scale is not None \
+            else median_length_scale(S, self.random_state)
+        n = ix.shape[0]
+        solver = self.solver
+        if solver == "auto":
+            solver = "dense" if n <= 1000 else "randomized"
+        self.solver_ = solver
+        Y = S[iy]
+        if solver == "nystrom":
+            ZX, ZY = self._fit_nystrom(S, ix, iy, alpha)
+        else:
+            pk = PairKernel(self._k(S, S), ix, iy)
+            dual = pcr_dual if self.estimator == "pcr" else rrr_dual
+            a = dual(pk, self.rank, alpha, solver, rng=self.random_state,
+                     n_oversamples=int(self.n_oversamples), n_iter=int(self.n_iter))
+            if a.shape[1] == 0:
+                raise NumericalError("No usable direction found; lower rank or raise alpha.")
+            self.dual_coef_ = a
+            self._train_X = S[ix]
+            ZX, ZY = pk.matmul("x", "x", a), pk.matmul("y", "x", a)
+        self.rank_ = ZX.shape[1]
+        M = ZX.T @ ZY / n
+        C = ZX.T @ Y / n
+        self._set_spectrum(M, C)
+        self._set_training_pairs(ZX, ZY, Y)
+        self._apply_residual_tol(self.residual_tol)
+
+    def _fit_nystrom(self, S, ix, iy, alpha):
+        rng = np.random.default_rng(self.random_state)
+        m = self.n_centers if self.n_centers is not None else max(20 * int(self.rank), 500)
+        m = min(check_positive_int(m, "n_centers"), S.shape[0])
+        self.centers_ = S[np.sort(rng.choice(S.shape[0], m, replace=False))]
+        Kcc = self._k(self.centers_, self.centers_)
+        Kcc[np.diag_indices_from(Kcc)] += 1e-10 * max(np.trace(Kcc) / m, 1e-300)
+        try:
+            R = scipy.linalg.cholesky(Kcc, lower=False)
+        except np.linalg.LinAlgError:
+            raise NumericalError("The Nyström centre kernel matrix is singular.") from None
+        F = scipy.linalg.solve_triangular(R, self._k(S, self.centers_).T, trans="T").T  # k R^{-1}
+        PX, PY = F[ix], F[iy]
+        n = PX.shape[0]
+        G = PX.T @ PX / n
+        A = PX.T @ PY / n
+        r = min(int(self.rank), m)
+        U = pcr_basis(G, r, alpha) if self.estimator == "pcr" else rrr_basis(G, A, r, alpha)
+        self._nys_coef = scipy.linalg.solve_triangular(R, U)  # E(x) = k(x, C) R^{-1} U
+        return PX @ U, PY @ U
+
+    def _lift(self, x):
+        if self.solver_ == "nystrom":
+            return self._k(x, self.centers_) @ self._nys_coef
+        return self._k(x, self._train_X) @ self.dual_coef_

@@ -1,0 +1,82 @@
+"""KernelEDMD: every solver gives the same estimator; agreement with kooplearn."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import lindy as ld
+from lindy.errors import ValidationError
+from lindy.operators import KernelEDMD, kernel_matrix
+from lindy.testing import check_estimator, conformance_data
+
+
+@pytest.mark.parametrize("est", [
+    KernelEDMD(rank=5),
+    KernelEDMD(rank=5, estimator="pcr", solver="arpack"),
+    KernelEDMD(rank=4, solver="randomized", kernel="matern52"),
+    KernelEDMD(rank=4, solver="nystrom", n_centers=60, residual_tol=0.9),
+])
+def test_conformance(est):
+    check_estimator(est)
+
+
+@pytest.mark.parametrize("estimator", ["rrr", "pcr"])
+def test_solvers_agree(estimator):
+    data = conformance_data()
+    ref = KernelEDMD(rank=5, estimator=estimator, solver="dense", length_scale=1.0).fit(data)
+    for solver in ("arpack", "randomized"):
+        m = KernelEDMD(rank=5, estimator=estimator, solver=solver, length_scale=1.0).fit(data)
+        np.testing.assert_allclose(m.eigenvalues_, ref.eigenvalues_, atol=1e-6)
+        np.testing.assert_allclose(m.predict(data[0].x), ref.predict(data[0].x), atol=1e-5)
+    # Nystrom with every sample as a centre is the exact estimator
+    nys = KernelEDMD(rank=5, estimator=estimator, solver="nystrom", length_scale=1.0,
+                     n_centers=10_000).fit(data)
+    np.testing.assert_allclose(nys.eigenvalues_, ref.eigenvalues_, atol=1e-6)
+
+
+def test_pcr_is_truncated_kernel_ridge():
+    x = conformance_data()[2].x
+    m = KernelEDMD(rank=6, estimator="pcr", solver="dense", length_scale=1.0, alpha=1e-4).fit(x)
+    K = kernel_matrix(x[:-1], x[:-1], "rbf", 1.0)
+    d, Q = np.linalg.eigh(K)
+    d, Q = d[::-1][:6], Q[:, ::-1][:, :6]
+    q = x[10:13]
+    ref = kernel_matrix(q, x[:-1], "rbf", 1.0) @ (Q / (d + len(K) * 1e-4)) @ Q.T @ x[1:]
+    np.testing.assert_allclose(m.predict(q), ref, atol=1e-10)
+
+
+@pytest.mark.parametrize("reduced_rank", [True, False])
+def test_eigenvalues_match_kooplearn(reduced_rank):
+    kl = pytest.importorskip("kooplearn.kernel")
+    x = conformance_data()[2].x
+    ours = KernelEDMD(rank=5, solver="dense", estimator="rrr" if reduced_rank else "pcr",
+                      length_scale=1.0, alpha=1e-4).fit(x)
+    with warnings.catch_warnings():  # kooplearn warns about small singular values
+        warnings.simplefilter("ignore")
+        theirs = kl.KernelRidge(n_components=5, kernel="rbf", gamma=0.5, alpha=1e-4,
+                                reduced_rank=reduced_rank, eigen_solver="dense").fit(x)
+    np.testing.assert_allclose(np.sort_complex(ours.eigenvalues_), np.sort_complex(theirs.eig()),
+                               atol=1e-8)
+
+
+def test_ragged_trajectories_use_sub_blocks():
+    data = conformance_data()
+    m = KernelEDMD(rank=3, solver="dense").fit(data)
+    # same model from an explicit list of arrays
+    m2 = KernelEDMD(rank=3, solver="dense").fit([tr.x for tr in data])
+    np.testing.assert_allclose(m.eigenvalues_, m2.eigenvalues_)
+    assert m.dual_coef_.shape[0] == sum(n - 1 for n in data.lengths)
+
+
+def test_callable_kernel_and_errors():
+    data = conformance_data()
+    lin = KernelEDMD(kernel=lambda X, Y: X @ Y.T, rank=2, solver="dense").fit(data)
+    dmd = ld.operators.DMD(rank=2).fit(data)
+    assert np.all(np.abs(np.abs(lin.eigenvalues_) - np.abs(dmd.eigenvalues_)) < 0.05)
+    with pytest.raises(ValidationError, match="solver"):
+        KernelEDMD(solver="eig").fit(data)
+    with pytest.raises(ValidationError, match="kernel"):
+        KernelEDMD(kernel="cosine").fit(data)
+    with pytest.raises(ValidationError, match="alpha"):
+        KernelEDMD(alpha=0.0, solver="dense").fit(data)
