@@ -9,7 +9,8 @@ Examples
 (200, 3)
 """
 
-from ._catalog import oscillator_chain
+from ._catalog import chialvo_ring_star, chialvo_rulkov_chain, coupled_logistic, oscillator_chain
+from ._lti import LTISystem, random_lti
 from ._registry import get_system, list_systems, register_system
 from ._simulate import simulate
 from ._system import KINDS, System
@@ -22,4 +23,9 @@ __all__ = [
     "register_system",
     "simulate",
     "oscillator_chain",
+    "chialvo_ring_star",
+    "chialvo_rulkov_chain",
+    "coupled_logistic",
+    "random_lti",
+    "LTISystem",
 ]

@@ -47,7 +47,7 @@ def _meta(spec: dict, inv: dict) -> dict:
         if spec.get(key):
             meta[key] = True
     for key, value in inv.items():
-        if key != "dt":
+        if key not in ("dt", "seconds", "error"):
             meta[key] = value
     return meta
 

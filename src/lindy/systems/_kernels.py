@@ -130,7 +130,9 @@ def _advance(f, jac, mode, d, y, fy, t, t_end, h, p, rtol, atol, max_steps, K): 
         if steps >= max_steps:
             return y, fy, h, 1, steps
         span = t_end - t
-        last = h >= span * (1.0 - 1e-13)
+        if span <= 1e-13 * max(1.0, abs(t_end)):  # round-off leftover: snap to t_end
+            break
+        last = h >= span * (1.0 - 1e-9)
         h_try = span if last else h
         if h_try < 1e-14 * max(1.0, abs(t)):
             return y, fy, h, 3, steps

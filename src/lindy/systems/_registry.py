@@ -9,9 +9,13 @@ from dataclasses import replace
 
 from ._catalog import CATALOG
 from ._collection import load_collection, load_invariants
+from ._stochastic import STOCHASTIC
 from ._system import System
 
 __all__ = ["get_system", "list_systems", "register_system"]
+
+
+_NOT_META = ("dt", "seconds", "error")
 
 
 def _with_invariants(system: System) -> System:
@@ -19,13 +23,13 @@ def _with_invariants(system: System) -> System:
     inv = load_invariants().get(system.name)
     if not inv:
         return system
-    meta = {**system.meta, **{k: v for k, v in inv.items() if k != "dt"}}
+    meta = {**system.meta, **{k: v for k, v in inv.items() if k not in _NOT_META}}
     dt = system.dt if system.meta.get("fixed_dt") else float(inv.get("dt", system.dt))
     return replace(system, dt=dt, meta=meta)
 
 
 _REGISTRY: dict[str, System] = {
-    s.name: _with_invariants(s) for s in (*load_collection(), *CATALOG)
+    s.name: _with_invariants(s) for s in (*load_collection(), *CATALOG, *STOCHASTIC)
 }
 
 

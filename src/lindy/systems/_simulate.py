@@ -1,4 +1,4 @@
-"""``simulate``: trajectories of a system on a regular grid, in batches, with noise."""
+"""``simulate``: trajectories of any system kind, in batches, with noise and observation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import numpy as np
 from .._validation import check_array, check_nonnegative_float, check_positive_int, check_rng
 from ..data import Trajectory, TrajectorySet
 from ..errors import ValidationError
-from ._integrate import integrate_flow, iterate_map
+from . import _cache
+from ._integrate import integrate_delay, integrate_flow, integrate_sde, iterate_map
 from ._system import System
 
 __all__ = ["simulate"]
@@ -18,101 +19,218 @@ def _initial_conditions(system: System, x0, n_traj: int, spread: float, rng) -> 
         X0 = check_array(x0, "x0", ndim=(1, 2))
         X0 = X0[None, :] if X0.ndim == 1 else X0
         if X0.shape[1] != system.dim:
-            raise ValidationError(f"x0 must have {system.dim} entries for {system.name}; got {X0.shape[1]}.")
+            raise ValidationError(
+                f"x0 must have {system.dim} entries for {system.name}; got {X0.shape[1]}.")
         if X0.shape[0] == 1 and n_traj > 1:
             X0 = np.repeat(X0, n_traj, axis=0)
         if X0.shape[0] != n_traj:
             raise ValidationError(f"x0 has {X0.shape[0]} rows but n_traj={n_traj}.")
         return X0
     base = np.asarray(system.x0, dtype=float)
-    scale = spread * max(float(np.abs(base).max()), 1e-3)
+    scale = spread * np.maximum(np.abs(base), 1e-3 * max(float(np.abs(base).max()), 1e-3))
     X0 = base + scale * rng.standard_normal((n_traj, system.dim))
     X0[0] = base
     return X0
 
 
-def simulate(system: System, n_steps: int, dt: float | None = None, x0=None, n_traj: int = 1,
-             noise: float = 0.0, seed=None, *, pts_per_period: int | None = None,
-             transient: int = 0, ic_spread: float = 0.1, rtol: float = 1e-10,
-             atol: float = 1e-12) -> TrajectorySet:
-    """Simulate trajectories of a system on a regular time grid.
+def _sampling(system, n_steps, dt, t, pts_per_period, transient):
+    """Output times (including the transient) and the sampling interval."""
+    if pts_per_period is not None:
+        check_positive_int(pts_per_period, "pts_per_period")
+        period = system.meta.get("period")
+        if not period:
+            raise ValidationError(
+                f"{system.name} has no known period; pass dt instead of pts_per_period.")
+        dt = float(period) / pts_per_period
+        if system.kind == "map":
+            dt = max(1.0, float(round(dt)))
+    dt = system.dt if dt is None else dt
+    if not np.isfinite(dt) or dt <= 0:
+        raise ValidationError(f"dt must be a positive number; got {dt!r}.")
+    if system.kind == "map" and dt != int(dt):
+        raise ValidationError(
+            f"{system.name} is a map: dt must be a whole number of iterations; got {dt}.")
+    if t is not None:
+        t = check_array(t, "t", ndim=1, min_rows=2)
+        if not np.all(np.diff(t) > 0):
+            raise ValidationError("t must be strictly increasing; sort the sample times.")
+        if system.kind == "map" and not np.all(t == np.round(t)):
+            raise ValidationError(f"{system.name} is a map: sample times t must be integers.")
+        rel = t - t[0]
+        return np.concatenate([np.arange(transient) * dt, rel + transient * dt]), dt
+    if n_steps is None:
+        raise ValidationError("Pass n_steps (regular grid) or t (sample times).")
+    n_steps = check_positive_int(n_steps, "n_steps", minimum=2)
+    return np.arange(n_steps + transient) * dt, dt
+
+
+def _observe(x: np.ndarray, observe, name: str) -> np.ndarray:
+    if observe is None:
+        return x
+    if callable(observe):
+        y = np.asarray(observe(x), dtype=float)
+        if y.ndim == 1:
+            y = y[:, None]
+        if y.ndim != 2 or y.shape[0] != x.shape[0]:
+            raise ValidationError(
+                f"observe must map states (T, d) to outputs (T, p); got shape {y.shape} "
+                f"for T={x.shape[0]}.")
+        return y
+    idx = np.atleast_1d(np.asarray(observe))
+    if idx.dtype.kind not in "iu" or idx.ndim != 1 or idx.size == 0:
+        raise ValidationError(
+            f"observe must be a callable or a list of state indices; got {observe!r}.")
+    if idx.min() < -x.shape[1] or idx.max() >= x.shape[1]:
+        raise ValidationError(
+            f"observe indices {idx.tolist()} are out of range for {name} (dim {x.shape[1]}).")
+    return x[:, idx]
+
+
+def _clean_batch(system, X0, grid, rtol, atol, history, cache):
+    """Deterministic trajectories (B, T, d), from the cache when possible."""
+    key = directory = None
+    if cache and system.kind != "sde":
+        directory = _cache.cache_dir(cache)
+        key = _cache.trajectory_key(system, X0, grid, "dop853" if system.kind == "flow"
+                                    else system.kind, rtol=rtol, atol=atol,
+                                    history=None if history is None else repr(history))
+        hit = _cache.load(directory, key)
+        if hit is not None and hit.shape == (X0.shape[0], grid.size, system.dim):
+            return hit
+    if system.kind == "flow":
+        out = integrate_flow(system, X0, grid, rtol=rtol, atol=atol)
+    elif system.kind == "map":
+        every = int(grid[1] - grid[0]) if grid.size > 1 else 1
+        if grid.size > 2 and not np.all(np.diff(grid) == every):
+            full = iterate_map(system, X0, int(grid[-1]) + 1, 1)
+            out = np.ascontiguousarray(full[:, grid.astype(int)])
+        else:
+            out = iterate_map(system, X0, grid.size, every)
+    else:  # delay
+        out = np.stack([integrate_delay(system, x0, grid, history=history) for x0 in X0])
+    if key is not None:
+        _cache.store(directory, key, out)
+    return out
+
+
+def _noisy_batch(system, X0, grid, sigma, rng, history):
+    """Trajectories with process noise (stochastic systems or ``process_noise``)."""
+    if system.kind == "delay":
+        return np.stack([integrate_delay(system, x0, grid, history=history,
+                                         sigma=float(np.max(sigma)), rng=rng) for x0 in X0])
+    return np.stack([integrate_sde(system, x0, grid, sigma, rng) for x0 in X0])
+
+
+def _diffusion(system, process_noise) -> np.ndarray | None:
+    if process_noise is not None and np.any(np.asarray(process_noise) != 0):
+        sig = np.asarray(process_noise, dtype=float)
+        if sig.ndim > 1 or (sig.ndim == 1 and sig.size != system.dim) or np.any(sig < 0):
+            raise ValidationError(
+                f"process_noise must be a nonnegative scalar or {system.dim} values; got "
+                f"{process_noise!r}.")
+        return np.broadcast_to(sig, (system.dim,)).copy()
+    if system.kind == "sde":
+        sig = np.zeros(system.dim)
+        dims = system.meta.get("noise_dims", list(range(system.dim)))
+        sig[dims] = system.params.get("sigma", 0.0)
+        return sig
+    return None
+
+
+def simulate(system: System, n_steps: int | None = None, dt: float | None = None, x0=None,
+             n_traj: int = 1, noise: float = 0.0, seed=None, *,
+             pts_per_period: int | None = None, transient: int = 0, ic_spread: float = 0.1,
+             rtol: float = 1e-10, atol: float = 1e-12, t=None, process_noise=None,
+             observe=None, standardize: bool = False, history=None,
+             cache=None) -> TrajectorySet:
+    """Simulate trajectories of a flow, map, delay equation or SDE.
 
     Parameters
     ----------
     system : System
         From :func:`lindy.systems.get_system`.
-    n_steps : int
-        Samples per trajectory (after the transient).
+    n_steps : int, optional
+        Samples per trajectory on a regular grid (after the transient).
     dt : float, optional
-        Sampling interval; default ``system.dt`` (1 for maps, where ``dt`` must be
-        an integer number of iterations).
+        Sampling interval; default ``system.dt`` (maps: a whole number of iterations).
     x0 : array_like, shape (dim,) or (n_traj, dim), optional
         Initial conditions. Default: ``system.x0`` for the first trajectory and
         Gaussian perturbations of it (relative size ``ic_spread``) for the others.
     n_traj : int, default 1
-        Number of trajectories.
+        Number of trajectories (integrated as one compiled batch).
     noise : float, default 0
         Observation noise: Gaussian with standard deviation ``noise`` times the
-        standard deviation of each coordinate of the clean trajectory.
+        standard deviation of each output of the clean trajectory.
     seed : int or Generator, optional
-        Seed for the initial-condition perturbations and the noise.
+        Seed for initial-condition perturbations, process and observation noise.
     pts_per_period : int, optional
-        Sample ``pts_per_period`` points per dominant period (``system.meta["period"]``);
-        overrides ``dt``.
+        Sample this many points per dominant period (``system.meta["period"]``,
+        computed by :mod:`lindy.analysis`); overrides ``dt``. The dysts protocol.
     transient : int, default 0
         Number of initial samples to integrate and discard.
     ic_spread : float, default 0.1
         Relative size of the random initial-condition perturbations.
     rtol, atol : float
-        Tolerances of the adaptive integrator (flows).
+        Tolerances of the adaptive DOP853 integrator (flows).
+    t : array_like, shape (T,), optional
+        Irregular, strictly increasing sample times (instead of ``n_steps``/``dt``).
+    process_noise : float or array_like, optional
+        Additive process-noise intensity per state: flows and delays are then
+        integrated by Euler-Maruyama / stochastic RK, maps get noise after each
+        iteration. Stochastic (``kind="sde"``) systems use their ``sigma`` parameter.
+    observe : callable or sequence of int, optional
+        Partial observation: state indices to keep, or a function mapping the
+        states (T, d) to outputs (T, p).
+    standardize : bool, default False
+        Shift and scale each output to zero mean and unit variance (statistics
+        over all trajectories; stored in each trajectory's ``meta``).
+    history : callable, optional
+        Delay equations: ``history(t)`` for ``t`` in ``[-tau, 0]`` (default: constant x0).
+    cache : bool or path, optional
+        Cache deterministic trajectories on disk (``True``: ``~/.cache/lindy``).
 
     Returns
     -------
     TrajectorySet
-        ``n_traj`` trajectories of ``n_steps`` samples; each one's ``meta`` records
-        the system, its parameters and the noise level.
+        ``n_traj`` trajectories; each one's ``meta`` records the system, its
+        parameters and the noise levels.
 
     Examples
     --------
     >>> import lindy as ld
-    >>> data = ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=100, n_traj=2, seed=0)
-    >>> data
+    >>> lorenz = ld.systems.get_system("Lorenz")
+    >>> ld.systems.simulate(lorenz, n_steps=100, n_traj=2, seed=0)
     TrajectorySet(n=2, T=100, d=3)
+    >>> ld.systems.simulate(lorenz, n_steps=50, observe=[0], noise=0.1, seed=0)[0].x.shape
+    (50, 1)
     """
     if not isinstance(system, System):
-        raise ValidationError(f"simulate needs a System (see get_system); got {type(system).__name__}.")
-    n_steps = check_positive_int(n_steps, "n_steps", minimum=2)
+        raise ValidationError(
+            f"simulate needs a System (see get_system); got {type(system).__name__}.")
     n_traj = check_positive_int(n_traj, "n_traj")
     transient = check_positive_int(transient, "transient", minimum=0)
     noise = check_nonnegative_float(noise, "noise")
     rng = check_rng(seed)
-    if pts_per_period is not None:
-        check_positive_int(pts_per_period, "pts_per_period")
-        period = system.meta.get("period")
-        if not period:
-            raise ValidationError(f"{system.name} has no known period; pass dt instead of pts_per_period.")
-        dt = float(period) / pts_per_period
-        if system.kind == "map":
-            dt = max(1.0, round(dt))
-    dt = system.dt if dt is None else dt
-    if not np.isfinite(dt) or dt <= 0:
-        raise ValidationError(f"dt must be a positive number; got {dt!r}.")
-    if system.kind == "map" and (dt != int(dt)):
-        raise ValidationError(f"{system.name} is a map: dt must be a whole number of iterations; got {dt}.")
-    if system.kind not in ("flow", "map"):
-        raise ValidationError(f"simulate does not handle systems of kind {system.kind!r} yet.")
+    grid, dt = _sampling(system, n_steps, dt, t, pts_per_period, transient)
     X0 = _initial_conditions(system, x0, n_traj, ic_spread, rng)
-    total = n_steps + transient
-    t = np.arange(total) * dt
-    trajs = []
-    for i in range(n_traj):
-        if system.kind == "map":
-            x = iterate_map(system, X0[i], total, int(dt))
-        else:
-            x = integrate_flow(system, X0[i], t, rtol=rtol, atol=atol)
-        x = x[transient:]
-        if noise > 0:
-            x = x + noise * x.std(axis=0) * rng.standard_normal(x.shape)
-        meta = {"system": system.name, "params": dict(system.params), "noise": noise}
-        trajs.append(Trajectory(t=t[transient:] - t[transient], x=x, meta=meta))
-    return TrajectorySet(trajs)
+    sigma = _diffusion(system, process_noise)
+    if sigma is None:
+        X = _clean_batch(system, X0, grid, rtol, atol, history, cache)
+    else:
+        X = _noisy_batch(system, X0, grid, sigma, rng, history)
+    times = grid[transient:] - grid[transient]
+    if t is not None:
+        times = times + float(np.asarray(t, dtype=float)[0])
+    Y = [_observe(x[transient:], observe, system.name) for x in X]
+    if noise > 0:
+        Y = [y + noise * y.std(axis=0) * rng.standard_normal(y.shape) for y in Y]
+    extra = {}
+    if standardize:
+        stacked = np.concatenate(Y)
+        mean, std = stacked.mean(axis=0), stacked.std(axis=0)
+        std = np.where(std > 0, std, 1.0)
+        Y = [(y - mean) / std for y in Y]
+        extra["standardization"] = {"mean": mean, "std": std}
+    meta = {"system": system.name, "params": dict(system.params), "noise": noise,
+            "process_noise": None if sigma is None else sigma.tolist(), "dt": dt, **extra}
+    return TrajectorySet([Trajectory(t=times, x=y, meta=dict(meta)) for y in Y])

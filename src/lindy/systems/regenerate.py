@@ -1,0 +1,186 @@
+"""Recompute the invariants data file: ``python -m lindy.systems.regenerate``.
+
+For every registered flow, map and delay equation, lindy's own analysis code
+estimates the dominant period (power spectrum of a long trajectory on the
+attractor), a default sampling interval (``period / 100``), the Lyapunov
+spectrum (QR method with the Jacobian; Rosenstein's method for delay
+equations), the Kaplan-Yorke and the correlation dimensions. Results go to
+``lindy/systems/data/invariants.json``; nothing in that file is entered by hand.
+
+Options: ``--only NAME [NAME ...]`` to update some systems, ``--jobs N`` worker
+processes, ``--jacobians`` to regenerate ``_jacobians.py`` (needs sympy).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["compute_invariants", "main"]
+
+DATA = Path(__file__).resolve().parent / "data" / "invariants.json"
+N_SAMPLES = 2 ** 14
+
+
+def _sig(x: float, digits: int = 3) -> float:
+    return float(f"{x:.{digits}g}")
+
+
+def _velocities(system, grid, X):
+    p = system.param_array
+    return np.array([system.rhs(float(t), x, p) for t, x in zip(grid, X)])
+
+
+def _flow_period(system, x0):
+    """Dominant period of the velocity ``f(x(t))`` on the attractor, found iteratively
+    (velocities stay bounded even where states drift, e.g. angles), and a state on
+    the attractor."""
+    from ..analysis import dominant_period
+    from ._integrate import integrate_flow
+
+    f0 = np.linalg.norm(system.rhs(0.0, x0, system.param_array))
+    period = 2 * np.pi * float(np.clip(max(np.linalg.norm(x0), 1e-3) / max(f0, 1e-12),
+                                       1e-4, 10.0))
+    x = np.array(x0, dtype=float)
+    for _ in range(6):
+        grid = np.arange(4096) * period / 40.0
+        X = integrate_flow(system, x, grid, max_steps=3_000_000)[0]
+        new = min(dominant_period(_velocities(system, grid, X), grid[1]), grid[-1] / 20.0)
+        x = X[-1]
+        converged = 0.7 < new / period < 1.4
+        period = new
+        if converged:
+            break
+    grid = np.arange(N_SAMPLES) * period / 50.0
+    X = integrate_flow(system, x, grid, max_steps=30_000_000)[0]
+    return min(dominant_period(_velocities(system, grid, X), grid[1]), grid[-1] / 20.0), X
+
+
+def _flow_invariants(system):
+    from ..analysis import correlation_dimension, kaplan_yorke_dimension, lyapunov_spectrum
+
+    period, X = _flow_period(system, np.asarray(system.x0, dtype=float))
+    spectrum = lyapunov_spectrum(system, x0=X[-1], tau=period / 4.0, n_renorm=2000,
+                                 n_transient=100)
+    return {
+        "period": _sig(period, 4),
+        "dt": _sig(period / 100.0, 2),
+        "max_lyapunov": _sig(spectrum[0], 4),
+        "lyapunov_spectrum": [_sig(v, 4) for v in spectrum],
+        "lyapunov_method": "qr-jacobian" if system.jac is not None else "qr-finite-difference",
+        "kaplan_yorke_dimension": _sig(kaplan_yorke_dimension(spectrum), 4),
+        "correlation_dimension": _sig(correlation_dimension(X), 3),
+    }
+
+
+def _map_invariants(system):
+    from ..analysis import correlation_dimension, kaplan_yorke_dimension, lyapunov_spectrum
+    from ._integrate import iterate_map
+
+    X = iterate_map(system, system.x0, N_SAMPLES + 1000)[0, 1000:]
+    spectrum = lyapunov_spectrum(system, x0=X[0], n_renorm=20000, n_transient=1000)
+    out = {
+        "period": 1.0,
+        "dt": 1.0,
+        "max_lyapunov": _sig(spectrum[0], 4),
+        "lyapunov_spectrum": [_sig(v, 4) for v in spectrum],
+        "lyapunov_method": "qr-jacobian" if system.jac is not None else "qr-finite-difference",
+        "kaplan_yorke_dimension": _sig(kaplan_yorke_dimension(spectrum), 4),
+    }
+    try:
+        out["correlation_dimension"] = _sig(correlation_dimension(X, min_tsep=1), 3)
+    except ValueError:  # a periodic orbit: too few distinct pairs
+        pass
+    return out
+
+
+def _delay_invariants(system):
+    from ..analysis import correlation_dimension, delay_embed, dominant_period
+    from ..analysis import max_lyapunov_rosenstein
+    from ._integrate import integrate_delay
+
+    tau = float(system.params["tau"])
+    dts = tau / 20.0
+    x = integrate_delay(system, system.x0, np.arange(N_SAMPLES + 2000) * dts)[2000:]
+    period = dominant_period(x, dts)
+    lag = max(1, int(round(tau / dts / 4)))
+    horizon = max(int(round(3 * period / dts)), 20)
+    lam = max_lyapunov_rosenstein(x, dts, emb_dim=8, lag=lag, horizon=horizon,
+                                  fit=(0, max(horizon // 3, 3)))
+    return {
+        "period": _sig(period, 4),
+        "dt": _sig(period / 100.0, 2),
+        "max_lyapunov": _sig(lam, 3),
+        "lyapunov_method": "rosenstein",
+        "correlation_dimension": _sig(correlation_dimension(delay_embed(x, 8, lag)), 3),
+    }
+
+
+def compute_invariants(name: str) -> tuple[str, dict]:
+    """Invariants of one registered system (``{"error": ...}`` on failure)."""
+    from ._registry import get_system
+
+    system = get_system(name)
+    start = time.perf_counter()
+    try:
+        if system.kind == "map":
+            inv = _map_invariants(system)
+        elif system.kind == "delay":
+            inv = _delay_invariants(system)
+        elif system.kind == "flow":
+            inv = _flow_invariants(system)
+        else:
+            return name, {}
+    except Exception as exc:  # recorded, so one bad system does not stop the run
+        inv = {"error": f"{type(exc).__name__}: {exc}"}
+    inv["seconds"] = round(time.perf_counter() - start, 2)
+    return name, inv
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lindy.systems.regenerate",
+                                     description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="*", help="system names to update")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes")
+    parser.add_argument("--jacobians", action="store_true",
+                        help="regenerate _jacobians.py by symbolic differentiation (sympy)")
+    args = parser.parse_args(argv)
+    if args.jacobians:
+        from ._collection import load_collection
+        from ._symbolic import generate_jacobians
+
+        target = Path(__file__).resolve().parent / "_jacobians.py"
+        target.write_text(generate_jacobians(load_collection()), encoding="utf-8")
+        print(f"wrote {target.name}")
+        return 0
+    from .. import __version__
+    from ._registry import list_systems
+
+    names = args.only or list_systems()
+    current = json.loads(DATA.read_text(encoding="utf-8")) if DATA.is_file() else {}
+    with ProcessPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
+        futures = [pool.submit(compute_invariants, n) for n in names]
+        for fut in as_completed(futures):
+            name, inv = fut.result()
+            if inv:
+                current[name] = inv
+            status = inv.get("error", f"lambda1={inv.get('max_lyapunov')} "
+                                      f"period={inv.get('period')}")
+            print(f"{name:28s} {inv.get('seconds', 0):7.2f}s  {status}", flush=True)
+    current["__about__"] = {"generator": "python -m lindy.systems.regenerate",
+                            "lindy_version": __version__}
+    ordered = {k: current[k] for k in sorted(current)}
+    tmp = DATA.with_suffix(".tmp")
+    tmp.write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
+    tmp.replace(DATA)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
