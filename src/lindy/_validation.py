@@ -211,7 +211,7 @@ def check_rng(seed) -> np.random.Generator:
 
     Examples
     --------
-    >>> check_rng(0).integers(10) == check_rng(0).integers(10)
+    >>> bool(check_rng(0).integers(10) == check_rng(0).integers(10))
     True
     """
     if isinstance(seed, np.random.Generator):

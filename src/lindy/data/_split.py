@@ -35,7 +35,7 @@ def train_test_split(data, test_size: float = 0.2, *, by: str = "time",
     --------
     >>> import numpy as np
     >>> train, test = train_test_split(np.arange(10.0)[:, None], test_size=0.3)
-    >>> train[0].n_steps, test[0].n_steps, test[0].t[0]
+    >>> train[0].n_steps, test[0].n_steps, float(test[0].t[0])
     (7, 3, 7.0)
     """
     ts = as_trajectories(data, allow_nan=True)
