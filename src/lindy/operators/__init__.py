@@ -14,6 +14,8 @@ Examples
 2
 """
 
+from ._bopdmd import BOPDMD
+from ._bopdmd_core import VarproResult, varpro_fit
 from ._dictionaries import (
     RBF,
     Concat,
@@ -33,6 +35,7 @@ from ._spectral import StabilityReport
 
 __all__ = [
     "DMD",
+    "BOPDMD",
     "EDMD",
     "KernelEDMD",
     "kernel_matrix",
@@ -50,4 +53,6 @@ __all__ = [
     "dmd_fit",
     "tls_project",
     "truncation_rank",
+    "varpro_fit",
+    "VarproResult",
 ]

@@ -156,13 +156,21 @@ class Polynomial(Dictionary):
             prev = cur
 
     def _transform(self, x):
-        T = x.shape[0]
-        blocks = [np.ones((T, 1))] if self.include_bias else []
-        prev = np.ones((T, 1))
+        # build feature-major (p, T) so that every gather copies contiguous rows
+        T, xt = x.shape[0], np.ascontiguousarray(x.T)
+        bias = 1 if self.include_bias else 0
+        out = np.empty((bias + len(self.powers_), T))
+        if bias:
+            out[0] = 1.0
+        start, prev = bias, None
         for parents, vars_ in self._steps:
-            prev = prev[:, parents] * x[:, vars_]
-            blocks.append(prev)
-        return np.hstack(blocks)
+            stop = start + parents.shape[0]
+            if prev is None:
+                out[start:stop] = xt[vars_]
+            else:
+                np.multiply(out[prev[0]:prev[1]][parents], xt[vars_], out=out[start:stop])
+            prev, start = (start, stop), stop
+        return out.T
 
     def get_feature_names_out(self, input_features=None):
         """Monomial names such as ``x0^2 x1``."""

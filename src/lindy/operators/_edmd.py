@@ -8,8 +8,7 @@ from ..base import Estimator
 from ..data import TrajectorySet
 from ._dictionaries import as_dictionary
 from ._dmd_core import truncation_rank
-from ._edmd_core import check_estimator_name, lifted_pairs, pcr_basis, rrr_basis
-from ._linalg import gram
+from ._edmd_core import check_estimator_name, pair_gram, pcr_basis, rrr_basis, stacked_lift
 from ._spectral import SpectralMixin
 
 __all__ = ["EDMD"]
@@ -90,20 +89,22 @@ class EDMD(SpectralMixin, Estimator):
             truncation_rank(np.ones(1), self.rank)
         xs = [tr.x for tr in data]
         self.dictionary_ = as_dictionary(self.dictionary).fit(xs)
-        PX, PY, _, Y = lifted_pairs(xs, self.dictionary_)
-        n = PX.shape[0]
-        G = gram(PX, 1.0 / n)
+        F, ix, iy, Y = stacked_lift(xs, self.dictionary_)
+        n = ix.shape[0]
+        G = pair_gram(F, ix)
         if self.estimator == "pcr":
             U = pcr_basis(G, self.rank, self.alpha)
-        else:  # V^T A = (PX V)^T PY / n without forming A
-            U = rrr_basis(G, lambda V: (PX @ V).T @ PY / n, self.rank, self.alpha)
+        else:  # V^T A = (Psi_X V)^T Psi_Y / n without forming A
+            U = rrr_basis(G, lambda V: (F @ V)[ix].T @ F[iy] / n, self.rank, self.alpha)
         self.basis_ = U
         self.rank_ = U.shape[1]
-        self.n_dictionary_features_ = PX.shape[1]
-        ZX, ZY = PX @ U, PY @ U
+        self.n_dictionary_features_ = F.shape[1]
+        Z = F @ U
+        ZX, ZY = Z[ix], Z[iy]
         M = ZX.T @ ZY / n  # U^T A U
         C = ZX.T @ Y / n  # next-step decoder of the state (kooplearn's convention)
-        self._AtU = PY.T @ ZX / n  # A^T U: left eigenvectors of K = U U^T A are A^T U y
+        self._train_xs = xs
+        self._AtU = None
         self._set_spectrum(M, C)
         self._set_training_pairs(ZX, ZY, Y)
         self._apply_residual_tol(self.residual_tol)
@@ -112,6 +113,10 @@ class EDMD(SpectralMixin, Estimator):
         return self._padded(x, self.basis_)
 
     def _left_lift(self, x):
+        if self._AtU is None:  # A^T U: left eigenvectors of K = U U^T A are A^T U y
+            F, ix, iy, _ = stacked_lift(self._train_xs, self.dictionary_)
+            Z = F @ self.basis_
+            self._AtU = F[iy].T @ Z[ix] / ix.shape[0]
         return self._padded(x, self._AtU)
 
     def _padded(self, x, B):

@@ -20,9 +20,9 @@ import numpy as np
 
 from ..errors import NumericalError, ValidationError
 from ._dmd_core import truncation_rank
-from ._linalg import eigh_desc
+from ._linalg import eigh_desc, gram
 
-__all__ = ["lifted_pairs", "pcr_basis", "rrr_basis", "check_estimator_name"]
+__all__ = ["lifted_pairs", "stacked_lift", "pcr_basis", "rrr_basis", "check_estimator_name"]
 
 
 def check_estimator_name(name: str) -> str:
@@ -65,6 +65,66 @@ def lifted_pairs(trajs, dictionary):
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     return cat(pxs), cat(pys), cat(xs), cat(ys)
+
+
+def stacked_lift(trajs, dictionary):
+    """Lift every trajectory once and index the lag pairs inside the stack.
+
+    Cheaper than :func:`lifted_pairs` for long trajectories: consecutive pairs
+    share rows, so ``Psi_X`` and ``Psi_Y`` are never formed; products with
+    them are products with ``F`` restricted to ``ix`` / ``iy``.
+
+    Returns
+    -------
+    F : ndarray, shape (N, p)
+        Stacked features of every trajectory (rows with a full window).
+    ix, iy : ndarray of int, shape (n,)
+        Rows of ``F`` holding ``x_k`` and ``x_{k+1}`` for each pair.
+    Y : ndarray, shape (n, d)
+        The successor states.
+
+    Examples
+    --------
+    >>> from lindy.operators import Polynomial
+    >>> xs = [np.arange(3.0)[:, None], np.arange(2.0)[:, None]]
+    >>> F, ix, iy, Y = stacked_lift(xs, Polynomial(1).fit(xs))
+    >>> ix.tolist(), iy.tolist(), Y.ravel().tolist()
+    ([0, 1, 3], [1, 2, 4], [1.0, 2.0, 1.0])
+    """
+    w = dictionary.window
+    Fs, ix, ys, start = [], [], [], 0
+    for x in trajs:
+        F = dictionary.transform(x)
+        if F.shape[0] >= 2:
+            Fs.append(F)
+            ix.append(start + np.arange(F.shape[0] - 1))
+            ys.append(x[w:])
+            start += F.shape[0]
+    if not Fs:
+        raise ValidationError(
+            f"No trajectory is longer than the dictionary window + 1 ({w + 1} samples); "
+            "pass longer trajectories or fewer delays.")
+    ix = np.concatenate(ix)
+    F = Fs[0] if len(Fs) == 1 else np.concatenate(Fs)
+    Y = ys[0] if len(ys) == 1 else np.concatenate(ys)
+    return F, ix, ix + 1, Y
+
+
+def pair_gram(F: np.ndarray, ix: np.ndarray) -> np.ndarray:
+    """``Psi_X^T Psi_X / n`` from the stacked features: ``F^T F`` minus the unpaired rows.
+
+    Examples
+    --------
+    >>> F = np.arange(6.0).reshape(3, 2)
+    >>> np.allclose(pair_gram(F, np.array([0, 1])), F[:2].T @ F[:2] / 2)
+    True
+    """
+    rest = np.setdiff1d(np.arange(F.shape[0]), ix, assume_unique=True)
+    G = gram(F)
+    if rest.size:
+        E = F[rest]
+        G -= E.T @ E
+    return G / ix.shape[0]
 
 
 def _check_alpha(alpha) -> float:

@@ -52,7 +52,10 @@ def gram(P: np.ndarray, scale: float = 1.0) -> np.ndarray:
     """
     if P.dtype != np.float64 or P.shape[0] < 4 * P.shape[1]:
         return scale * (P.conj().T @ P)
-    C = scipy.linalg.blas.dsyrk(scale, np.asarray(P).T, trans=0)  # upper triangle of a a^T
+    if P.flags.f_contiguous:  # upper triangle of P^T P without copying P
+        C = scipy.linalg.blas.dsyrk(scale, P, trans=1)
+    else:
+        C = scipy.linalg.blas.dsyrk(scale, P.T, trans=0)
     return np.triu(C) + np.triu(C, 1).T
 
 
