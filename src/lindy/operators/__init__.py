@@ -29,13 +29,21 @@ from ._dmd import DMD
 from ._dmd_core import DMDResult, dmd_fit, tls_project, truncation_rank
 from ._edmd import EDMD
 from ._edmd_core import pcr_basis, rrr_basis
+from ._hankel import HAVOK, HankelDMD
+from ._inputs import DMDc, EDMDc
 from ._kernel import KernelEDMD
 from ._kernel_core import kernel_matrix
 from ._spectral import StabilityReport
+from ._windowed import WindowedDMD
 
 __all__ = [
     "DMD",
     "BOPDMD",
+    "HankelDMD",
+    "HAVOK",
+    "DMDc",
+    "EDMDc",
+    "WindowedDMD",
     "EDMD",
     "KernelEDMD",
     "kernel_matrix",

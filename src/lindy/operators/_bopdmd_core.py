@@ -142,7 +142,7 @@ def varpro_fit(ts, Xs, alpha0, *, max_iter: int = 100, tol: float = 1e-12,
     lam = None
     converged = False
     it = 0
-    for it in range(1, max_iter + 1):
+    for it in range(1, max_iter + 1):  # noqa: B007 - it is reported after the loop
         J = _jacobian(alpha, ts, blocks)
         rvec = np.concatenate([Rs.ravel() for _, _, _, Rs in blocks])
         JhJ = J.conj().T @ J

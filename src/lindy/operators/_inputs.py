@@ -1,0 +1,174 @@
+"""Operators with inputs: DMDc (Proctor et al. 2016) and EDMDc (Korda and Mezić 2018).
+
+Convention (as :func:`lindy.data.lag_pairs`): ``x_{k+1} = f(x_k, u_k)``, the
+input at time ``k`` drives the step to ``k + 1``. In ``forecast(context,
+horizon, u)`` row ``j`` of ``u`` drives the step that produces forecast row
+``j`` (the first row is the input applied at the last context sample).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..base import Estimator
+from ..data import lag_pairs
+from ._dictionaries import as_dictionary
+from ._dmd_core import truncation_rank
+from ._edmd_core import _check_alpha, pair_gram, pcr_basis, stacked_lift
+from ._spectral import SpectralMixin
+
+__all__ = ["DMDc", "EDMDc"]
+
+
+def _lstsq_truncated(Om, Y, rank):
+    """``Om^+ Y`` with the pseudo-inverse truncated by a rank rule."""
+    Ub, s, Vt = np.linalg.svd(Om, full_matrices=False)
+    r = truncation_rank(s, rank)
+    return Vt[:r].T @ ((Ub[:, :r].T @ Y) / s[:r, None])
+
+
+def _ridge(Om, Y, alpha):
+    if alpha == 0:
+        return np.linalg.lstsq(Om, Y, rcond=None)[0]
+    G = Om.T @ Om
+    G[np.diag_indices_from(G)] += alpha * Om.shape[0]
+    return np.linalg.solve(G, Om.T @ Y)
+
+
+class _InputModel(SpectralMixin, Estimator):
+    """Shared forecasting with inputs: ``z' = z M + u Bz``, ``x = z Cd``."""
+
+    _inputs = "required"
+
+    def _predict_next(self, x, u):
+        return self._cast((self._encode(x) @ self._M + u @ self._Bz) @ self._Cd)
+
+    def _forecast(self, x, horizon, u_context, u_future):
+        z = self._encode(x)[-1]
+        out = np.empty((horizon, self._Cd.shape[1]), dtype=np.result_type(z, self._M))
+        for k in range(horizon):
+            z = z @ self._M + u_future[k] @ self._Bz
+            out[k] = z @ self._Cd
+        return self._cast(out)
+
+    def forecast_observable(self, context, horizon, observable):  # noqa: D102
+        raise NotImplementedError(f"{type(self).__name__} forecasts the state only.")
+
+
+class DMDc(_InputModel):
+    """DMD with control: ``x_{k+1} ≈ A x_k + B u_k`` from snapshot and input pairs.
+
+    The stacked matrix ``[X, U]`` is inverted with a truncated SVD (``rank``),
+    which separates the unforced dynamics ``A`` from the input map ``B`` even
+    when the inputs are not rich (Proctor, Brunton and Kutz 2016).
+
+    Parameters
+    ----------
+    rank : None, int or float, default None
+        Truncation rule for the SVD of ``[X, U]``.
+
+    Attributes
+    ----------
+    A_ : ndarray, shape (d, d)
+    B_ : ndarray, shape (d, m)
+    eigenvalues_ : ndarray, shape (d,)
+        Eigenvalues of ``A_``.
+
+    Examples
+    --------
+    >>> import numpy as np, lindy as ld
+    >>> rng = np.random.default_rng(0)
+    >>> A, B = np.array([[0.9, 0.1], [0.0, 0.7]]), np.array([[0.0], [1.0]])
+    >>> u = rng.standard_normal((100, 1)); x = np.zeros((100, 2))
+    >>> for k in range(99): x[k + 1] = A @ x[k] + B @ u[k]
+    >>> model = ld.operators.DMDc().fit(x, u=u)
+    >>> np.allclose(model.A_, A) and np.allclose(model.B_, B)
+    True
+    """
+
+    def __init__(self, rank=None):
+        self.rank = rank
+
+    def _fit(self, data) -> None:
+        if self.rank is not None:
+            truncation_rank(np.ones(1), self.rank)
+        X, Y, U = lag_pairs(data, with_inputs=True)
+        d = X.shape[1]
+        G = _lstsq_truncated(np.hstack([X, U]), Y, self.rank)  # (d + m, d)
+        self.A_, self.B_ = G[:d].T, G[d:].T
+        self._Bz, self._Cd = G[d:], np.eye(d)
+        self._set_spectrum(G[:d], G[:d])
+        self._set_training_pairs(X, Y - U @ G[d:], Y)
+
+    def _lift(self, x):
+        return x
+
+
+class EDMDc(_InputModel):
+    """EDMD with control: a linear predictor in lifted coordinates (Korda and Mezić 2018).
+
+    ``Psi(x_{k+1}) U ≈ Psi(x_k) U M + u_k B``, where ``U`` spans the top
+    principal components of the dictionary, and ``x ≈ Psi(x) U C``. Forecasts
+    under any new input sequence run the linear recursion in the lifted space.
+
+    Parameters
+    ----------
+    dictionary : Dictionary or callable, default ``Polynomial(2)``
+    rank : None, int or float, default None
+    alpha : float, default 0.0
+        Tikhonov regularization of both regressions.
+
+    Attributes
+    ----------
+    eigenvalues_ : ndarray
+        Eigenvalues of the unforced lifted dynamics ``M``.
+    dictionary_ : Dictionary
+
+    Examples
+    --------
+    >>> import lindy as ld
+    >>> data = ld.testing.conformance_data(n_inputs=1)
+    >>> model = ld.operators.EDMDc(ld.operators.Polynomial(2)).fit(data)
+    >>> model.forecast(data[0].x[:1], horizon=3, u=[[0.0], [1.0], [0.0]]).x.shape
+    (3, 2)
+    """
+
+    def __init__(self, dictionary=None, rank=None, *, alpha=0.0):
+        self.dictionary = dictionary
+        self.rank = rank
+        self.alpha = alpha
+
+    def _min_fit_length(self) -> int:
+        return as_dictionary(self.dictionary).window + 1
+
+    def _min_context(self) -> int:
+        return self.dictionary_.window if hasattr(self, "dictionary_") else 1
+
+    def _fit(self, data) -> None:
+        alpha = _check_alpha(self.alpha)
+        if self.rank is not None:
+            truncation_rank(np.ones(1), self.rank)
+        xs = [tr.x for tr in data]
+        self.dictionary_ = as_dictionary(self.dictionary).fit(xs)
+        F, ix, iy, _ = stacked_lift(xs, self.dictionary_)
+        w = self.dictionary_.window
+        us = [tr.u[w - 1:] for tr in data if tr.n_steps - w + 1 >= 2]
+        states = np.concatenate([tr.x[w - 1:] for tr in data if tr.n_steps - w + 1 >= 2])
+        Urows = np.concatenate(us)
+        U = pcr_basis(pair_gram(F, ix), self.rank, alpha)
+        self.basis_, self.rank_ = U, U.shape[1]
+        Z = F @ U
+        ZX, ZY, UX = Z[ix], Z[iy], Urows[ix]
+        coef = _ridge(np.hstack([ZX, UX]), ZY, alpha)
+        r = U.shape[1]
+        M, self._Bz = coef[:r], coef[r:]
+        self._Cd = _ridge(Z, states, alpha)
+        self._set_spectrum(M, M @ self._Cd)
+        self._set_training_pairs(ZX, ZY - UX @ self._Bz, states[iy])
+
+    def _lift(self, x):
+        F = self.dictionary_.transform(x) @ self.basis_
+        pad = x.shape[0] - F.shape[0]
+        if pad:
+            F = np.vstack([np.full((pad, F.shape[1]), np.nan), F])
+        return F
