@@ -167,18 +167,18 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small sizes (smoke test)")
     ap.add_argument("--threads", type=int, default=1, help="BLAS threads (default 1)")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--only", choices=["edmd", "kernel"], help="run one part only")
     ap.add_argument("--no-pydmd-kernel", action="store_true",
                     help="skip PyDMD's kernel EDMD (a dense n x n eigendecomposition)")
     args = ap.parse_args(argv)
     print(f"lindy {ld.__version__}, kooplearn {version('kooplearn')}, PyDMD {version('pydmd')}, "
           f"numpy {np.__version__}; BLAS threads: {args.threads}; best of {args.repeats}")
     with threadpool_limits(limits=args.threads, user_api="blas"):
-        if args.quick:
-            bench_edmd(2000, 6, 20, args.repeats)
-            bench_kernel(800, 400, 10, args.repeats, not args.no_pydmd_kernel)
-        else:
-            bench_edmd(10_000, 10, 50, args.repeats)
-            bench_kernel(5000, 2000, 25, args.repeats, not args.no_pydmd_kernel)
+        sizes = ((2000, 6, 20), (800, 400, 10)) if args.quick else ((10_000, 10, 50), (5000, 2000, 25))
+        if args.only in (None, "edmd"):
+            bench_edmd(*sizes[0], args.repeats)
+        if args.only in (None, "kernel"):
+            bench_kernel(*sizes[1], args.repeats, not args.no_pydmd_kernel)
 
 
 if __name__ == "__main__":

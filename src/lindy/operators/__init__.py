@@ -29,6 +29,7 @@ from ._dmd import DMD
 from ._dmd_core import DMDResult, dmd_fit, tls_project, truncation_rank
 from ._edmd import EDMD
 from ._edmd_core import pcr_basis, rrr_basis
+from ._generator import GeneratorEDMD
 from ._hankel import HAVOK, HankelDMD
 from ._inputs import DMDc, EDMDc
 from ._kernel import KernelEDMD
@@ -45,6 +46,7 @@ __all__ = [
     "EDMDc",
     "WindowedDMD",
     "EDMD",
+    "GeneratorEDMD",
     "KernelEDMD",
     "kernel_matrix",
     "Dictionary",

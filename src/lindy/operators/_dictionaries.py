@@ -172,6 +172,53 @@ class Polynomial(Dictionary):
             prev, start = (start, stop), stop
         return out.T
 
+    def derivatives(self, X):
+        """Features with their gradients and Hessians (analytic), for generator EDMD.
+
+        Parameters
+        ----------
+        X : array_like, shape (T, d)
+
+        Returns
+        -------
+        F : ndarray, shape (T, p)
+        dF : ndarray, shape (T, p, d)
+            ``dF[k, a, i] = d psi_a / d x_i`` at ``X[k]``.
+        d2F : ndarray, shape (T, p, d, d)
+
+        Examples
+        --------
+        >>> P = Polynomial(2).fit(np.zeros((1, 1)))
+        >>> F, dF, d2F = P.derivatives(np.array([[3.0]]))
+        >>> F[0], dF[0, :, 0], d2F[0, :, 0, 0]
+        (array([1., 3., 9.]), array([0., 1., 6.]), array([0., 0., 2.]))
+        """
+        x = np.asarray(X, dtype=float).reshape(-1, self.n_features_in_)
+        d = self.n_features_in_
+        full = Polynomial(self.degree, include_bias=True).fit(x[:1])
+        Ff = full.transform(x)  # column 0 is the constant
+        exps = [tuple(np.bincount(m, minlength=d)) for m in full.powers_]
+        col = {e: j + 1 for j, e in enumerate(exps)}
+        col[(0,) * d] = 0
+        T, p = x.shape[0], len(exps)
+        dF = np.zeros((T, p + 1, d))
+        d2F = np.zeros((T, p + 1, d, d))
+        for a, e in enumerate(exps, start=1):
+            for i in range(d):
+                if e[i] == 0:
+                    continue
+                ei = list(e)
+                ei[i] -= 1
+                dF[:, a, i] = e[i] * Ff[:, col[tuple(ei)]]
+                for j in range(d):
+                    if ei[j] == 0:
+                        continue
+                    eij = list(ei)
+                    eij[j] -= 1
+                    d2F[:, a, i, j] = e[i] * ei[j] * Ff[:, col[tuple(eij)]]
+        start = 0 if self.include_bias else 1
+        return Ff[:, start:], dF[:, start:], d2F[:, start:]
+
     def get_feature_names_out(self, input_features=None):
         """Monomial names such as ``x0^2 x1``."""
         names = input_features or [f"x{i}" for i in range(self.n_features_in_)]
