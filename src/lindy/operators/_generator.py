@@ -102,7 +102,7 @@ class GeneratorEDMD(SpectralMixin, Estimator):
                 f"got {type(dic).__name__}.")
         xs = [tr.x for tr in data]
         self.dictionary_ = dic.fit(xs)
-        Fs, dPs, Xs, Ys, ZXi = [], [], [], [], []
+        Fs, dPs, Xs = [], [], []
         for x in xs:
             X, b, a = generator_data(x, self.dt_, self.kind)
             F, dF, d2F = self.dictionary_.derivatives(X)
@@ -113,7 +113,6 @@ class GeneratorEDMD(SpectralMixin, Estimator):
             dPs.append(dP)
             off = 0 if self.kind == "sde" else 1
             Xs.append(x[off: off + X.shape[0]])
-            Ys.append(x[off + 1: off + 1 + X.shape[0]])
         F, dP = np.concatenate(Fs), np.concatenate(dPs)
         n = F.shape[0]
         U = pcr_basis(gram(F, 1.0 / n), self.rank, alpha)
