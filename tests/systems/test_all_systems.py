@@ -25,7 +25,7 @@ def _check(name):
 
 
 def test_registry_counts():
-    assert len(list_systems(kind="flow")) >= 140
+    assert len(list_systems(kind="flow")) >= 135
     assert len(list_systems(kind="delay")) == 6
     assert len(list_systems(kind="map")) >= 24
     assert len(list_systems(kind="sde")) >= 3

@@ -85,5 +85,9 @@ def correlation_dimension(x, *, n_points: int = 2000, r_quantiles=(0.005, 0.05),
     r = np.geomspace(np.quantile(dist, lo), np.quantile(dist, hi), 12)
     dist.sort()
     C = np.searchsorted(dist, r) / dist.size
-    slope = np.polyfit(np.log(r), np.log(C), 1)[0]
+    ok = C > 0
+    if ok.sum() < 3 or np.ptp(np.log(r[ok])) == 0:
+        raise ValidationError("The point set has no scaling range (periodic or degenerate); "
+                              "no correlation dimension.")
+    slope = np.polyfit(np.log(r[ok]), np.log(C[ok]), 1)[0]
     return float(slope)

@@ -34,7 +34,7 @@ def _read_json(name: str) -> dict:
         return json.load(fh)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_invariants() -> dict:
     """The invariants data file (``{}`` if it has not been generated)."""
     return _read_json("invariants.json")
@@ -47,7 +47,7 @@ def _meta(spec: dict, inv: dict) -> dict:
         if spec.get(key):
             meta[key] = True
     for key, value in inv.items():
-        if key not in ("dt", "seconds", "error"):
+        if key not in ("dt", "seconds", "error", "lyapunov_error"):
             meta[key] = value
     return meta
 

@@ -22,7 +22,7 @@ __all__ = [
 ]
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def kernels():
     """The kernel module (imported, hence compiled or loaded from cache, on first use)."""
     from . import _kernels
@@ -30,20 +30,20 @@ def kernels():
     return _kernels
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def compiled_rhs(func):
     """The numba-compiled version of a pure right-hand side ``func(t, x, p)``."""
     import numba as nb
 
-    return nb.njit(kernels().RHS_SIG, cache=True)(func)
+    return nb.njit(kernels().RHS_SIG, cache=True, error_model="numpy")(func)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def compiled_jac(func):
     """The numba-compiled version of a pure Jacobian ``func(t, x, p) -> (d, d)``."""
     import numba as nb
 
-    return nb.njit(kernels().JAC_SIG, cache=True)(func)
+    return nb.njit(kernels().JAC_SIG, cache=True, error_model="numpy")(func)
 
 
 def _raise(status: int, name: str, reached: int, total: int) -> None:

@@ -1106,15 +1106,6 @@ def henon(t, s, p):
     ])
 
 
-def zeraoulia_sprott(t, s, p):
-    x, y = s
-    a, b = p
-    return np.array([
-        [-a/(y**2 + 1.0), 2*a*x*y/(y**2 + 1.0)**2],
-        [1.0, b],
-    ])
-
-
 JAC = {
     'aizawa': aizawa,
     'arneodo': arneodo,
@@ -1228,5 +1219,4 @@ JAC = {
     'duffing_map': duffing_map,
     'chirikov': chirikov,
     'henon': henon,
-    'zeraoulia_sprott': zeraoulia_sprott,
 }

@@ -23,11 +23,11 @@ import numba as nb
 import numpy as np
 from numba import types
 
+from ._tableau import E3 as _E3
+from ._tableau import E5 as _E5
 from ._tableau import A as _A
 from ._tableau import B as _B
 from ._tableau import C as _C
-from ._tableau import E3 as _E3
-from ._tableau import E5 as _E5
 
 RHS_SIG = types.float64[::1](types.float64, types.float64[::1], types.float64[::1])
 JAC_SIG = types.float64[:, ::1](types.float64, types.float64[::1], types.float64[::1])
@@ -40,13 +40,13 @@ _m = types.float64[:, ::1]
 _a3 = types.float64[:, :, ::1]
 
 
-@nb.njit(JAC_SIG, cache=True)
+@nb.njit(JAC_SIG, cache=True, error_model="numpy")
 def no_jacobian(t, x, p):  # pragma: no cover - compiled
     """Placeholder Jacobian for systems without one (never called in mode 0/2)."""
     return np.zeros((x.shape[0], x.shape[0]))
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _eval(f, jac, mode, d, t, y, p):  # pragma: no cover - compiled
     if mode == 0:
         return f(t, y, p)
@@ -90,7 +90,7 @@ def _eval(f, jac, mode, d, t, y, p):  # pragma: no cover - compiled
     return out
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _initial_step(f, jac, mode, d, t, y, fy, p, rtol, atol, span):  # pragma: no cover
     n = y.shape[0]
     d0 = 0.0
@@ -117,7 +117,7 @@ def _initial_step(f, jac, mode, d, t, y, fy, p, rtol, atol, span):  # pragma: no
     return min(100.0 * h0, h1, span)
 
 
-@nb.njit(cache=True)
+@nb.njit(cache=True, error_model="numpy")
 def _advance(f, jac, mode, d, y, fy, t, t_end, h, p, rtol, atol, max_steps, K):  # pragma: no cover
     """Integrate from ``t`` to ``t_end`` with DOP853; clip the last step to ``t_end``.
 
@@ -194,7 +194,7 @@ def _advance(f, jac, mode, d, y, fy, t, t_end, h, p, rtol, atol, max_steps, K): 
 
 
 @nb.njit(types.Tuple((_a3, types.int64[::1], types.int64[::1]))(
-    RHS_T, JAC_T, _i8, _i8, _m, _v, _v, _f8, _f8, _i8), cache=True)
+    RHS_T, JAC_T, _i8, _i8, _m, _v, _v, _f8, _f8, _i8), cache=True, error_model="numpy")
 def flow_batch(f, jac, mode, d, Y0, p, t_out, rtol, atol, max_steps):  # pragma: no cover
     """Integrate each row of ``Y0`` and sample at ``t_out``: (B, T, n), status, reached."""
     nb_, n = Y0.shape
@@ -230,7 +230,7 @@ def flow_batch(f, jac, mode, d, Y0, p, t_out, rtol, atol, max_steps):  # pragma:
 
 
 @nb.njit(types.Tuple((_v, _f8, _i8))(
-    RHS_T, JAC_T, _i8, _v, _v, _i8, _f8, _i8, _i8, _f8, _f8, _i8), cache=True)
+    RHS_T, JAC_T, _i8, _v, _v, _i8, _f8, _i8, _i8, _f8, _f8, _i8), cache=True, error_model="numpy")
 def flow_lyapunov(f, jac, mode, x0, p, k, tau, n_renorm, n_skip, rtol, atol,
                   max_steps):  # pragma: no cover
     """Benettin/QR: the ``k`` leading exponents of a flow, renormalizing every ``tau``.
@@ -272,7 +272,7 @@ def flow_lyapunov(f, jac, mode, x0, p, k, tau, n_renorm, n_skip, rtol, atol,
 
 
 @nb.njit(types.Tuple((_a3, types.int64[::1], types.int64[::1]))(
-    RHS_T, _m, _v, _i8, _i8), cache=True)
+    RHS_T, _m, _v, _i8, _i8), cache=True, error_model="numpy")
 def map_batch(f, X0, p, n_out, every):  # pragma: no cover
     """Iterate a map from each row of ``X0``; keep every ``every``-th state."""
     nb_, d = X0.shape
@@ -300,7 +300,8 @@ def map_batch(f, X0, p, n_out, every):  # pragma: no cover
     return out, status, reached
 
 
-@nb.njit(types.Tuple((_v, _i8))(RHS_T, JAC_T, _i8, _v, _v, _i8, _i8, _i8), cache=True)
+@nb.njit(types.Tuple((_v, _i8))(RHS_T, JAC_T, _i8, _v, _v, _i8, _i8, _i8), cache=True,
+         error_model="numpy")
 def map_lyapunov(f, jac, has_jac, x0, p, k, n_iter, n_skip):  # pragma: no cover
     """QR method for maps: the ``k`` leading exponents over ``n_iter`` iterations."""
     d = x0.shape[0]
@@ -335,7 +336,8 @@ def map_lyapunov(f, jac, has_jac, x0, p, k, n_iter, n_skip):  # pragma: no cover
     return sums / n_iter, 0
 
 
-@nb.njit(types.Tuple((_m, _i8))(RHS_T, _v, _v, _v, _f8, _i8, _v, _f8, _m), cache=True)
+@nb.njit(types.Tuple((_m, _i8))(RHS_T, _v, _v, _v, _f8, _i8, _v, _f8, _m), cache=True,
+         error_model="numpy")
 def dde_rk4(f, hist_x, hist_f, p, h, m, t_out, sigma, noise):  # pragma: no cover
     """Method of steps: RK4 with step ``h = tau / m`` and cubic Hermite history.
 
@@ -408,7 +410,8 @@ def dde_rk4(f, hist_x, hist_f, p, h, m, t_out, sigma, noise):  # pragma: no cove
     return out, status
 
 
-@nb.njit(types.Tuple((_m, _i8))(RHS_T, _i8, _v, _v, _v, _i8, _v, _m), cache=True)
+@nb.njit(types.Tuple((_m, _i8))(RHS_T, _i8, _v, _v, _v, _i8, _v, _m), cache=True,
+         error_model="numpy")
 def euler_maruyama(f, is_map, x0, p, t_out, substeps, sigma, noise):  # pragma: no cover
     """Euler-Maruyama with additive noise ``sigma`` (per coordinate).
 

@@ -103,8 +103,7 @@ def _random_spectrum(n: int, radius: float, rng) -> np.ndarray:
     pairs = mod * np.exp(1j * ang)
     reals = radius * rng.uniform(-1.0, 1.0, n - 2 * n_pairs)
     eig = np.concatenate([pairs, pairs.conj(), reals.astype(complex)])
-    eig[np.argmax(np.abs(eig))] *= radius / np.abs(eig).max()  # attain the radius exactly
-    return eig
+    return eig * (radius / np.abs(eig).max())  # attain the radius exactly
 
 
 def random_lti(n: int, m: int = 1, p: int = 1, spectral_radius: float = 0.9, seed=None, *,

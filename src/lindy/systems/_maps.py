@@ -147,12 +147,6 @@ def zaslavskii(t, s, p):
     return np.array([xp, np.exp(-r) * (y + eps * np.cos(2.0 * np.pi * x))])
 
 
-def zeraoulia_sprott(t, s, p):
-    x, y = s
-    a, b = p
-    return np.array([-a * x / (1.0 + y ** 2), x + b * y])
-
-
 RHS = {
     "Logistic": logistic,
     "Ricker": ricker,
@@ -177,5 +171,4 @@ RHS = {
     "Chirikov": chirikov,
     "Henon": henon,
     "Zaslavskii": zaslavskii,
-    "ZeraouliaSprott": zeraoulia_sprott,
 }

@@ -50,7 +50,7 @@ def _flow_period(system, x0):
     x = np.array(x0, dtype=float)
     for _ in range(6):
         grid = np.arange(4096) * period / 40.0
-        X = integrate_flow(system, x, grid, max_steps=3_000_000)[0]
+        X = integrate_flow(system, x, grid, max_steps=10_000_000)[0]
         new = min(dominant_period(_velocities(system, grid, X), grid[1]), grid[-1] / 20.0)
         x = X[-1]
         converged = 0.7 < new / period < 1.4
@@ -66,17 +66,24 @@ def _flow_invariants(system):
     from ..analysis import correlation_dimension, kaplan_yorke_dimension, lyapunov_spectrum
 
     period, X = _flow_period(system, np.asarray(system.x0, dtype=float))
-    spectrum = lyapunov_spectrum(system, x0=X[-1], tau=period / 4.0, n_renorm=2000,
-                                 n_transient=100)
-    return {
-        "period": _sig(period, 4),
-        "dt": _sig(period / 100.0, 2),
-        "max_lyapunov": _sig(spectrum[0], 4),
-        "lyapunov_spectrum": [_sig(v, 4) for v in spectrum],
-        "lyapunov_method": "qr-jacobian" if system.jac is not None else "qr-finite-difference",
-        "kaplan_yorke_dimension": _sig(kaplan_yorke_dimension(spectrum), 4),
-        "correlation_dimension": _sig(correlation_dimension(X), 3),
-    }
+    out = {"period": _sig(period, 4), "dt": _sig(period / 100.0, 2)}
+    try:
+        spectrum = lyapunov_spectrum(system, x0=X[-1], tau=period / 4.0, n_renorm=2000,
+                                     n_transient=100)
+        out.update({
+            "max_lyapunov": _sig(spectrum[0], 4),
+            "lyapunov_spectrum": [_sig(v, 4) for v in spectrum],
+            "lyapunov_method": ("qr-jacobian" if system.jac is not None
+                                else "qr-finite-difference"),
+            "kaplan_yorke_dimension": _sig(kaplan_yorke_dimension(spectrum), 4),
+        })
+    except ArithmeticError as exc:  # keep the period; record why the spectrum is missing
+        out["lyapunov_error"] = str(exc)
+    try:
+        out["correlation_dimension"] = _sig(correlation_dimension(X), 3)
+    except ValueError:
+        pass
+    return out
 
 
 def _map_invariants(system):
@@ -101,8 +108,7 @@ def _map_invariants(system):
 
 
 def _delay_invariants(system):
-    from ..analysis import correlation_dimension, delay_embed, dominant_period
-    from ..analysis import max_lyapunov_rosenstein
+    from ..analysis import correlation_dimension, delay_embed, dominant_period, max_lyapunov_rosenstein
     from ._integrate import integrate_delay
 
     tau = float(system.params["tau"])
@@ -111,15 +117,18 @@ def _delay_invariants(system):
     period = dominant_period(x, dts)
     lag = max(1, int(round(tau / dts / 4)))
     horizon = max(int(round(3 * period / dts)), 20)
-    lam = max_lyapunov_rosenstein(x, dts, emb_dim=8, lag=lag, horizon=horizon,
-                                  fit=(0, max(horizon // 3, 3)))
-    return {
-        "period": _sig(period, 4),
-        "dt": _sig(period / 100.0, 2),
-        "max_lyapunov": _sig(lam, 3),
-        "lyapunov_method": "rosenstein",
-        "correlation_dimension": _sig(correlation_dimension(delay_embed(x, 8, lag)), 3),
-    }
+    out = {"period": _sig(period, 4), "dt": _sig(period / 100.0, 2)}
+    try:
+        lam = max_lyapunov_rosenstein(x, dts, emb_dim=8, lag=lag, horizon=horizon,
+                                      fit=(0, max(horizon // 3, 3)))
+        out.update({"max_lyapunov": _sig(lam, 3), "lyapunov_method": "rosenstein"})
+    except ValueError as exc:
+        out["lyapunov_error"] = str(exc)
+    try:
+        out["correlation_dimension"] = _sig(correlation_dimension(delay_embed(x, 8, lag)), 3)
+    except ValueError:
+        pass
+    return out
 
 
 def compute_invariants(name: str) -> tuple[str, dict]:
