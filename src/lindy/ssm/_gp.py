@@ -71,6 +71,10 @@ class _Kernel:
     def __add__(self, other):
         return SumKernel((self, other))
 
+    def transition(self, dt):
+        """Discrete ``A = exp(F dt)``, ``Q = Pinf - A Pinf A^T`` for an array of steps ``dt``."""
+        return self.sde().transition(dt)
+
     def __call__(self, t1, t2=None) -> np.ndarray:
         """Dense covariance matrix ``k(t1_i, t2_j)``."""
         t1 = np.asarray(t1, dtype=float).ravel()
@@ -199,6 +203,18 @@ class Periodic(_Kernel):
         q2 = self._coefficients()
         return sum(q2[j] * np.cos(j * w0 * r) for j in range(self.order + 1))
 
+    def transition(self, dt):
+        """Closed form: a rotation by ``j w0 dt`` per harmonic, no process noise."""
+        dt = np.asarray(dt, dtype=float)
+        w0 = 2 * np.pi / self.period
+        k = 2 * (self.order + 1)
+        A = np.zeros((dt.shape[0], k, k))
+        for j in range(self.order + 1):
+            c, s = np.cos(j * w0 * dt), np.sin(j * w0 * dt)
+            A[:, 2 * j, 2 * j], A[:, 2 * j, 2 * j + 1] = c, -s
+            A[:, 2 * j + 1, 2 * j], A[:, 2 * j + 1, 2 * j + 1] = s, c
+        return A, np.zeros_like(A)
+
     def sde(self) -> SDE:
         """The equivalent SDE (noise-free resonators with random initial state)."""
         w0 = 2 * np.pi / self.period
@@ -246,6 +262,18 @@ class SumKernel(_Kernel):
     def _k(self, r):
         return sum(k._k(r) for k in self.kernels)
 
+    def transition(self, dt):
+        """Block-diagonal assembly of the parts' transitions."""
+        parts = [k.transition(dt) for k in self.kernels]
+        sizes = [a.shape[1] for a, _ in parts]
+        K, n = parts[0][0].shape[0], sum(sizes)
+        A, Q = np.zeros((K, n, n)), np.zeros((K, n, n))
+        i = 0
+        for (a, q), m in zip(parts, sizes):
+            A[:, i:i + m, i:i + m], Q[:, i:i + m, i:i + m] = a, q
+            i += m
+        return A, Q
+
     def sde(self) -> SDE:
         """Block-diagonal stack of the parts' SDEs."""
         parts = [k.sde() for k in self.kernels]
@@ -262,6 +290,6 @@ def gp_params(kernel, t: np.ndarray, noise: float, mean_state=None) -> LGSSMPara
     A = np.broadcast_to(np.eye(n), (T, n, n)).copy()
     Q = np.zeros((T, n, n))
     if T > 1:
-        A[:-1], Q[:-1] = sde.transition(np.diff(t))
+        A[:-1], Q[:-1] = kernel.transition(np.diff(t))
     return LGSSMParams(A=A, C=sde.H, Q=Q, R=[[noise]], m0=np.zeros(n), P0=sde.Pinf,
                        time_varying=True)
