@@ -123,3 +123,23 @@ def test_bad_params():
         EDMD(Polynomial(0)).fit(x)
     with pytest.raises(ValidationError, match="short"):
         EDMD(Delay(10)).fit([np.zeros((5, 2)) + np.arange(5)[:, None]] * 2)
+
+
+@pytest.mark.slow
+def test_lorenz_degree10_matches_anchors():
+    """Benchmark-size agreement (no timing): degree-10 EDMD on Lorenz-63, rank 50."""
+    pydmd = pytest.importorskip("pydmd")
+    kl = pytest.importorskip("kooplearn.linear_model")
+    x = ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=10_001, dt=0.01,
+                            transient=2000, seed=0)[0].x
+    x = (x - x.mean(0)) / x.std(0)
+    ours = EDMD(Polynomial(10), rank=50).fit(x).eigenvalues_[:10]
+    F = Polynomial(10).fit(x).transform(x)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = [pydmd.DMD(svd_rank=50).fit(F.T).eigs,
+                  kl.Ridge(n_components=50, reduced_rank=False, alpha=None).fit(F).eig()]
+    for lam in theirs:
+        assert max(np.abs(lam - z).min() for z in ours) < 1e-8
