@@ -37,10 +37,23 @@ def _velocities(system, grid, X):
     return np.array([system.rhs(float(t), x, p) for t, x in zip(grid, X)])
 
 
+def _correlation_period(F, dt):
+    """2 pi times the 1/e decorrelation time of the velocities (for broadband flows
+    without a spectral peak)."""
+    F = (F - F.mean(axis=0)) / np.where(F.std(axis=0) > 0, F.std(axis=0), 1.0)
+    n = F.shape[0]
+    spec = np.abs(np.fft.rfft(F, 2 * n, axis=0)) ** 2
+    acf = np.fft.irfft(spec, axis=0)[:n].sum(axis=1)
+    acf = acf / acf[0]
+    below = np.nonzero(acf < np.exp(-1.0))[0]
+    return 2 * np.pi * dt * (below[0] if below.size else n)
+
+
 def _flow_period(system, x0):
     """Dominant period of the velocity ``f(x(t))`` on the attractor, found iteratively
     (velocities stay bounded even where states drift, e.g. angles), and a state on
-    the attractor."""
+    the attractor. Broadband flows without a converging spectral peak fall back to
+    2 pi times the velocity decorrelation time."""
     from ..analysis import dominant_period
     from ._integrate import integrate_flow
 
@@ -48,18 +61,27 @@ def _flow_period(system, x0):
     period = 2 * np.pi * float(np.clip(max(np.linalg.norm(x0), 1e-3) / max(f0, 1e-12),
                                        1e-4, 10.0))
     x = np.array(x0, dtype=float)
+    converged = False
     for _ in range(6):
         grid = np.arange(4096) * period / 40.0
         X = integrate_flow(system, x, grid, max_steps=10_000_000)[0]
-        new = min(dominant_period(_velocities(system, grid, X), grid[1]), grid[-1] / 20.0)
+        F = _velocities(system, grid, X)
+        new = dominant_period(F, grid[1])
         x = X[-1]
+        if new > grid[-1] / 20.0:  # no resolved peak: broadband
+            period = _correlation_period(F, grid[1])
+            break
         converged = 0.7 < new / period < 1.4
         period = new
         if converged:
             break
     grid = np.arange(N_SAMPLES) * period / 50.0
     X = integrate_flow(system, x, grid, max_steps=30_000_000)[0]
-    return min(dominant_period(_velocities(system, grid, X), grid[1]), grid[-1] / 20.0), X
+    if converged:
+        final = dominant_period(_velocities(system, grid, X), grid[1])
+        if final < grid[-1] / 20.0:
+            period = final
+    return period, X
 
 
 def _flow_invariants(system):
