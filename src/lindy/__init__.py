@@ -5,7 +5,9 @@ Subpackages
 -----------
 data        trajectories, conversion, lag pairs, Hankel windows, splits
 systems     a database of dynamical systems with fast simulation
-operators   Koopman / DMD operator estimators
+operators   Koopman / DMD / EDMD / kernel operator estimators with verified spectra
+ssm         state-space models: Kalman filtering, smoothing, EM, subspace ID, GPs
+analysis    Lyapunov spectra, dimensions, periods
 baselines   persistence and linear autoregression
 metrics     forecasting metrics (RMSE, NRMSE, sMAPE, valid prediction time)
 bench       benchmark jobs, runner, store and report
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import importlib
 
-from . import baselines, data, errors, metrics, operators, systems, testing
+from . import analysis, baselines, data, errors, metrics, operators, ssm, systems, testing
 from .base import Estimator, Forecaster
 from .data import Forecast, Trajectory, TrajectorySet, as_trajectories
 
@@ -34,6 +36,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "__version__",
+    "analysis",
     "Estimator",
     "Forecaster",
     "Trajectory",
@@ -47,6 +50,7 @@ __all__ = [
     "errors",
     "metrics",
     "operators",
+    "ssm",
     "systems",
     "testing",
 ]
