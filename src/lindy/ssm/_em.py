@@ -47,6 +47,10 @@ class EMResult:
     n_iter: int
 
 
+#: smallest noise variance EM allows, relative to the signal's second moment
+_VAR_FLOOR = 1e-9
+
+
 def _sym_floor(M: np.ndarray, floor: float) -> np.ndarray:
     M = 0.5 * (M + M.T)
     w, V = np.linalg.eigh(M)
@@ -113,7 +117,9 @@ def _m_step(params: LGSSMParams, stats, fixed) -> LGSSMParams:
         if "Q" not in fixed:
             W = np.hstack([A, B])
             Q = (Sx1x1 - W @ Sx1z.T - Sx1z @ W.T + W @ Szz @ W.T) / Nt
-            new["Q"] = _sym_floor(Q, 1e-10 * max(np.trace(Q) / n, 1e-300))
+            # floor relative to the state's second moment: noise-free data must not
+            # drive Q to a singular matrix
+            new["Q"] = _sym_floor(Q, _VAR_FLOOR * max(np.trace(Sx1x1) / (Nt * n), 1e-300))
     new["A"], new["B"] = A, B
     # observation: y_k = [C D] z_k
     Szz, Syz, Syy, No = stats["Szz"], stats["Syz"], stats["Syy"], stats["No"]
@@ -129,7 +135,9 @@ def _m_step(params: LGSSMParams, stats, fixed) -> LGSSMParams:
     if "R" not in fixed:
         W = np.hstack([C, D])
         R = (Syy - W @ Syz.T - Syz @ W.T + W @ Szz @ W.T) / No
-        new["R"] = _sym_floor(R, 1e-10 * max(np.trace(R) / R.shape[0], 1e-300))
+        # floor relative to the observations' second moment (noise-free data would
+        # otherwise drive R to zero and the next filter pass to a singular covariance)
+        new["R"] = _sym_floor(R, _VAR_FLOOR * max(np.trace(Syy) / (No * R.shape[0]), 1e-300))
     if "m0" not in fixed:
         new["m0"] = stats["m0s"].mean(axis=0)
     if "P0" not in fixed:
