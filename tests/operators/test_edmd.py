@@ -143,3 +143,29 @@ def test_lorenz_degree10_matches_anchors():
                   kl.Ridge(n_components=50, reduced_rank=False, alpha=None).fit(F).eig()]
     for lam in theirs:
         assert max(np.abs(lam - z).min() for z in ours) < 1e-8
+
+
+@pytest.mark.parametrize("estimator", ["rrr", "pcr"])
+@pytest.mark.parametrize("alpha", [1e-6, 1e-3])
+def test_rrr_and_pcr_match_kooplearn(estimator, alpha):
+    """The reduced-rank and PCR estimators with Tikhonov equal kooplearn's Ridge."""
+    kl = pytest.importorskip("kooplearn.linear_model")
+    x = ld.testing.conformance_data()[2].x
+    ours = EDMD(Polynomial(3), rank=5, estimator=estimator, alpha=alpha).fit(x).eigenvalues_
+    F = Polynomial(3).fit(x).transform(x)
+    theirs = kl.Ridge(n_components=5, reduced_rank=estimator == "rrr", alpha=alpha,
+                      eigen_solver="dense").fit(F).eig()
+    key = lambda z: z[np.lexsort((z.imag.round(8), z.real.round(8)))]  # noqa: E731
+    np.testing.assert_allclose(key(ours), key(theirs), atol=1e-10)
+
+
+def test_left_and_right_eigenvectors_are_biorthogonal():
+    model = EDMD(Polynomial(3), rank=8).fit(ld.testing.conformance_data())
+    x = np.random.default_rng(0).standard_normal((40, 2))
+    # values of eigenfunctions are Psi(x) xi and Psi(x) eta: recover the coefficients
+    Psi = model.dictionary_.transform(x)
+    xi = np.linalg.lstsq(Psi, model.eigenfunctions(x), rcond=None)[0]
+    eta = np.linalg.lstsq(Psi, model.left_eigenfunctions(x), rcond=None)[0]
+    P = eta.T @ xi
+    off = P - np.diag(np.diag(P))
+    assert np.abs(off).max() < 1e-8 * np.abs(np.diag(P)).max()
