@@ -80,3 +80,17 @@ def test_callable_kernel_and_errors():
         KernelEDMD(kernel="cosine").fit(data)
     with pytest.raises(ValidationError, match="alpha"):
         KernelEDMD(alpha=0.0, solver="dense").fit(data)
+
+
+def test_left_eigenfunctions_agree_between_dual_and_nystrom():
+    data = conformance_data()
+    x = data[0].x[:30]
+    dual = KernelEDMD(rank=4, estimator="pcr", solver="dense", length_scale=1.0).fit(data)
+    nys = KernelEDMD(rank=4, estimator="pcr", solver="nystrom", n_centers=10_000,
+                     length_scale=1.0).fit(data)
+    for m in (dual, nys):
+        assert m.left_eigenfunctions(x).shape == (30, 4)
+    # same functions up to a scale per eigenpair
+    a, b = dual.left_eigenfunctions(x), nys.left_eigenfunctions(x)
+    ratio = a / b
+    np.testing.assert_allclose(ratio, np.broadcast_to(ratio[:1], ratio.shape), rtol=1e-5)

@@ -128,8 +128,9 @@ class KernelEDMD(SpectralMixin, Estimator):
             if a.shape[1] == 0:
                 raise NumericalError("No usable direction found; lower rank or raise alpha.")
             self.dual_coef_ = a
-            self._train_X = S[ix]
+            self._train_X, self._train_Y = S[ix], S[iy]
             ZX, ZY = pk.matmul("x", "x", a), pk.matmul("y", "x", a)
+            self._left_coef = ZX / n  # left eigenfunctions: k(x, Y) K_X a y / n
         self.rank_ = ZX.shape[1]
         M = ZX.T @ ZY / n
         C = ZX.T @ Y / n
@@ -156,7 +157,15 @@ class KernelEDMD(SpectralMixin, Estimator):
         r = min(int(self.rank), m)
         U = pcr_basis(G, r, alpha) if self.estimator == "pcr" else rrr_basis(G, A, r, alpha)
         self._nys_coef = scipy.linalg.solve_triangular(R, U)  # E(x) = k(x, C) R^{-1} U
-        return PX @ U, PY @ U
+        ZX = PX @ U
+        # left eigenvectors of K = U U^T A are A^T U y = PY^T ZX y / n
+        self._nys_left = scipy.linalg.solve_triangular(R, PY.T @ ZX / n)
+        return ZX, PY @ U
+
+    def _left_lift(self, x):
+        if self.solver_ == "nystrom":
+            return self._k(x, self.centers_) @ self._nys_left
+        return self._k(x, self._train_Y) @ self._left_coef
 
     def _lift(self, x):
         if self.solver_ == "nystrom":
