@@ -6,6 +6,7 @@ agreement of the log-likelihoods. Usage::
 
     python benchmarks/bench_kalman.py            # T = 10_000, batch 100 x 1000
     python benchmarks/bench_kalman.py --quick    # smaller sizes
+    python benchmarks/bench_kalman.py --mle      # also: MLE, exact vs finite-difference gradient
 """
 
 from __future__ import annotations
@@ -90,11 +91,38 @@ def run_pykalman_ll(params, y):
     return kf.loglikelihood(y)
 
 
+def bench_mle(T=2000, state_dim=3):
+    """LinearGaussianSSM(method="mle") on Lorenz-63: exact (Fisher) vs numerical gradient."""
+    from lindy.ssm import LinearGaussianSSM, fit_mle
+    from lindy.systems import get_system, simulate
+
+    x = simulate(get_system("Lorenz"), n_steps=T, seed=0, transient=500)[0].x
+    x = x + 0.1 * np.random.default_rng(0).standard_normal(x.shape)
+    model = LinearGaussianSSM(state_dim=state_dim, method="subspace").fit(x)
+    start = model.params_
+    y = x - model.mean_
+    fit_mle(start, y[:50], fixed=("D",), maxiter=2)  # compile outside the timing
+    print(f"\nMLE on Lorenz-63, T={T}, state_dim={state_dim} (fit_mle from the N4SID start)")
+    out = {}
+    for grad in ("exact", "numerical"):
+        t0 = time.perf_counter()
+        res = fit_mle(start, y, fixed=("D",), maxiter=200, gradient=grad)
+        out[grad] = (time.perf_counter() - t0, res)
+        print(f"gradient={grad:<10} {out[grad][0]:8.2f} s  log-lik {res.log_likelihood:.4f}  "
+              f"iterations {res.n_iter}")
+    print(f"speed-up of the exact gradient: {out['numerical'][0] / out['exact'][0]:.1f}x")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="smaller problem sizes")
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--mle", action="store_true", help="also time maximum-likelihood fitting")
+    ap.add_argument("--mle-only", action="store_true", help="only time maximum-likelihood fitting")
     args = ap.parse_args()
+    if args.mle_only:
+        bench_mle()
+        return
     T = 2000 if args.quick else 10_000
     N, Tb = (20, 500) if args.quick else (100, 1000)
     params = make_params()
@@ -134,6 +162,8 @@ def main():
     print(f"max |dLL| over the batch: {np.max(np.abs(np.asarray(lls) - llb)):.2e}")
     t_ll, _ = best_time(lambda: log_likelihood(params, yb), args.repeat)
     print(f"lindy log_likelihood only (batch) {1e3 * t_ll:9.2f} ms")
+    if args.mle:
+        bench_mle()
 
 
 if __name__ == "__main__":
