@@ -358,7 +358,7 @@ def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12)
     return float(ll[0]) if layout == "single" else ll
 
 
-def rts_smoother(params: LGSSMParams, filt):
+def rts_smoother(params: LGSSMParams, filt, *, method: str = "standard"):
     """Rauch-Tung-Striebel smoother from a :func:`kalman_filter` result.
 
     Parameters
@@ -366,6 +366,11 @@ def rts_smoother(params: LGSSMParams, filt):
     params : LGSSMParams
         The parameters used by the filter.
     filt : FilterResult or list of FilterResult
+    method : {"standard", "sqrt"}, default "standard"
+        ``"standard"``: ``P_s = P_f + G (P_s' - P_p') G^T`` with the gain from a
+        Cholesky solve. ``"sqrt"``: square-root form that propagates Cholesky
+        factors by Householder triangularization (the smoothed covariances are
+        positive semi-definite by construction; for ill-conditioned models).
 
     Returns
     -------
@@ -380,10 +385,14 @@ def rts_smoother(params: LGSSMParams, filt):
     >>> filt = kalman_filter(params, np.array([[1.0], [np.nan], [2.0]]))
     >>> rts_smoother(params, filt).means.round(4).ravel()
     array([0.9412, 1.0294, 1.1176])
+    >>> rts_smoother(params, filt, method="sqrt").means.round(4).ravel()
+    array([0.9412, 1.0294, 1.1176])
     """
     params = _check_params(params)
+    if method not in ("standard", "sqrt"):
+        raise ValidationError(f"method must be 'standard' or 'sqrt'; got {method!r}.")
     if isinstance(filt, list):
-        return [rts_smoother(params, f) for f in filt]
+        return [rts_smoother(params, f, method=method) for f in filt]
     if not isinstance(filt, FilterResult):
         raise ValidationError(f"filt must be a FilterResult from kalman_filter; got {type(filt).__name__}.")
     mf = filt.filtered_means
@@ -400,10 +409,17 @@ def rts_smoother(params: LGSSMParams, filt):
     ms = np.empty((N * T, n))
     Ps = np.empty((N * T, n, n))
     G = np.empty((N * T, n, n))
-    status = _kernels().rts_kernel(
-        offsets, np.ascontiguousarray(params.stacked("A")), flat(filt.predicted_means),
-        flat(filt.predicted_covariances), flat(mf), flat(filt.filtered_covariances),
-        flat(filt.steady), ms, Ps, G)
+    A = np.ascontiguousarray(params.stacked("A"))
+    if method == "sqrt":
+        from ._sqrt_kernel import sqrt_rts_kernel
+
+        status = sqrt_rts_kernel(
+            offsets, A, _psd_factor(params.stacked("Q")), flat(filt.predicted_means), flat(mf),
+            _psd_factor(flat(filt.filtered_covariances)), ms, Ps, G, np.empty((N * T, n, n)))
+    else:
+        status = _kernels().rts_kernel(
+            offsets, A, flat(filt.predicted_means), flat(filt.predicted_covariances), flat(mf),
+            flat(filt.filtered_covariances), flat(filt.steady), ms, Ps, G)
     if status:
         raise _fail("RTS smoother", int(status) - 1, offsets)
     if batched:

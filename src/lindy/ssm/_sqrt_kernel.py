@@ -146,3 +146,79 @@ def sqrt_kernel(y, u, offsets, A, B, C, D, Qf, Rf, m0, P0f,
                     acc += Sp[i, q] * Sp[j, q]
                 Pnext[s, i, j] = acc
     return 0
+
+
+@njit(cache=True)
+def sqrt_rts_kernel(offsets, A, Qf, mp, mf, Sf, ms, Ps, G, Ss):  # pragma: no cover
+    """Square-root RTS smoother; returns 0, or 1 + the flat index of a failed step.
+
+    Per step one Householder triangularization of ``[[A Sf, Qf], [Sf, 0]]`` gives
+    ``[[Y11, 0], [Y21, Y22]]`` with ``Y11 Y11^T = P_{k+1|k}``, gain
+    ``G = Y21 Y11^{-1}`` (triangular solve) and ``Y22 Y22^T = P_{k|k} - G P_{k+1|k} G^T``;
+    a second one gives the smoothed factor ``tria([Y22, G S_{k+1}])``.
+    """
+    n = A.shape[1]
+    M = np.empty((2 * n, 2 * n))
+    N2 = np.empty((n, 2 * n))
+    w = np.empty(2 * n)
+    g = np.empty((n, n))
+    dm = np.empty(n)
+    for s in range(offsets.shape[0] - 1):
+        t0 = offsets[s]
+        T = offsets[s + 1] - t0
+        last = t0 + T - 1
+        for i in range(n):
+            ms[last, i] = mf[last, i]
+            for j in range(n):
+                Ss[last, i, j] = Sf[last, i, j]
+                G[last, i, j] = 0.0
+        for k in range(T - 2, -1, -1):
+            t = t0 + k
+            ka = _ix(k, A)
+            kq = _ix(k, Qf)
+            for i in range(n):
+                for j in range(n):
+                    acc = 0.0
+                    for q in range(n):
+                        acc += A[ka, i, q] * Sf[t, q, j]
+                    M[i, j] = acc
+                    M[i, n + j] = Qf[kq, i, j]
+                    M[n + i, j] = Sf[t, i, j]
+                    M[n + i, n + j] = 0.0
+            tria(M, 2 * n, 2 * n, w)
+            # G Y11 = Y21, Y11 lower triangular: back substitution row by row
+            for i in range(n):
+                for a in range(n - 1, -1, -1):
+                    if not M[a, a] > 0.0:
+                        return t + 1
+                    acc = M[n + i, a]
+                    for b in range(a + 1, n):
+                        acc -= M[b, a] * g[i, b]
+                    g[i, a] = acc / M[a, a]
+            for i in range(n):
+                dm[i] = ms[t + 1, i] - mp[t + 1, i]
+            for i in range(n):
+                acc = mf[t, i]
+                for j in range(n):
+                    acc += g[i, j] * dm[j]
+                    G[t, i, j] = g[i, j]
+                ms[t, i] = acc
+                for j in range(n):
+                    N2[i, j] = M[n + i, n + j]
+                    acc = 0.0
+                    for q in range(n):
+                        acc += g[i, q] * Ss[t + 1, q, j]
+                    N2[i, n + j] = acc
+            tria(N2, n, 2 * n, w)
+            for i in range(n):
+                for j in range(n):
+                    Ss[t, i, j] = N2[i, j] if j <= i else 0.0
+        for t in range(t0, last + 1):
+            for i in range(n):
+                for j in range(i + 1):
+                    acc = 0.0
+                    for q in range(n):
+                        acc += Ss[t, i, q] * Ss[t, j, q]
+                    Ps[t, i, j] = acc
+                    Ps[t, j, i] = acc
+    return 0
