@@ -11,6 +11,7 @@ analysis    Lyapunov spectra, dimensions, periods
 baselines   persistence and linear autoregression
 metrics     forecasting metrics (RMSE, NRMSE, sMAPE, valid prediction time)
 bench       benchmark jobs, runner, store and report
+plot        matplotlib helpers (imported lazily)
 datasets    real benchmark data (Silverbox, cascaded tanks, Bouc-Wen, ECG)
 testing     the estimator conformance suite
 errors      the exception tree
@@ -50,12 +51,13 @@ __all__ = [
     "errors",
     "metrics",
     "operators",
+    "plot",
     "ssm",
     "systems",
     "testing",
 ]
 
-_LAZY = {"bench", "datasets"}
+_LAZY = {"bench", "datasets", "plot"}
 
 
 def __getattr__(name: str):

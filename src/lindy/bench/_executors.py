@@ -24,16 +24,21 @@ def serial(jobs: Sequence[Job]) -> Iterator[tuple[Job, dict, dict]]:
         yield job, record, arts
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the driver, which stops the run cleanly."""
+def _init_worker() -> None:
+    """Workers leave Ctrl-C to the driver, which stops the run cleanly, and use one
+    BLAS thread each: the parallelism is across jobs, and oversubscribed BLAS threads
+    make mid-size factorizations many times slower."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
 
 
 def local_processes(jobs: Sequence[Job], n_workers: int) -> Iterator[tuple[Job, dict, dict]]:
     """Run the jobs in ``n_workers`` fresh worker processes (spawned, not forked)."""
     ctx = multiprocessing.get_context("spawn")
     pool = cf.ProcessPoolExecutor(max_workers=n_workers, mp_context=ctx,
-                                  initializer=_ignore_sigint)
+                                  initializer=_init_worker)
     try:
         futures = {pool.submit(execute, job): job for job in jobs}
         for fut in cf.as_completed(futures):

@@ -21,16 +21,27 @@ _BASE_METHODS = [
     ("DMD", "DMD", {}),
 ]
 _QUICK_METHODS = _BASE_METHODS + [
+    ("HankelDMD(10,r20)", "HankelDMD", {"n_delays": 10, "rank": 20}),
     ("EDMD(poly3)", "EDMD", {"dictionary": _poly(3)}),
-    ("EDMD(poly5)", "EDMD", {"dictionary": _poly(5), "alpha": 1e-8}),
+    ("EDMD(poly4,rrr30)", "EDMD", {"dictionary": _poly(4), "estimator": "rrr", "rank": 30,
+                                   "alpha": 1e-8}),
+    ("KernelEDMD(rbf,30)", "KernelEDMD", {"rank": 30}),
+    ("BOPDMD(r3)", "BOPDMD", {"rank": 3}),
     ("LGSSM-EM(6)", "LinearGaussianSSM", {"state_dim": 6, "n_iter": 20}),
     ("N4SID", "SubspaceID", {}),
 ]
 _STANDARD_METHODS = _QUICK_METHODS + [
     ("LinearAR(20)", "LinearAR", {"order": 20}),
     ("DMD(r=2)", "DMD", {"rank": 2}),
+    ("EDMD(rbf200+lin,r40)", "EDMD", {
+        "dictionary": {"class": "lindy.operators:Concat", "params": {"dictionaries": [
+            {"class": "lindy.operators:RBF", "params": {"n_centers": 200}}, _poly(1)]}},
+        "rank": 40}),
+    ("gEDMD(poly2)", "GeneratorEDMD", {"dictionary": _poly(2), "kind": "ode"}),
     ("KernelEDMD(rbf,50)", "KernelEDMD", {"rank": 50}),
+    ("HAVOK(20)", "HAVOK", {"n_delays": 20}),
 ]
+
 
 #: suite name -> definition
 SUITES: dict[str, dict] = {
