@@ -99,6 +99,7 @@ def test_n4sid_errors():
 def test_estimators_pass_conformance():
     check_estimator(LinearGaussianSSM(state_dim=2, n_iter=5))
     check_estimator(LinearGaussianSSM(state_dim=2, n_iter=5, init="random", random_state=0))
+    check_estimator(LinearGaussianSSM(state_dim=2, n_iter=5, method="mle", offset="mean"))
     check_estimator(SubspaceID(state_dim=2, horizon=5))
 
 
@@ -122,3 +123,40 @@ def test_mle_method_and_subspace_method():
     for method in ("mle", "subspace"):
         model = LinearGaussianSSM(state_dim=2, method=method, n_iter=20).fit(data)
         assert np.isfinite(model.log_likelihood(data[0].x))
+
+
+def _decaying_rotation(T=400):
+    th = 0.2
+    A = 0.99 * np.array([[np.cos(th), -np.sin(th)], [np.sin(th), np.cos(th)]])
+    x = np.empty((T, 2))
+    x[0] = [1.0, 0.5]
+    for k in range(T - 1):
+        x[k + 1] = A @ x[k]
+    return A, x
+
+
+@pytest.mark.parametrize("method", ["em", "mle"])
+@pytest.mark.parametrize("offset", ["estimate", "none"])
+def test_transient_data_forecasts_without_centering_bias(method, offset):
+    A, x = _decaying_rotation()
+    model = LinearGaussianSSM(state_dim=2, method=method, offset=offset).fit(x)
+    fc = model.forecast(x[:300], horizon=100).x
+    nrmse = np.sqrt(np.mean((fc - x[300:]) ** 2)) / np.std(x[300:])
+    assert nrmse < 1e-3
+    np.testing.assert_allclose(np.sort(abs(np.linalg.eigvals(model.params_.A))), [0.99, 0.99],
+                               atol=1e-4)
+    assert np.abs(model.offset_).max() < 1e-4
+
+
+def test_offset_mean_is_biased_on_transient_data_and_estimate_on_stationary():
+    _, x = _decaying_rotation()
+    model = LinearGaussianSSM(state_dim=2, offset="mean").fit(x)
+    fc = model.forecast(x[:300], horizon=100).x
+    assert np.sqrt(np.mean((fc - x[300:]) ** 2)) / np.std(x[300:]) > 0.1  # the documented bias
+    data = [tr.x + np.array([5.0, -3.0]) for tr in ld.testing.conformance_data()]
+    est = LinearGaussianSSM(state_dim=2, n_iter=20).fit(data)
+    np.testing.assert_allclose(est.offset_, [5.0, -3.0], atol=0.05)
+    assert est.params_.input_dim == 1 and np.all(est.params_.B == 0)
+    assert est.score(data) > 0.95
+    with pytest.raises(le.ValidationError, match="offset"):
+        LinearGaussianSSM(offset="centre").fit(data)

@@ -100,21 +100,37 @@ def _completed_obs(params: LGSSMParams, y, u, ms, Ps):
     return yhat, Vyy, Vyx
 
 
-def _m_step(params: LGSSMParams, stats, fixed) -> LGSSMParams:
+def _regress(S_yz: np.ndarray, S_zz: np.ndarray, W0: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Maximize over the free columns of W in y = W z, the other columns held at W0."""
+    W = W0.copy()
+    if free.any():
+        fx = ~free
+        W[:, free] = _solve_right(S_yz[:, free] - W0[:, fx] @ S_zz[np.ix_(fx, free)],
+                                  S_zz[np.ix_(free, free)])
+    return W
+
+
+def _column_masks(params: LGSSMParams, fixed, masks) -> tuple[np.ndarray, np.ndarray]:
+    """Free columns of [A B] and [C D]; ``masks`` may free/fix single input columns."""
+    n, m = params.state_dim, params.input_dim
+    masks = masks or {}
+    b = np.asarray(masks.get("B", np.full(m, "B" not in fixed)), dtype=bool)
+    d = np.asarray(masks.get("D", np.full(m, "D" not in fixed)), dtype=bool)
+    return (np.concatenate([np.full(n, "A" not in fixed), b]),
+            np.concatenate([np.full(n, "C" not in fixed), d]))
+
+
+def _m_step(params: LGSSMParams, stats, fixed, masks=None) -> LGSSMParams:
     n, m = params.state_dim, params.input_dim
     new = {}
+    free_t, free_o = _column_masks(params, fixed, masks)
     # transition: x_{k+1} = [A B] z_k,  z = [x; u]
     Szz, Sx1z, Sx1x1, Nt = stats["Szz0"], stats["Sx1z"], stats["Sx1x1"], stats["Nt"]
     A, B = params.A, params.B
     if Nt > 0:
-        if "A" not in fixed and "B" not in fixed:
-            W = _solve_right(Sx1z, Szz)
-            A, B = W[:, :n], W[:, n:]
-        elif "A" not in fixed:
-            A = _solve_right(Sx1z[:, :n] - B @ Szz[n:, :n], Szz[:n, :n])
-        elif "B" not in fixed and m:
-            B = _solve_right(Sx1z[:, n:] - A @ Szz[:n, n:], Szz[n:, n:])
-        if "Q" not in fixed:
+        W = _regress(Sx1z, Szz, np.hstack([A, B]), free_t)
+        A, B = W[:, :n], W[:, n:]
+    if "Q" not in fixed:
             W = np.hstack([A, B])
             Q = (Sx1x1 - W @ Sx1z.T - Sx1z @ W.T + W @ Szz @ W.T) / Nt
             # floor relative to the state's second moment: noise-free data must not
@@ -123,14 +139,8 @@ def _m_step(params: LGSSMParams, stats, fixed) -> LGSSMParams:
     new["A"], new["B"] = A, B
     # observation: y_k = [C D] z_k
     Szz, Syz, Syy, No = stats["Szz"], stats["Syz"], stats["Syy"], stats["No"]
-    C, D = params.C, params.D
-    if "C" not in fixed and "D" not in fixed:
-        W = _solve_right(Syz, Szz)
-        C, D = W[:, :n], W[:, n:]
-    elif "C" not in fixed:
-        C = _solve_right(Syz[:, :n] - D @ Szz[n:, :n], Szz[:n, :n])
-    elif "D" not in fixed and m:
-        D = _solve_right(Syz[:, n:] - C @ Szz[:n, n:], Szz[n:, n:])
+    W = _regress(Syz, Szz, np.hstack([params.C, params.D]), free_o)
+    C, D = W[:, :n], W[:, n:]
     new["C"], new["D"] = C, D
     if "R" not in fixed:
         W = np.hstack([C, D])
@@ -186,7 +196,7 @@ def _e_step(params: LGSSMParams, ys, us):
 
 
 def em(params: LGSSMParams, y, u=None, *, n_iter: int = 100, tol: float = 1e-6,
-       fixed=()) -> EMResult:
+       fixed=(), _masks=None) -> EMResult:
     """Maximum-likelihood parameters by expectation-maximization.
 
     Parameters
@@ -236,6 +246,6 @@ def em(params: LGSSMParams, y, u=None, *, n_iter: int = 100, tol: float = 1e-6,
         if len(lls) > 1 and lls[-1] - lls[-2] < tol * (1.0 + abs(lls[-1])):
             converged = True
             break
-        params = _m_step(params, stats, fixed)
+        params = _m_step(params, stats, fixed, _masks)
     return EMResult(params=params, log_likelihoods=np.array(lls), converged=converged,
                     n_iter=len(lls))

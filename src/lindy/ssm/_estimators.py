@@ -30,24 +30,62 @@ def _fill_gaps(x: np.ndarray) -> np.ndarray:
     return x
 
 
+def _equilibrium(ys, us, fallback: np.ndarray) -> np.ndarray:
+    """Fixed point of a VAR(1) with intercept fitted to the (gap-filled) outputs.
+
+    On stationary data it is close to the sample mean; on decaying or transient
+    data it is the level the outputs settle to. Falls back to ``fallback`` when
+    the fit has (nearly) a unit root or the level lies far outside the data.
+    """
+    us = [np.zeros((y.shape[0], 0)) for y in ys] if us is None else us
+    pairs = [(np.hstack([y[:-1], u[:-1]]), y[1:])
+             for y, u in zip((_fill_gaps(y) for y in ys), us) if y.shape[0] > 1]
+    if not pairs:
+        return fallback
+    X = np.concatenate([a for a, _ in pairs])
+    Y = np.concatenate([b for _, b in pairs])
+    p = Y.shape[1]
+    Z = np.hstack([X, np.ones((X.shape[0], 1))])
+    if Z.shape[0] <= p + 1:
+        return fallback
+    W = np.linalg.lstsq(Z, Y, rcond=None)[0]
+    M = np.eye(p) - W[:p].T
+    if np.linalg.cond(M) > 1e6:
+        return fallback
+    level = np.linalg.solve(M, W[-1])
+    spread = np.ptp(Y, axis=0) + np.abs(fallback) + 1e-12
+    return level if np.all(np.abs(level - fallback) <= 2.0 * spread) else fallback
+
+
 class _KalmanForecaster(Estimator):
     """Shared predict/forecast of estimators whose fitted model is an LGSSM ``params_``.
 
-    Observations are modelled as deviations from the training mean ``mean_``.
+    Observations are modelled as deviations from ``mean_`` (the training mean,
+    or zeros); an estimated observation offset enters ``params_`` as the ``D``
+    column of an extra constant input (``_n_const = 1``).
     """
 
     _allow_nan = True
     _inputs = "optional"
+    _n_const = 0
+
+    def _with_const(self, u, T):
+        if not self._n_const:
+            return u
+        one = np.ones((T, 1))
+        return one if u is None else np.hstack([u, one])
 
     def _sequences(self, data):
         ys = [tr.x - self.mean_ for tr in data]
-        us = [tr.u for tr in data] if data.input_dim else None
-        return ys, us
+        if not (data.input_dim or self._n_const):
+            return ys, None
+        return ys, [self._with_const(tr.u, tr.x.shape[0]) for tr in data]
 
     def _predict_next(self, x, u):
-        filt = kalman_filter(self.params_, x - self.mean_, u)
+        filt = kalman_filter(self.params_, x - self.mean_, self._with_const(u, x.shape[0]))
         states = np.vstack([filt.predicted_means[1:], filt.next_mean[None]])
-        return states @ self.params_.C.T + self.mean_
+        pred = states @ self.params_.C.T + self.mean_
+        return pred + self.params_.D[:, -1] if self._n_const else pred
 
     def _forecast(self, x, horizon, u_context, u_future):
         if self.n_inputs_ and u_context is None:
@@ -55,8 +93,9 @@ class _KalmanForecaster(Estimator):
                 f"{type(self).__name__} was fitted with inputs: pass the context as a "
                 "Trajectory with its inputs u so the filter can use them."
             )
-        filt = kalman_filter(self.params_, x - self.mean_, u_context if self.n_inputs_ else None)
-        fc = forecast(self.params_, filt, horizon, u=u_future)
+        u_ctx = self._with_const(u_context if self.n_inputs_ else None, x.shape[0])
+        filt = kalman_filter(self.params_, x - self.mean_, u_ctx)
+        fc = forecast(self.params_, filt, horizon, u=self._with_const(u_future, horizon))
         return fc.obs_means + self.mean_, fc.obs_covariances
 
     def log_likelihood(self, X, u=None) -> float:
@@ -68,8 +107,8 @@ class _KalmanForecaster(Estimator):
         """
         self._check_is_fitted()
         x = self._check_x(X, "X")
-        return float(kalman_filter(self.params_, x - self.mean_, self._check_u(u, x.shape[0], "u"))
-                     .log_likelihood)
+        uu = self._with_const(self._check_u(u, x.shape[0], "u"), x.shape[0])
+        return float(kalman_filter(self.params_, x - self.mean_, uu).log_likelihood)
 
 
 class SubspaceID(_KalmanForecaster):
@@ -124,6 +163,13 @@ class LinearGaussianSSM(_KalmanForecaster):
     model is initialized by N4SID on gap-filled data and refined by EM
     (``method="em"``) or direct maximum likelihood (``method="mle"``).
 
+    By default the observations get an offset ``y = C x + d + v`` that is
+    learned jointly with the dynamics (``offset="estimate"``): on stationary
+    data ``d`` is the mean, on decaying or transient data it is not, and
+    subtracting the sample mean there (``offset="mean"``, what :class:`SubspaceID`
+    does) biases the dynamics. ``offset="none"`` models the raw data with a
+    zero-mean state (as statsmodels and pykalman do).
+
     Parameters
     ----------
     state_dim : int, default 2
@@ -139,12 +185,20 @@ class LinearGaussianSSM(_KalmanForecaster):
         N4SID block rows for the initialization.
     random_state : None or int
         Seed of the random initialization.
+    offset : {"estimate", "mean", "none"}, default "estimate"
+        How the observation offset is handled (see above).
 
     Attributes
     ----------
     params_ : LGSSMParams
-        Fitted model of the centered observations (``D`` is held at 0).
+        Fitted model of ``X - mean_``; ``D`` is held at 0 for the inputs. With
+        ``offset="estimate"`` the last input of ``params_`` is the constant 1:
+        ``B[:, -1] = 0`` and ``D[:, -1] = offset_``.
+    offset_ : ndarray (d,)
+        Observation offset (the training mean for ``offset="mean"``, zeros for
+        ``"none"``).
     mean_ : ndarray (d,)
+        Subtracted before filtering (non-zero only for ``offset="mean"``).
     log_likelihoods_ : ndarray
         Training log-likelihood per iteration.
 
@@ -159,7 +213,7 @@ class LinearGaussianSSM(_KalmanForecaster):
     """
 
     def __init__(self, state_dim=2, method="em", n_iter=50, tol=1e-6, fixed=(), init="subspace",
-                 horizon=10, random_state=None):
+                 horizon=10, random_state=None, offset="estimate"):
         self.state_dim = state_dim
         self.method = method
         self.n_iter = n_iter
@@ -168,8 +222,19 @@ class LinearGaussianSSM(_KalmanForecaster):
         self.init = init
         self.horizon = horizon
         self.random_state = random_state
+        self.offset = offset
 
-    def _initial(self, ys, us) -> LGSSMParams:
+    def _initial(self, ys, us, level) -> LGSSMParams:
+        """Start values for a model of ``ys - level`` (``level``: the initial offset or None)."""
+        params = self._initial_centered([y - level for y in ys] if level is not None else ys, us)
+        if level is None:
+            return params
+        n, m = params.state_dim, params.input_dim
+        p = params.obs_dim
+        return params.replace(B=np.hstack([params.B, np.zeros((n, 1))]),
+                              D=np.hstack([np.zeros((p, m)), level[:, None]]))
+
+    def _initial_centered(self, ys, us) -> LGSSMParams:
         n = self.state_dim
         p = ys[0].shape[1]
         m = 0 if us is None else us[0].shape[1]
@@ -203,19 +268,31 @@ class LinearGaussianSSM(_KalmanForecaster):
         bad = [f for f in fixed if f not in PARAM_NAMES]
         if bad:
             raise ValidationError(f"fixed names must be among {PARAM_NAMES}; got {bad}.")
-        self.mean_ = np.nanmean(data.concatenate(), axis=0)
-        if np.isnan(self.mean_).any():
+        if self.offset not in ("estimate", "mean", "none"):
+            raise ValidationError(
+                f"offset must be 'estimate', 'mean' or 'none'; got {self.offset!r}.")
+        level = np.nanmean(data.concatenate(), axis=0)
+        if np.isnan(level).any():
             raise ValidationError("An output column is entirely missing (NaN); drop it first.")
+        m = data.input_dim
+        self.mean_ = level if self.offset == "mean" else np.zeros_like(level)
+        self._n_const = int(self.offset == "estimate")
         ys, us = self._sequences(data)
-        params = self._initial(ys, us)
-        fixed = fixed + ("D",)
+        us_user = None if us is None or not m else [ui[:, :m] for ui in us]
+        params = self._initial(ys, us_user, _equilibrium(ys, us_user, level) if self._n_const else None)
+        masks = None
+        if self._n_const:
+            masks = {"B": np.append(np.full(m, "B" not in fixed), False),
+                     "D": np.append(np.zeros(m, bool), "D" not in fixed)}
+        fixed = tuple(f for f in fixed if f != "D") if self._n_const else fixed + ("D",)
         if self.method == "em":
-            res = em(params, ys, us, n_iter=n_iter, tol=self.tol, fixed=fixed)
+            res = em(params, ys, us, n_iter=n_iter, tol=self.tol, fixed=fixed, _masks=masks)
             params, lls = res.params, res.log_likelihoods
         elif self.method == "mle":
-            res = fit_mle(params, ys, us, fixed=fixed, maxiter=n_iter)
+            res = fit_mle(params, ys, us, fixed=fixed, maxiter=n_iter, _masks=masks)
             params, lls = res.params, np.array([res.log_likelihood])
         else:
             lls = np.array([])
         self.params_ = params
+        self.offset_ = params.D[:, -1].copy() if self._n_const else self.mean_.copy()
         self.log_likelihoods_ = lls

@@ -144,8 +144,23 @@ def _loglik_and_grad(params: LGSSMParams, ys, us, layout):
     return float(ll), _theta_grad(params, _matrix_grads(params, stats), layout)
 
 
+def _bounds(theta0, layout, masks):
+    """L-BFGS-B bounds that pin the input columns of B/D that ``masks`` marks as fixed."""
+    if not masks:
+        return None
+    bounds = [(None, None)] * theta0.size
+    i = 0
+    for name, shape, size in layout:
+        if name in masks:
+            keep = np.broadcast_to(np.asarray(masks[name], dtype=bool), shape).ravel()
+            for j in np.flatnonzero(~keep):
+                bounds[i + j] = (theta0[i + j], theta0[i + j])
+        i += size
+    return bounds
+
+
 def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
-            gradient: str = "exact") -> MLEResult:
+            gradient: str = "exact", _masks=None) -> MLEResult:
     """Maximize the Kalman-filter log-likelihood with L-BFGS-B.
 
     Parameters
@@ -212,10 +227,12 @@ def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
     theta0 = _pack(params, layout)
     if theta0.size == 0:
         return MLEResult(params, float(np.sum(log_likelihood(params, ys, us_arg))), True, 0)
+    bounds = _bounds(theta0, layout, _masks)
     if gradient == "exact":
-        opt = minimize(objective_grad, theta0, jac=True, method="L-BFGS-B",
+        opt = minimize(objective_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                        options={"maxiter": maxiter})
     else:
-        opt = minimize(objective, theta0, method="L-BFGS-B", options={"maxiter": maxiter})
+        opt = minimize(objective, theta0, method="L-BFGS-B", bounds=bounds,
+                       options={"maxiter": maxiter})
     best = _unpack(opt.x, params, layout)
     return MLEResult(best, -float(opt.fun) * n_obs, bool(opt.success), int(opt.nit))
