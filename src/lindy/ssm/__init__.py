@@ -20,6 +20,7 @@ from ._em import EMResult, em
 from ._estimators import LinearGaussianSSM, SubspaceID
 from ._forecast import ForecastResult, forecast, sample, steady_state_covariance
 from ._gp import SDE, Matern12, Matern32, Matern52, Periodic, SumKernel
+from ._gp_estimator import GPForecaster
 from ._gpr import GPPosterior, StateSpaceGP, gp_log_marginal_likelihood, gp_regression
 from ._kalman import FilterResult, SmootherResult, kalman_filter, log_likelihood, rts_smoother
 from ._lfm import LatentForceModel
@@ -77,6 +78,7 @@ __all__ = [
     "gp_regression",
     "gp_log_marginal_likelihood",
     "StateSpaceGP",
+    "GPForecaster",
     "nees",
     "nis",
     "chi2_bounds",
