@@ -148,6 +148,12 @@ def main():
     for name, t, ll, dx in rows:
         dll = abs(ll - ll_l) if np.isfinite(ll) else np.nan
         print(f"{name:<12} {1e3 * t:>10.2f} {t / t_l:>14.1f}x {ll:>20.10f} {dll:>15.2e} {dx:>15.2e}")
+    filt = kalman_filter(params, y)
+    rts_smoother(params, filt, method="sqrt")  # compile
+    t_std, sm = best_time(lambda: rts_smoother(params, filt), args.repeat)
+    t_sq, sq = best_time(lambda: rts_smoother(params, filt, method="sqrt"), args.repeat)
+    print(f"RTS smoother alone: standard {1e3 * t_std:.2f} ms, square-root {1e3 * t_sq:.2f} ms; "
+          f"max |dP_smooth| {np.abs(sm.covariances - sq.covariances).max():.1e}")
     rel = abs(ll_s - ll_l) / abs(ll_s)
     print(f"log-likelihood relative difference lindy vs statsmodels: {rel:.2e}")
     ll_s0 = run_statsmodels(params, y, tolerance=0)[0]

@@ -190,6 +190,14 @@ def _psd_factor(M: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(V * np.sqrt(np.clip(w, 0.0, None))[..., None, :])
 
 
+def _chol_factor(M: np.ndarray) -> np.ndarray:
+    """Cholesky factors of stacked SPD matrices; eigenvalue factors if any is singular."""
+    try:
+        return np.ascontiguousarray(np.linalg.cholesky(M))
+    except np.linalg.LinAlgError:
+        return _psd_factor(M)
+
+
 def _fail(kind: str, t: int, offsets) -> NumericalError:
     s = int(np.searchsorted(offsets, t, side="right") - 1)
     return NumericalError(
@@ -415,7 +423,7 @@ def rts_smoother(params: LGSSMParams, filt, *, method: str = "standard"):
 
         status = sqrt_rts_kernel(
             offsets, A, _psd_factor(params.stacked("Q")), flat(filt.predicted_means), flat(mf),
-            _psd_factor(flat(filt.filtered_covariances)), ms, Ps, G, np.empty((N * T, n, n)))
+            _chol_factor(flat(filt.filtered_covariances)), ms, Ps, G, np.empty((N * T, n, n)))
     else:
         status = _kernels().rts_kernel(
             offsets, A, flat(filt.predicted_means), flat(filt.predicted_covariances), flat(mf),
