@@ -160,3 +160,26 @@ def test_offset_mean_is_biased_on_transient_data_and_estimate_on_stationary():
     assert est.score(data) > 0.95
     with pytest.raises(le.ValidationError, match="offset"):
         LinearGaussianSSM(offset="centre").fit(data)
+
+
+@pytest.mark.parametrize("weighting", ["n4sid", "moesp", "cva"])
+def test_n4sid_weightings_recover_noise_free_and_noisy_systems(weighting):
+    A, y, u = _random_io_system()
+    truth = np.sort_complex(np.linalg.eigvals(A))
+    res = n4sid(y, u, weighting=weighting)
+    assert res.order == 4
+    np.testing.assert_allclose(np.sort_complex(np.linalg.eigvals(res.params.A)), truth, atol=1e-8)
+    noisy = y + 0.3 * np.random.default_rng(1).standard_normal(y.shape)
+    res = n4sid(noisy, u, order=4, weighting=weighting)
+    np.testing.assert_allclose(np.sort_complex(np.linalg.eigvals(res.params.A)), truth, atol=0.02)
+
+
+def test_n4sid_cva_singular_values_are_scaled_canonical_correlations():
+    rng = np.random.default_rng(0)
+    y = rng.standard_normal((3000, 1))
+    s = n4sid(y, order=1, horizon=3, weighting="cva").singular_values
+    assert np.all(s / np.sqrt(3000 - 5) < 0.2)  # white noise: past and future uncorrelated
+    model = SubspaceID(state_dim=2, horizon=5, weighting="cva").fit(ld.testing.conformance_data())
+    assert model.order_ == 2
+    with pytest.raises(le.ValidationError, match="weighting"):
+        n4sid(y, weighting="ssarx")

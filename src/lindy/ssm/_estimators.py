@@ -120,6 +120,8 @@ class SubspaceID(_KalmanForecaster):
         Model order; by default the largest gap in the singular values.
     horizon : int, default 10
         Block rows of the Hankel matrices (the order is at most ``horizon * d``).
+    weighting : {"n4sid", "moesp", "cva"}, default "n4sid"
+        SVD weighting (see :func:`lindy.ssm.n4sid`).
 
     Attributes
     ----------
@@ -141,16 +143,17 @@ class SubspaceID(_KalmanForecaster):
 
     _allow_nan = False
 
-    def __init__(self, state_dim=None, horizon=10):
+    def __init__(self, state_dim=None, horizon=10, weighting="n4sid"):
         self.state_dim = state_dim
         self.horizon = horizon
+        self.weighting = weighting
 
     def _fit(self, data) -> None:
         if self.state_dim is not None:
             check_positive_int(self.state_dim, "state_dim")
         self.mean_ = data.concatenate().mean(axis=0)
         ys, us = self._sequences(data)
-        res = n4sid(ys, us, order=self.state_dim, horizon=self.horizon)
+        res = n4sid(ys, us, order=self.state_dim, horizon=self.horizon, weighting=self.weighting)
         self.params_ = res.params
         self.singular_values_ = res.singular_values
         self.order_ = res.order

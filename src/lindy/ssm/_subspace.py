@@ -4,7 +4,11 @@ Combined deterministic-stochastic N4SID after Van Overschee & De Moor (1996):
 oblique projections of future outputs onto past data along future inputs give
 the extended observability matrix (order chosen from its singular values) and
 two shifted Kalman-filter state sequences; one least-squares regression then
-yields ``A, B, C, D`` and the residual covariances ``Q, R``.
+yields ``A, B, C, D`` and the residual covariances ``Q, R``. The SVD can be
+weighted as in the unifying theorem of Van Overschee & De Moor (1995):
+N4SID (no weights), MOESP (``W2`` projects out the future inputs) or CVA
+(additionally ``W1 = (Yf/Uf_perp Yf/Uf_perp^T)^{-1/2}``, i.e. canonical
+correlations between past and future).
 """
 
 from __future__ import annotations
@@ -13,11 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from scipy.linalg import solve_triangular
+
 from .._validation import check_array, check_positive_int
 from ..errors import NumericalError, ShapeError, ValidationError
 from ._params import LGSSMParams
 
 __all__ = ["SubspaceResult", "n4sid", "select_order"]
+
+_WEIGHTINGS = ("n4sid", "moesp", "cva")
 
 
 @dataclass(frozen=True, eq=False)
@@ -74,8 +82,31 @@ def _project(Y: np.ndarray, W: np.ndarray, U: np.ndarray) -> np.ndarray:
     return coef[:, :W.shape[0]] @ W
 
 
+def _weighted_basis(O: np.ndarray, Yf: np.ndarray, Uf: np.ndarray, weighting: str):
+    """SVD of ``W1 O W2``; returns (left vectors mapped back by ``W1^{-1}``, singular values)."""
+    if weighting == "n4sid":
+        U_, s, _ = np.linalg.svd(O, full_matrices=False)
+        return U_, s
+
+    def perp(M):  # M projected onto the orthogonal complement of the rows of Uf
+        if Uf.shape[0] == 0:
+            return M
+        return M - np.linalg.lstsq(Uf.T, M.T, rcond=None)[0].T @ Uf
+
+    OW = perp(O)
+    if weighting == "moesp":
+        U_, s, _ = np.linalg.svd(OW, full_matrices=False)
+        return U_, s
+    Yp = perp(Yf)
+    S = Yp @ Yp.T / Yf.shape[1]
+    S += 1e-10 * max(np.trace(S) / S.shape[0], 1e-300) * np.eye(S.shape[0])
+    L = np.linalg.cholesky(S)
+    U_, s, _ = np.linalg.svd(solve_triangular(L, OW, lower=True), full_matrices=False)
+    return L @ U_, s
+
+
 def n4sid(y, u=None, *, order: int | None = None, horizon: int = 10,
-          max_order: int | None = None) -> SubspaceResult:
+          max_order: int | None = None, weighting: str = "n4sid") -> SubspaceResult:
     """Identify ``x_{k+1} = A x_k + B u_k + w_k, y_k = C x_k + D u_k + v_k`` by N4SID.
 
     Parameters
@@ -91,6 +122,11 @@ def n4sid(y, u=None, *, order: int | None = None, horizon: int = 10,
         (the order can be at most ``i * p``).
     max_order : int, optional
         Upper bound for the automatic order.
+    weighting : {"n4sid", "moesp", "cva"}, default "n4sid"
+        Weights of the SVD that fixes the state basis (and the singular values
+        used for the order): none, ``W2 = Pi_{Uf perp}``, or canonical-variate
+        analysis (singular values become ``sqrt(N)`` times the canonical
+        correlations of past and future). Without inputs MOESP equals N4SID.
 
     Returns
     -------
@@ -122,6 +158,8 @@ def n4sid(y, u=None, *, order: int | None = None, horizon: int = 10,
             raise ShapeError("u must have one row per row of y (and one array per sequence).")
     m = us[0].shape[1]
     i = check_positive_int(horizon, "horizon")
+    if weighting not in _WEIGHTINGS:
+        raise ValidationError(f"weighting must be one of {_WEIGHTINGS}; got {weighting!r}.")
     blocks = {k: [] for k in ("U", "Y")}
     for yi, ui in zip(ys, us):
         cols = yi.shape[0] - 2 * i + 1
@@ -147,7 +185,7 @@ def n4sid(y, u=None, *, order: int | None = None, horizon: int = 10,
     Wp1 = np.vstack([Uh[:(i + 1) * m], Yh[:(i + 1) * p]])
     O = _project(Yf, Wp, Uf)
     O1 = _project(Yf[p:], Wp1, Uf[m:])
-    U_, s, _ = np.linalg.svd(O, full_matrices=False)
+    U_, s = _weighted_basis(O, Yf, Uf, weighting)
     if order is None:
         n = select_order(s, max_order if max_order is not None else i * p - 1)
     else:
