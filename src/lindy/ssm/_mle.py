@@ -126,7 +126,7 @@ def _matrix_grads(params: LGSSMParams, st) -> dict:
 def _theta_grad(params: LGSSMParams, grads: dict, layout) -> np.ndarray:
     """Chain rule from matrix gradients to the packed vector (Cholesky, log-diagonal)."""
     parts = []
-    for name, shape, _ in layout:
+    for name, _, _ in layout:
         G = grads[name]
         if name in _COVS:
             L = np.linalg.cholesky(getattr(params, name))

@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-
 from scipy.linalg import solve_triangular
 
 from .._validation import check_array, check_positive_int
