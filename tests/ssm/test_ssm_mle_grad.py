@@ -47,3 +47,13 @@ def test_exact_and_numerical_gradients_reach_the_same_optimum():
     np.testing.assert_allclose(exact.params.A, numerical.params.A, atol=1e-2)
     with pytest.raises(le.ValidationError, match="gradient"):
         fit_mle(start, y, gradient="fd")
+
+
+def test_singular_fixed_covariance_falls_back_to_finite_differences():
+    # known initial state (P0 = 0, fixed): the m0 score has no complete-data form
+    true = random_params(n=2, p=2, seed=6)
+    _, y = sample(true, 300, seed=1)
+    start = true.replace(A=0.5 * np.asarray(true.A), P0=np.zeros((2, 2)))
+    res = fit_mle(start, y, fixed=("C", "Q", "R", "P0"), maxiter=30)
+    assert np.isfinite(res.log_likelihood)
+    assert res.log_likelihood > log_likelihood(start, y)

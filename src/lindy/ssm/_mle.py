@@ -97,29 +97,33 @@ def _cov_grad(M: np.ndarray, count: float, S: np.ndarray) -> np.ndarray:
     return 0.5 * (G + G.T)
 
 
-def _matrix_grads(params: LGSSMParams, st) -> dict:
-    """Gradients of the expected complete-data log-likelihood w.r.t. each matrix."""
+def _matrix_grads(params: LGSSMParams, st, names) -> dict:
+    """Gradients of the expected complete-data log-likelihood w.r.t. the matrices ``names``.
+
+    Needs ``Q`` (for A, B, Q), ``R`` (for C, D, R) and ``P0`` (for m0, P0) to be
+    positive definite; raises ``LinAlgError`` otherwise.
+    """
     n = params.state_dim
     g = {}
-    W = np.hstack([params.A, params.B])
-    if st["Nt"] > 0:
-        cq = cho_factor(params.Q, lower=True)
-        gW = cho_solve(cq, st["Sx1z"] - W @ st["Szz0"])
+    if names & {"A", "B", "Q"}:
+        W = np.hstack([params.A, params.B])
+        if st["Nt"] > 0:
+            gW = cho_solve(cho_factor(params.Q, lower=True), st["Sx1z"] - W @ st["Szz0"])
+            SQ = st["Sx1x1"] - W @ st["Sx1z"].T - st["Sx1z"] @ W.T + W @ st["Szz0"] @ W.T
+            g["Q"] = _cov_grad(params.Q, st["Nt"], SQ)
+        else:
+            gW, g["Q"] = np.zeros_like(W), np.zeros_like(params.Q)
         g["A"], g["B"] = gW[:, :n], gW[:, n:]
-        SQ = st["Sx1x1"] - W @ st["Sx1z"].T - st["Sx1z"] @ W.T + W @ st["Szz0"] @ W.T
-        g["Q"] = _cov_grad(params.Q, st["Nt"], SQ)
-    else:
-        g["A"], g["B"], g["Q"] = (np.zeros_like(params.A), np.zeros_like(params.B),
-                                  np.zeros_like(params.Q))
-    V = np.hstack([params.C, params.D])
-    gV = cho_solve(cho_factor(params.R, lower=True), st["Syz"] - V @ st["Szz"])
-    g["C"], g["D"] = gV[:, :n], gV[:, n:]
-    SR = st["Syy"] - V @ st["Syz"].T - st["Syz"] @ V.T + V @ st["Szz"] @ V.T
-    g["R"] = _cov_grad(params.R, st["No"], SR)
-    d = st["m0s"] - params.m0
-    c0 = cho_factor(params.P0, lower=True)
-    g["m0"] = cho_solve(c0, d.sum(axis=0))
-    g["P0"] = _cov_grad(params.P0, d.shape[0], st["P0s"].sum(axis=0) + d.T @ d)
+    if names & {"C", "D", "R"}:
+        V = np.hstack([params.C, params.D])
+        gV = cho_solve(cho_factor(params.R, lower=True), st["Syz"] - V @ st["Szz"])
+        g["C"], g["D"] = gV[:, :n], gV[:, n:]
+        SR = st["Syy"] - V @ st["Syz"].T - st["Syz"] @ V.T + V @ st["Szz"] @ V.T
+        g["R"] = _cov_grad(params.R, st["No"], SR)
+    if names & {"m0", "P0"}:
+        d = st["m0s"] - params.m0
+        g["m0"] = cho_solve(cho_factor(params.P0, lower=True), d.sum(axis=0))
+        g["P0"] = _cov_grad(params.P0, d.shape[0], st["P0s"].sum(axis=0) + d.T @ d)
     return g
 
 
@@ -141,7 +145,20 @@ def _theta_grad(params: LGSSMParams, grads: dict, layout) -> np.ndarray:
 def _loglik_and_grad(params: LGSSMParams, ys, us, layout):
     """Log-likelihood and its exact gradient w.r.t. the packed vector (Fisher identity)."""
     stats, ll = _e_step(params, ys, us)
-    return float(ll), _theta_grad(params, _matrix_grads(params, stats), layout)
+    grads = _matrix_grads(params, stats, {name for name, _, _ in layout})
+    return float(ll), _theta_grad(params, grads, layout)
+
+
+def _has_exact_gradient(params: LGSSMParams, layout) -> bool:
+    """Whether the covariances the free matrices' scores divide by are positive definite."""
+    free = {name for name, _, _ in layout}
+    for cov, deps in (("Q", {"A", "B"}), ("R", {"C", "D"}), ("P0", {"m0"})):
+        if cov not in free and deps & free:
+            try:
+                np.linalg.cholesky(getattr(params, cov))
+            except np.linalg.LinAlgError:
+                return False
+    return True
 
 
 def _bounds(theta0, layout, masks):
@@ -176,7 +193,10 @@ def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
     gradient : {"exact", "numerical"}, default "exact"
         ``"exact"``: the score from one filter/smoother pass (Fisher identity);
         ``"numerical"``: finite differences of the log-likelihood (one filter
-        pass per free parameter; slow, kept as a reference).
+        pass per free parameter; slow, kept as a reference). The exact gradient
+        needs the covariances it differentiates through (``Q`` for ``A, B``,
+        ``R`` for ``C, D``, ``P0`` for ``m0``) to be positive definite; if a
+        fixed one is singular, finite differences are used instead.
 
     Returns
     -------
@@ -228,6 +248,8 @@ def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
     if theta0.size == 0:
         return MLEResult(params, float(np.sum(log_likelihood(params, ys, us_arg))), True, 0)
     bounds = _bounds(theta0, layout, _masks)
+    if gradient == "exact" and not _has_exact_gradient(params, layout):
+        gradient = "numerical"  # a fixed covariance is singular: no complete-data score
     if gradient == "exact":
         opt = minimize(objective_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
                        options={"maxiter": maxiter})
