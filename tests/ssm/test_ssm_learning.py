@@ -183,3 +183,16 @@ def test_n4sid_cva_singular_values_are_scaled_canonical_correlations():
     assert model.order_ == 2
     with pytest.raises(le.ValidationError, match="weighting"):
         n4sid(y, weighting="ssarx")
+
+
+@pytest.mark.parametrize("method", ["em", "mle"])
+@pytest.mark.parametrize("fixed", [("B",), ("D",), ("A", "B", "C", "D", "Q", "R", "m0", "P0")])
+def test_offset_with_inputs_and_fixed_parameters(method, fixed):
+    data = ld.testing.conformance_data(n_inputs=1)
+    model = LinearGaussianSSM(state_dim=2, method=method, fixed=fixed, n_iter=5).fit(data)
+    assert np.all(model.params_.B[:, -1] == 0)  # the constant input never drives the state
+    assert np.all(model.params_.D[:, 0] == 0)  # no feed-through of the real input
+    if "D" in fixed:
+        np.testing.assert_array_equal(model.offset_, model._initial_level_)
+    fc = model.forecast(data[0], 3, u=np.zeros((3, 1)))
+    assert np.isfinite(fc.mean).all()

@@ -282,7 +282,8 @@ class LinearGaussianSSM(_KalmanForecaster):
         self._n_const = int(self.offset == "estimate")
         ys, us = self._sequences(data)
         us_user = None if us is None or not m else [ui[:, :m] for ui in us]
-        params = self._initial(ys, us_user, _equilibrium(ys, us_user, level) if self._n_const else None)
+        self._initial_level_ = _equilibrium(ys, us_user, level) if self._n_const else None
+        params = self._initial(ys, us_user, self._initial_level_)
         masks = None
         if self._n_const:
             masks = {"B": np.append(np.full(m, "B" not in fixed), False),

@@ -257,4 +257,4 @@ def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
         opt = minimize(objective, theta0, method="L-BFGS-B", bounds=bounds,
                        options={"maxiter": maxiter})
     best = _unpack(opt.x, params, layout)
-    return MLEResult(best, -float(opt.fun) * n_obs, bool(opt.success), int(opt.nit))
+    return MLEResult(best, -float(opt.fun) * n_obs, bool(opt.success), int(getattr(opt, "nit", 0)))
