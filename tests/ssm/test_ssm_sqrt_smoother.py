@@ -62,3 +62,19 @@ def test_sqrt_smoother_psd_on_ill_conditioned_model():
     assert w.min() >= -1e-12 * w.max()
     with pytest.raises(le.ValidationError, match="method"):
         rts_smoother(params, kalman_filter(params, y), method="joseph")
+
+
+def test_sqrt_filter_exposes_factors_the_smoother_uses():
+    params = random_params(n=3, p=2, seed=8)
+    y = _missing(np.stack([sample(params, 50, seed=s)[1] for s in (1, 2)]), 9)
+    y[0, 0] = np.nan  # first step fully missing: the factor is the prior's
+    filt = kalman_filter(params, y, method="sqrt")
+    S = filt.filtered_factors
+    np.testing.assert_allclose(S @ np.swapaxes(S, -1, -2), filt.filtered_covariances, atol=1e-12)
+    assert kalman_filter(params, y).filtered_factors is None
+    from_factors = rts_smoother(params, filt, method="sqrt")
+    standard = rts_smoother(params, kalman_filter(params, y))
+    np.testing.assert_allclose(from_factors.covariances, standard.covariances, atol=1e-10)
+    np.testing.assert_allclose(from_factors.means, standard.means, atol=1e-10)
+    single = kalman_filter(params, y[1], method="sqrt")
+    np.testing.assert_allclose(single.filtered_factors, S[1])

@@ -8,7 +8,7 @@ of equal-length sequences, and a list of ``(T_i, p)`` arrays a ragged batch.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -61,6 +61,9 @@ class FilterResult:
     next_mean : ndarray, shape (n,)
         Prediction of the state one step after the data.
     next_covariance : ndarray, shape (n, n)
+    filtered_factors : ndarray, shape (T, n, n), or None
+        Square factors ``S_k`` with ``S_k S_k^T = P_{k|k}`` (square-root filter
+        only); the square-root smoother starts from them.
     """
 
     predicted_means: np.ndarray
@@ -75,6 +78,7 @@ class FilterResult:
     steady: np.ndarray
     next_mean: np.ndarray
     next_covariance: np.ndarray
+    filtered_factors: np.ndarray | None = field(default=None, kw_only=True)
 
     @property
     def n_steps(self) -> int:
@@ -226,7 +230,8 @@ def _run_filter(params, y, u, offsets, method, steady_tol, store=True):
         status = sqrt_kernel(
             y, u, offsets, st["A"], st["B"], st["C"], st["D"], _psd_factor(st["Q"]),
             _psd_factor(st["R"]), m0, _psd_factor(params.P0), out["mp"], out["Pp"], out["mf"],
-            out["Pf"], out["ll"], out["innov"], out["white"], out["nis"], out["mnext"], out["Pnext"])
+            out["Pf"], out["ll"], out["innov"], out["white"], out["nis"], out["mnext"], out["Pnext"],
+            out.setdefault("Sf", np.empty((shp, n, n))))
     else:
         status = k.kalman_kernel(
             y, u, offsets, st["A"], st["B"], st["C"], st["D"], st["Q"], st["R"], m0,
@@ -249,6 +254,8 @@ def _package(out, offsets, layout):
     names = ("mp", "Pp", "mf", "Pf", "ll", "innov", "white", "nis", "steady")
     parts = {k: _split(out[k], offsets, "list") for k in names}
     N = len(offsets) - 1
+    Sf = out.get("Sf")
+    sf_parts = _split(Sf, offsets, "list") if Sf is not None else [None] * N
     res = [
         FilterResult(
             predicted_means=parts["mp"][i], predicted_covariances=parts["Pp"][i],
@@ -256,7 +263,7 @@ def _package(out, offsets, layout):
             log_likelihood=float(parts["ll"][i].sum()), log_likelihood_terms=parts["ll"][i],
             innovations=parts["innov"][i], whitened_innovations=parts["white"][i],
             nis=parts["nis"][i], steady=parts["steady"][i], next_mean=out["mnext"][i],
-            next_covariance=out["Pnext"][i])
+            next_covariance=out["Pnext"][i], filtered_factors=sf_parts[i])
         for i in range(N)
     ]
     if layout == "single":
@@ -273,7 +280,8 @@ def _package(out, offsets, layout):
         innovations=out["innov"].reshape(N, -1, out["innov"].shape[1]),
         whitened_innovations=out["white"].reshape(N, -1, out["white"].shape[1]),
         nis=out["nis"].reshape(N, -1), steady=out["steady"].reshape(N, -1),
-        next_mean=out["mnext"], next_covariance=out["Pnext"])
+        next_mean=out["mnext"], next_covariance=out["Pnext"],
+        filtered_factors=None if Sf is None else Sf.reshape(N, -1, *Sf.shape[1:]))
 
 
 def _check_method(method: str) -> str:
@@ -379,6 +387,8 @@ def rts_smoother(params: LGSSMParams, filt, *, method: str = "standard"):
         Cholesky solve. ``"sqrt"``: square-root form that propagates Cholesky
         factors by Householder triangularization (the smoothed covariances are
         positive semi-definite by construction; for ill-conditioned models).
+        It starts from the filter's Cholesky factors when the filter ran with
+        ``method="sqrt"``, else from factors of the filtered covariances.
 
     Returns
     -------
@@ -423,7 +433,8 @@ def rts_smoother(params: LGSSMParams, filt, *, method: str = "standard"):
 
         status = sqrt_rts_kernel(
             offsets, A, _psd_factor(params.stacked("Q")), flat(filt.predicted_means), flat(mf),
-            _chol_factor(flat(filt.filtered_covariances)), ms, Ps, G, np.empty((N * T, n, n)))
+            flat(filt.filtered_factors) if filt.filtered_factors is not None
+            else _chol_factor(flat(filt.filtered_covariances)), ms, Ps, G, np.empty((N * T, n, n)))
     else:
         status = _kernels().rts_kernel(
             offsets, A, flat(filt.predicted_means), flat(filt.predicted_covariances), flat(mf),

@@ -13,7 +13,7 @@ from ._kernels import LOG2PI, _ix, tria
 
 @njit(cache=True)
 def sqrt_kernel(y, u, offsets, A, B, C, D, Qf, Rf, m0, P0f,
-                mp, Pp, mf, Pf, ll, innov, white, nis, mnext, Pnext):  # pragma: no cover
+                mp, Pp, mf, Pf, ll, innov, white, nis, mnext, Pnext, Sfo):  # pragma: no cover
     """Square-root (Cholesky-factor) Kalman filter by Householder triangularization."""
     n = A.shape[1]
     p = C.shape[1]
@@ -114,6 +114,8 @@ def sqrt_kernel(y, u, offsets, A, B, C, D, Qf, Rf, m0, P0f,
                 nis[t] = quad
             for i in range(n):
                 mf[t, i] = mfk[i]
+                for j in range(n):
+                    Sfo[t, i, j] = Sf[i, j]
                 for j in range(i + 1):
                     acc = 0.0
                     for q in range(n):
