@@ -41,3 +41,20 @@ def test_discovers_the_foundation_estimators():
 def test_check_estimator(path):
     cls = ESTIMATORS[path]
     check_estimator(cls(**_ARGS.get(cls.__name__, {})))
+
+
+def test_check_estimator_accepts_missing_values_for_nan_models():
+    """Data with NaN (missing values) can drive the suite for models that allow them."""
+    import numpy as np
+
+    from lindy.data import Trajectory, TrajectorySet
+    from lindy.testing import conformance_data
+
+    data = conformance_data()
+    trajs = []
+    for i, tr in enumerate(data):
+        x = tr.x.copy()
+        if i == 2:
+            x[10:13, 0] = np.nan
+        trajs.append(Trajectory(t=tr.t, x=x))
+    check_estimator(lindy.ssm.LinearGaussianSSM(state_dim=2, n_iter=5), data=TrajectorySet(trajs))
