@@ -88,10 +88,10 @@ def lyapunov_spectrum(system, n_exponents: int | None = None, *, x0=None,
     if x.shape != (system.dim,):
         raise ValidationError(f"x0 must have {system.dim} entries; got {x.shape[0]}.")
     x = np.array(x, dtype=float)
-    K = kernels()
+    K = kernels("tangent")
     f = compiled_rhs(system.rhs)
     has_jac = use_jacobian and system.jac is not None
-    jac = compiled_jac(system.jac) if has_jac else K.no_jacobian
+    jac = compiled_jac(system.jac) if has_jac else kernels().no_jacobian
     if system.kind == "map":
         lam, status = K.map_lyapunov(f, jac, int(has_jac), x, system.param_array, k,
                                      n_renorm, n_transient)

@@ -23,11 +23,29 @@ __all__ = [
 
 
 @functools.cache
-def kernels():
-    """The kernel module (imported, hence compiled or loaded from cache, on first use)."""
-    from . import _kernels
+def kernels(group: str = "flow"):
+    """A kernel module, imported (hence compiled or loaded from cache) on first use.
 
-    return _kernels
+    ``"flow"``: DOP853 trajectories; ``"tangent"``: QR Lyapunov kernels;
+    ``"other"``: maps, delay equations, SDEs. Split so that simulating a flow
+    compiles only what it needs on a fresh machine.
+    """
+    if group == "flow":
+        from . import _kernels as module
+    elif group == "tangent":
+        from . import _kernels_tangent as module
+    else:
+        from . import _kernels_other as module
+    return module
+
+
+@functools.cache
+def _signatures():
+    """(rhs, jac) numba signatures, built without compiling any kernel."""
+    from numba import types
+
+    args = (types.float64, types.float64[::1], types.float64[::1])
+    return types.float64[::1](*args), types.float64[:, ::1](*args)
 
 
 @functools.cache
@@ -35,7 +53,7 @@ def compiled_rhs(func):
     """The numba-compiled version of a pure right-hand side ``func(t, x, p)``."""
     import numba as nb
 
-    return nb.njit(kernels().RHS_SIG, cache=True, error_model="numpy")(func)
+    return nb.njit(_signatures()[0], cache=True, error_model="numpy")(func)
 
 
 @functools.cache
@@ -43,7 +61,7 @@ def compiled_jac(func):
     """The numba-compiled version of a pure Jacobian ``func(t, x, p) -> (d, d)``."""
     import numba as nb
 
-    return nb.njit(kernels().JAC_SIG, cache=True, error_model="numpy")(func)
+    return nb.njit(_signatures()[1], cache=True, error_model="numpy")(func)
 
 
 def _raise(status: int, name: str, reached: int, total: int) -> None:
@@ -84,7 +102,7 @@ def integrate_flow(system, X0: np.ndarray, t_out: np.ndarray, rtol: float = 1e-1
 
 def iterate_map(system, X0: np.ndarray, n_out: int, every: int = 1) -> np.ndarray:
     """Iterate a map from each row of ``X0``; keep every ``every``-th state: (B, n_out, d)."""
-    K = kernels()
+    K = kernels("other")
     X0 = np.array(np.atleast_2d(X0), dtype=float, order="C")
     out, status, reached = K.map_batch(compiled_rhs(system.rhs), X0, system.param_array,
                                        int(n_out), int(every))
@@ -111,7 +129,7 @@ def integrate_delay(system, x0: np.ndarray, t_out: np.ndarray, history=None,
 
     The history on ``[-tau, 0]`` is ``history(t)`` or, by default, constant ``x0``.
     """
-    K = kernels()
+    K = kernels("other")
     tau = float(system.params["tau"])
     t_out = np.ascontiguousarray(t_out, dtype=float)
     if step is None:
@@ -134,7 +152,7 @@ def integrate_delay(system, x0: np.ndarray, t_out: np.ndarray, history=None,
 def integrate_sde(system, x0: np.ndarray, t_out: np.ndarray, sigma, rng,
                   substeps: int = 10) -> np.ndarray:
     """Euler-Maruyama (flows) or noisy iteration (maps) with additive noise: (T, d)."""
-    K = kernels()
+    K = kernels("other")
     t_out = np.ascontiguousarray(t_out, dtype=float)
     sig = np.broadcast_to(np.asarray(sigma, dtype=float), (system.dim,)).copy()
     is_map = int(system.kind == "map" or system.meta.get("discrete", False))

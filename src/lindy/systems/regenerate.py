@@ -49,7 +49,7 @@ def _correlation_period(F, dt):
     return 2 * np.pi * dt * (below[0] if below.size else n)
 
 
-def _flow_period(system, x0):
+def _flow_period(system, x0, rtol=1e-10):
     """Dominant period of the velocity ``f(x(t))`` on the attractor, found iteratively
     (velocities stay bounded even where states drift, e.g. angles), and a state on
     the attractor. Broadband flows without a converging spectral peak fall back to
@@ -64,7 +64,7 @@ def _flow_period(system, x0):
     converged = False
     for _ in range(6):
         grid = np.arange(4096) * period / 40.0
-        X = integrate_flow(system, x, grid, max_steps=10_000_000)[0]
+        X = integrate_flow(system, x, grid, rtol=rtol, max_steps=10_000_000)[0]
         F = _velocities(system, grid, X)
         new = dominant_period(F, grid[1])
         x = X[-1]
@@ -76,7 +76,7 @@ def _flow_period(system, x0):
         if converged:
             break
     grid = np.arange(N_SAMPLES) * period / 50.0
-    X = integrate_flow(system, x, grid, max_steps=30_000_000)[0]
+    X = integrate_flow(system, x, grid, rtol=rtol, max_steps=30_000_000)[0]
     if converged:
         final = dominant_period(_velocities(system, grid, X), grid[1])
         if final < grid[-1] / 20.0:
@@ -87,8 +87,14 @@ def _flow_period(system, x0):
 def _flow_invariants(system):
     from ..analysis import correlation_dimension, kaplan_yorke_dimension, lyapunov_spectrum
 
-    period, X = _flow_period(system, np.asarray(system.x0, dtype=float))
-    out = {"period": _sig(period, 4), "dt": _sig(period / 100.0, 2)}
+    x0 = np.asarray(system.x0, dtype=float)
+    try:
+        period, X = _flow_period(system, x0)
+        out = {}
+    except ArithmeticError:  # non-smooth (sliding) dynamics: looser tolerance for the period
+        period, X = _flow_period(system, x0, rtol=1e-6)
+        out = {"period_rtol": 1e-6}
+    out.update({"period": _sig(period, 4), "dt": _sig(period / 100.0, 2)})
     try:
         spectrum = lyapunov_spectrum(system, x0=X[-1], tau=period / 4.0, n_renorm=2000,
                                      n_transient=100)
