@@ -160,7 +160,21 @@ def _delay_invariants(system):
 
 
 def compute_invariants(name: str) -> tuple[str, dict]:
-    """Invariants of one registered system (``{"error": ...}`` on failure)."""
+    """Invariants of one registered system.
+
+    Parameters
+    ----------
+    name : str
+        A registered system name.
+
+    Returns
+    -------
+    name : str
+    invariants : dict
+        ``period``, ``dt``, ``max_lyapunov``, ``lyapunov_spectrum``,
+        ``kaplan_yorke_dimension``, ``correlation_dimension``, ``seconds`` (or
+        ``{"error": ...}`` on failure).
+    """
     from ._registry import get_system
 
     system = get_system(name)
@@ -181,6 +195,18 @@ def compute_invariants(name: str) -> tuple[str, dict]:
 
 
 def main(argv=None) -> int:
+    """Command-line entry point.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        Arguments (default ``sys.argv[1:]``): ``--only``, ``--jobs``, ``--jacobians``.
+
+    Returns
+    -------
+    int
+        Exit status.
+    """
     parser = argparse.ArgumentParser(prog="python -m lindy.systems.regenerate",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="*", help="system names to update")
