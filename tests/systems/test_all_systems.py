@@ -37,12 +37,8 @@ def test_representative_systems_run_ten_periods(name):
     _check(name)
 
 
-# sliding (sign-function) dynamics: DOP853 chatters; needs an event-aware or implicit method
-KNOWN_STIFF = {"StickSlipOscillator"}
-
-
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(set(list_systems()) - set(FAST) - KNOWN_STIFF))
+@pytest.mark.parametrize("name", sorted(set(list_systems()) - set(FAST)))
 def test_every_system_runs_ten_periods(name):
     _check(name)
 
