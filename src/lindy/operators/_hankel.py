@@ -37,7 +37,21 @@ def _padded(x, n_delays, stride, B):
     return H
 
 
-class HankelDMD(DMD):
+class _DelayWindow:
+    """Length rules shared by delay-embedding models (``n_delays``, ``stride``)."""
+
+    def _span(self):
+        return (check_positive_int(self.n_delays, "n_delays") - 1) * check_positive_int(
+            self.stride, "stride")
+
+    def _min_fit_length(self) -> int:
+        return self._span() + 2
+
+    def _min_context(self) -> int:
+        return self._span() + 1
+
+
+class HankelDMD(_DelayWindow, DMD):
     """DMD on delay-embedded states (Hankel DMD, Arbabi and Mezić 2017).
 
     Each state is replaced by the window ``[x_{k-(q-1)s}, ..., x_k]`` of
@@ -72,16 +86,6 @@ class HankelDMD(DMD):
         self.n_delays = n_delays
         self.stride = stride
 
-    def _span(self):
-        return (check_positive_int(self.n_delays, "n_delays") - 1) * check_positive_int(
-            self.stride, "stride")
-
-    def _min_fit_length(self) -> int:
-        return self._span() + 2
-
-    def _min_context(self) -> int:
-        return self._span() + 1
-
     def _fit(self, data) -> None:
         self._check_params()
         X, Y = _windows(data, int(self.n_delays), int(self.stride))
@@ -99,7 +103,7 @@ class HankelDMD(DMD):
         return super().operator_
 
 
-class HAVOK(SpectralMixin, Estimator):
+class HAVOK(_DelayWindow, SpectralMixin, Estimator):
     """Hankel alternative view of Koopman: a linear model forced by the last delay coordinate.
 
     The Hankel matrix of delay windows is factored as ``H = U S V^T``; the
@@ -137,16 +141,6 @@ class HAVOK(SpectralMixin, Estimator):
         self.n_delays = n_delays
         self.stride = stride
         self.rank = rank
-
-    def _span(self):
-        return (check_positive_int(self.n_delays, "n_delays") - 1) * check_positive_int(
-            self.stride, "stride")
-
-    def _min_fit_length(self) -> int:
-        return self._span() + 2
-
-    def _min_context(self) -> int:
-        return self._span() + 1
 
     def _fit(self, data) -> None:
         r = check_positive_int(self.rank, "rank")
