@@ -1,12 +1,11 @@
 """Oracle: lindy's right-hand sides equal the reference collection's (dysts) at random states."""
 
+import dysts.flows as dysts_flows  # dev dependency: the oracle, never a runtime import
+import dysts.maps as dysts_maps
 import numpy as np
 import pytest
 
 from lindy.systems import get_system, list_systems
-
-import dysts.flows as dysts_flows  # dev dependency: the oracle, never a runtime import
-import dysts.maps as dysts_maps
 
 DYSTS_MAP_NAMES = {"DuffingMap": "Duffing"}
 
