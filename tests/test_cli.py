@@ -53,3 +53,8 @@ def test_bench_bad_shard_is_a_clear_error(tmp_path):
 def test_version_and_methods():
     assert "lindy" in runner.invoke(app, ["--version"]).output
     assert "DMD" in runner.invoke(app, ["bench", "methods"]).output
+
+
+def test_systems_rejects_unknown_kind():
+    res = runner.invoke(app, ["systems", "--kind", "bogus"])
+    assert res.exit_code == 2

@@ -42,18 +42,26 @@ def _main(version: bool = typer.Option(False, "--version", callback=_version, is
 def systems_cmd(kind: Optional[str] = typer.Option(None, help="flow, map, delay, sde or linear."),
                 dim: Optional[int] = typer.Option(None, help="Only systems of this dimension.")) -> None:
     """List the systems of the database."""
-    from .systems import get_system, list_systems
+    from .systems import KINDS, get_system, list_systems
 
+    kinds = (*KINDS, "linear")
+    if kind is not None and kind not in kinds:
+        _fail(ValueError(f"--kind must be one of {', '.join(kinds)}; got {kind!r}."))
     table = Table(title="lindy systems")
-    for col in ("name", "kind", "dim", "dt", "period", "max Lyapunov", "description"):
-        table.add_column(col)
+    for col, width in (("name", 14), ("kind", 5), ("dim", 3), ("dt", 6), ("period", 6),
+                       ("λ max", 7)):
+        table.add_column(col, no_wrap=True, min_width=width)
+    wide = console.width >= 110  # the description only where it fits
+    if wide:
+        table.add_column("description", no_wrap=True, overflow="ellipsis",
+                         max_width=console.width - 78)
     names = list_systems(kind=kind, dim=dim)
     for name in names:
         s = get_system(name)
         period, lam = s.meta.get("period"), s.meta.get("max_lyapunov")
-        table.add_row(name, s.kind, str(s.dim), f"{s.dt:g}",
-                      "" if period is None else f"{period:.4g}",
-                      "" if lam is None else f"{lam:.4g}", str(s.meta.get("description", ""))[:60])
+        row = [name, s.kind, str(s.dim), f"{s.dt:.3g}",
+               "" if period is None else f"{period:.3g}", "" if lam is None else f"{lam:.3g}"]
+        table.add_row(*row, *([str(s.meta.get("description") or "")] if wide else []))
     console.print(table)
     console.print(f"{len(names)} systems")
 
