@@ -10,6 +10,7 @@ reference at 1e-12 over two periods.
     python benchmarks/bench_systems.py              # everything (dysts takes ~20 min)
     python benchmarks/bench_systems.py --dysts 20   # time dysts on the first 20 only
     python benchmarks/bench_systems.py --skip-dysts
+    python benchmarks/bench_systems.py --stiff      # DOP853 vs Rosenbrock only
 """
 
 from __future__ import annotations
@@ -98,13 +99,49 @@ def accuracy(names):
     return rows
 
 
+def stiff_timings():
+    """DOP853 vs RODAS4, 10 periods at 100 points per period, default tolerances (warm)."""
+    from lindy.systems import get_system
+    from lindy.systems._integrate import integrate_flow, integrate_stiff
+    from lindy.systems._stiffness import stiffness_index
+
+    cases = [("VanDerPol mu=1000", get_system("VanDerPol", mu=1000.0),
+              (3.0 - 2.0 * np.log(2.0)) * 1000.0),
+             ("BelousovZhabotinsky", get_system("BelousovZhabotinsky"), None)]
+    print("stiff flows: 10 periods, 1001 samples, rtol 1e-10, atol 1e-12 (best of 3, warm)")
+    for label, system, period in cases:
+        period = period or system.meta["period"]
+        t = np.linspace(0.0, 10.0 * period, 1001)
+        integrate_flow(system, system.x0, t[:3])
+        integrate_stiff(system, system.x0, t[:3])
+        best = {}
+        for name, run in (("dop853", integrate_flow), ("rosenbrock", integrate_stiff)):
+            times = []
+            for _ in range(3):
+                start = time.perf_counter()
+                run(system, system.x0, t)
+                times.append(time.perf_counter() - start)
+            best[name] = min(times)
+        X, stats = integrate_stiff(system, system.x0, t)
+        index = stiffness_index(system, X[0], period, t)
+        steps = stats[0, 0]
+        print(f"  {label:22s} S={index:.2g}  dop853 "
+              f"{best['dop853'] * 1e3:8.1f} ms  rosenbrock {best['rosenbrock'] * 1e3:8.1f} ms "
+              f"({steps} steps)  ratio {best['dop853'] / best['rosenbrock']:.2f}x")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--dysts", type=int, default=0,
                         help="time dysts on the first N systems only (0: all)")
     parser.add_argument("--skip-dysts", action="store_true")
+    parser.add_argument("--stiff", action="store_true",
+                        help="only time DOP853 vs Rosenbrock on stiff flows")
     args = parser.parse_args()
+    if args.stiff:
+        stiff_timings()
+        return
     names = published_flows()
     print(f"{len(names)} published flows (ODEs and delay equations); {N_POINTS} points at "
           f"{PTS_PER_PERIOD} points per period; {args.jobs} worker processes; "

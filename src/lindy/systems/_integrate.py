@@ -17,8 +17,8 @@ import numpy as np
 from ..errors import NumericalError
 
 __all__ = [
-    "compiled_rhs", "compiled_jac", "integrate_flow", "iterate_map", "integrate_delay",
-    "integrate_sde", "kernels",
+    "compiled_rhs", "compiled_jac", "integrate_flow", "integrate_stiff", "iterate_map",
+    "integrate_delay", "integrate_sde", "kernels",
 ]
 
 
@@ -27,11 +27,14 @@ def kernels(group: str = "flow"):
     """A kernel module, imported (hence compiled or loaded from cache) on first use.
 
     ``"flow"``: DOP853 trajectories; ``"tangent"``: QR Lyapunov kernels;
-    ``"other"``: maps, delay equations, SDEs. Split so that simulating a flow
-    compiles only what it needs on a fresh machine.
+    ``"other"``: maps, delay equations, SDEs; ``"rosenbrock"``: RODAS4 for stiff
+    flows. Split so that simulating a flow compiles only what it needs on a
+    fresh machine.
     """
     if group == "flow":
         from . import _kernels as module
+    elif group == "rosenbrock":
+        from . import _rosenbrock as module
     elif group == "tangent":
         from . import _kernels_tangent as module
     else:
@@ -98,6 +101,25 @@ def integrate_flow(system, X0: np.ndarray, t_out: np.ndarray, rtol: float = 1e-1
                                         system.dim, X0, system.param_array, t_out,
                                         float(rtol), float(atol), int(max_steps))
     return _check(out, status, reached, system.name, t_out.shape[0])
+
+
+def integrate_stiff(system, X0: np.ndarray, t_out: np.ndarray, rtol: float = 1e-10,
+                    atol: float = 1e-12, max_steps: int = 20_000_000):
+    """Integrate a flow with the Rosenbrock method RODAS4 (see ``_rosenbrock``).
+
+    Uses the analytic Jacobian when the system has one, finite differences
+    otherwise. Returns the states (B, T, d) and the counts (B, 2) of steps
+    (accepted and rejected) and right-hand-side evaluations.
+    """
+    K = kernels("rosenbrock")
+    X0 = np.array(np.atleast_2d(X0), dtype=float, order="C")
+    t_out = np.array(t_out, dtype=float, order="C")
+    use_jac = int(system.jac is not None)
+    jac = compiled_jac(system.jac) if use_jac else K.no_jacobian
+    out, status, reached, stats = K.rosenbrock_batch(
+        compiled_rhs(system.rhs), jac, use_jac, X0, system.param_array, t_out, float(rtol),
+        float(atol), int(max_steps))
+    return _check(out, status, reached, system.name, t_out.shape[0]), stats
 
 
 def iterate_map(system, X0: np.ndarray, n_out: int, every: int = 1) -> np.ndarray:

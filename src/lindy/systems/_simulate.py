@@ -8,10 +8,22 @@ from .._validation import check_array, check_nonnegative_float, check_positive_i
 from ..data import Trajectory, TrajectorySet
 from ..errors import ValidationError
 from . import _cache
-from ._integrate import integrate_delay, integrate_flow, integrate_sde, iterate_map
+from ._integrate import integrate_delay, integrate_flow, integrate_sde, integrate_stiff, iterate_map
 from ._system import System
 
-__all__ = ["simulate"]
+__all__ = ["simulate", "METHODS"]
+
+#: flow integrators accepted by ``simulate(method=...)``
+METHODS = ("auto", "dop853", "rosenbrock")
+
+
+def _flow_method(system: System, method) -> str:
+    """The integrator for ``system``: "auto" is Rosenbrock iff ``meta["stiff"]``."""
+    if not isinstance(method, str) or method not in METHODS:
+        raise ValidationError(f"method must be one of {METHODS}; got {method!r}.")
+    if method == "auto":
+        return "rosenbrock" if system.meta.get("stiff") else "dop853"
+    return method
 
 
 def _initial_conditions(system: System, x0, n_traj: int, spread: float, rng) -> np.ndarray:
@@ -86,18 +98,20 @@ def _observe(x: np.ndarray, observe, name: str) -> np.ndarray:
     return x[:, idx]
 
 
-def _clean_batch(system, X0, grid, rtol, atol, history, cache):
+def _clean_batch(system, X0, grid, rtol, atol, history, cache, method="dop853"):
     """Deterministic trajectories (B, T, d), from the cache when possible."""
     key = directory = None
     if cache and system.kind != "sde":
         directory = _cache.cache_dir(cache)
-        key = _cache.trajectory_key(system, X0, grid, "dop853" if system.kind == "flow"
+        key = _cache.trajectory_key(system, X0, grid, method if system.kind == "flow"
                                     else system.kind, rtol=rtol, atol=atol,
                                     history=None if history is None else repr(history))
         hit = _cache.load(directory, key)
         if hit is not None and hit.shape == (X0.shape[0], grid.size, system.dim):
             return hit
-    if system.kind == "flow":
+    if system.kind == "flow" and method == "rosenbrock":
+        out = integrate_stiff(system, X0, grid, rtol=rtol, atol=atol)[0]
+    elif system.kind == "flow":
         out = integrate_flow(system, X0, grid, rtol=rtol, atol=atol)
     elif system.kind == "map":
         every = int(grid[1] - grid[0]) if grid.size > 1 else 1
@@ -142,7 +156,7 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
              pts_per_period: int | None = None, transient: int = 0, ic_spread: float = 0.1,
              rtol: float = 1e-10, atol: float = 1e-12, t=None, process_noise=None,
              observe=None, standardize: bool = False, history=None,
-             cache=None) -> TrajectorySet:
+             cache=None, method: str = "auto") -> TrajectorySet:
     """Simulate trajectories of a flow, map, delay equation or SDE.
 
     Parameters
@@ -171,7 +185,7 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
     ic_spread : float, default 0.1
         Relative size of the random initial-condition perturbations.
     rtol, atol : float
-        Tolerances of the adaptive DOP853 integrator (flows).
+        Tolerances of the adaptive flow integrator.
     t : array_like, shape (T,), optional
         Irregular, strictly increasing sample times (instead of ``n_steps``/``dt``).
     process_noise : float or array_like, optional
@@ -188,6 +202,13 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
         Delay equations: ``history(t)`` for ``t`` in ``[-tau, 0]`` (default: constant x0).
     cache : bool or path, optional
         Cache deterministic trajectories on disk (``True``: ``~/.cache/lindy``).
+    method : {"auto", "dop853", "rosenbrock"}, default "auto"
+        Flow integrator: explicit adaptive DOP853, or the linearly implicit
+        Rosenbrock method RODAS4 (order 4(3), L-stable; analytic or
+        finite-difference Jacobian) for stiff flows. ``"auto"`` uses RODAS4 when
+        ``system.meta["stiff"]`` is true (set by the regenerate script from the
+        measured stiffness index, see ``lindy.systems._stiffness``; it describes
+        the default parameters) and DOP853 otherwise.
 
     Returns
     -------
@@ -210,12 +231,13 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
     n_traj = check_positive_int(n_traj, "n_traj")
     transient = check_positive_int(transient, "transient", minimum=0)
     noise = check_nonnegative_float(noise, "noise")
+    flow_method = _flow_method(system, method)
     rng = check_rng(seed)
     grid, dt = _sampling(system, n_steps, dt, t, pts_per_period, transient)
     X0 = _initial_conditions(system, x0, n_traj, ic_spread, rng)
     sigma = _diffusion(system, process_noise)
     if sigma is None:
-        X = _clean_batch(system, X0, grid, rtol, atol, history, cache)
+        X = _clean_batch(system, X0, grid, rtol, atol, history, cache, flow_method)
     else:
         X = _noisy_batch(system, X0, grid, sigma, rng, history)
     times = grid[transient:] - grid[transient]

@@ -4,11 +4,14 @@ For every registered flow, map and delay equation, lindy's own analysis code
 estimates the dominant period (power spectrum of a long trajectory on the
 attractor), a default sampling interval (``period / 100``), the Lyapunov
 spectrum (QR method with the Jacobian; Rosenstein's method for delay
-equations), the Kaplan-Yorke and the correlation dimensions. Results go to
+equations), the Kaplan-Yorke and the correlation dimensions, and for flows the
+stiffness index with the ``stiff`` flag that ``simulate(method="auto")`` reads
+(see ``_stiffness``). Results go to
 ``lindy/systems/data/invariants.json``; nothing in that file is entered by hand.
 
 Options: ``--only NAME [NAME ...]`` to update some systems, ``--jobs N`` worker
-processes, ``--jacobians`` to regenerate ``_jacobians.py`` (needs sympy).
+processes, ``--jacobians`` to regenerate ``_jacobians.py`` (needs sympy),
+``--stiffness`` to update only the stiffness entries of the flows.
 """
 
 from __future__ import annotations
@@ -85,6 +88,17 @@ def _flow_period(system, x0, rtol=1e-10):
     return period, X
 
 
+def _stiffness(system, period):
+    """Stiffness index over 10 periods from the default initial condition, and the flag."""
+    from ._integrate import integrate_flow
+    from ._stiffness import STIFF_THRESHOLD, stiffness_index
+
+    t = np.linspace(0.0, 10.0 * period, 1001)
+    X = integrate_flow(system, system.x0, t, rtol=1e-6, atol=1e-9)[0]
+    index = stiffness_index(system, X, period, t)
+    return {"stiffness_index": _sig(index, 3), "stiff": bool(index > STIFF_THRESHOLD)}
+
+
 def _flow_invariants(system):
     from ..analysis import correlation_dimension, kaplan_yorke_dimension, lyapunov_spectrum
 
@@ -96,6 +110,8 @@ def _flow_invariants(system):
         period, X = _flow_period(system, x0, rtol=1e-6)
         out = {"period_rtol": 1e-6}
     out.update({"period": _sig(period, 4), "dt": _sig(period / 100.0, 2)})
+    with contextlib.suppress(ArithmeticError):
+        out.update(_stiffness(system, out["period"]))
     if "period_rtol" in out:
         # tight tolerances failed: a non-smooth (sliding) vector field, whose tangent
         # dynamics are undefined on the switching surface; no spectrum is claimed
@@ -220,6 +236,8 @@ def main(argv=None) -> int:
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="*", help="system names to update")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
+    parser.add_argument("--stiffness", action="store_true",
+                        help="update only the stiffness index and flag of the flows")
     parser.add_argument("--jacobians", action="store_true",
                         help="regenerate _jacobians.py by symbolic differentiation (sympy)")
     args = parser.parse_args(argv)
@@ -236,6 +254,10 @@ def main(argv=None) -> int:
 
     names = args.only or list_systems()
     current = json.loads(DATA.read_text(encoding="utf-8")) if DATA.is_file() else {}
+    if args.stiffness:
+        _update_stiffness(current, names)
+        _write(current, __version__)
+        return 0
     with ProcessPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
         futures = [pool.submit(compute_invariants, n) for n in names]
         for fut in as_completed(futures):
@@ -245,13 +267,33 @@ def main(argv=None) -> int:
             status = inv.get("error", f"lambda1={inv.get('max_lyapunov')} "
                                       f"period={inv.get('period')}")
             print(f"{name:28s} {inv.get('seconds', 0):7.2f}s  {status}", flush=True)
+    _write(current, __version__)
+    return 0
+
+
+def _update_stiffness(current, names):
+    from ._registry import get_system
+
+    for name in names:
+        system = get_system(name)
+        period = current.get(name, {}).get("period")
+        if system.kind != "flow" or not period:
+            continue
+        try:
+            current[name].update(_stiffness(system, float(period)))
+        except ArithmeticError as exc:
+            print(f"{name:28s} skipped: {exc}", flush=True)
+            continue
+        print(f"{name:28s} stiffness index {current[name]['stiffness_index']}", flush=True)
+
+
+def _write(current, version):
     current["__about__"] = {"generator": "python -m lindy.systems.regenerate",
-                            "lindy_version": __version__}
+                            "lindy_version": version}
     ordered = {k: current[k] for k in sorted(current)}
     tmp = DATA.with_suffix(".tmp")
     tmp.write_text(json.dumps(ordered, indent=1) + "\n", encoding="utf-8")
     tmp.replace(DATA)
-    return 0
 
 
 if __name__ == "__main__":
