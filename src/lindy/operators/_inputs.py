@@ -12,6 +12,7 @@ import numpy as np
 
 from ..base import Estimator
 from ..data import lag_pairs
+from ..errors import ValidationError
 from ._dictionaries import as_dictionary
 from ._dmd_core import truncation_rank
 from ._edmd_core import _check_alpha, pair_gram, pcr_basis, stacked_lift
@@ -51,8 +52,19 @@ class _InputModel(SpectralMixin, Estimator):
             out[k] = z @ self._Cd
         return self._cast(out)
 
-    def forecast_observable(self, context, horizon, observable):  # noqa: D102
-        raise NotImplementedError(f"{type(self).__name__} forecasts the state only.")
+    def forecast_observable(self, context, horizon, observable):
+        """Not available for input-driven models: their future depends on the inputs.
+
+        Raises
+        ------
+        lindy.errors.ValidationError
+            Always; forecast the state with ``forecast(context, horizon, u=...)`` and
+            apply the observable to the result.
+        """
+        raise ValidationError(
+            f"{type(self).__name__} is driven by inputs, so an observable's forecast needs the "
+            "future inputs: call forecast(context, horizon, u=u_future) and apply the "
+            "observable to its states.")
 
 
 class DMDc(_InputModel):
