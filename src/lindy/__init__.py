@@ -29,10 +29,6 @@ from __future__ import annotations
 
 import importlib
 
-from . import analysis, baselines, data, errors, metrics, operators, ssm, systems, testing
-from .base import Estimator, Forecaster
-from .data import Forecast, Trajectory, TrajectorySet, as_trajectories
-
 __version__ = "0.1.0"
 
 __all__ = [
@@ -57,12 +53,25 @@ __all__ = [
     "testing",
 ]
 
-_LAZY = {"bench", "datasets", "plot"}
+#: subpackages, imported on first attribute access (``import lindy.systems`` in a
+#: worker process then pays only for what the systems database needs)
+_SUBPACKAGES = {"analysis", "baselines", "bench", "data", "datasets", "errors", "metrics",
+                "operators", "plot", "ssm", "systems", "testing"}
+#: top-level names re-exported from a subpackage
+_NAMES = {"Estimator": "base", "Forecaster": "base", "Forecast": "data", "Trajectory": "data",
+          "TrajectorySet": "data", "as_trajectories": "data"}
 
 
 def __getattr__(name: str):
-    if name in _LAZY:
-        module = importlib.import_module(f".{name}", __name__)
-        globals()[name] = module
-        return module
-    raise AttributeError(f"module 'lindy' has no attribute {name!r}")
+    if name in _SUBPACKAGES:
+        value = importlib.import_module(f".{name}", __name__)
+    elif name in _NAMES:
+        value = getattr(importlib.import_module(f".{_NAMES[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module 'lindy' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | _SUBPACKAGES | set(_NAMES))

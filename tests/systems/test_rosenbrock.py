@@ -104,6 +104,44 @@ def test_auto_keeps_dop853_for_non_stiff_systems():
     np.testing.assert_allclose(ros, auto, rtol=1e-6, atol=1e-6)
 
 
+def test_auto_detects_stiffness_after_with_params():
+    """Changed parameters drop the stored flag; DOP853's stiffness test hands over."""
+    vdp = get_system("VanDerPol", mu=MU)
+    assert "stiff" not in vdp.meta
+    t = np.linspace(0.0, 3.0 * VDP_PERIOD, 301)
+    _, stiff = integrate_flow(vdp, vdp.x0, t, detect_stiff=True)
+    assert stiff.tolist() == [True]
+    auto = simulate(vdp, t=t)[0].x
+    np.testing.assert_array_equal(auto, integrate_stiff(vdp, vdp.x0, t)[0][0])
+
+
+@pytest.mark.parametrize("name,params", [("VanDerPol", {"mu": 100.0}), ("Lorenz", {}),
+                                         ("BelousovZhabotinsky", {}), ("Bouali2", {}),
+                                         ("CoevolvingPredatorPrey", {})])
+def test_stiffness_test_keeps_dop853_where_it_is_faster(name, params):
+    """Moderately stiff flows (index up to ~5e4), where DOP853 is measured faster than
+    RODAS4, are not handed over."""
+    system = get_system(name, **params)
+    period = system.meta["period"] if not params else (3.0 - 2.0 * np.log(2.0)) * 100.0
+    t = np.linspace(0.0, 10.0 * period, 1001)
+    out, stiff = integrate_flow(system, system.x0, t, detect_stiff=True)
+    assert stiff.tolist() == [False]
+    np.testing.assert_array_equal(out, integrate_flow(system, system.x0, t))
+
+
+@pytest.mark.slow
+def test_stiffness_test_never_fires_on_the_collection_defaults():
+    fired = []
+    for name in list_systems(kind="flow"):
+        system = get_system(name)
+        if not system.meta.get("period") or system.meta.get("stiff"):
+            continue
+        t = np.arange(1000) * system.meta["period"] / 100.0
+        if integrate_flow(system, system.x0, t, detect_stiff=True)[1].any():
+            fired.append(name)
+    assert fired == []
+
+
 def test_collection_flags_are_measured():
     flows = [get_system(n) for n in list_systems(kind="flow")]
     indexed = [s for s in flows if "stiffness_index" in s.meta]

@@ -76,7 +76,7 @@ def lyapunov_spectrum(system, n_exponents: int | None = None, *, x0=None,
     >>> bool(abs(lam[0] - 0.42) < 0.02), bool(abs(lam.sum() - np.log(0.3)) < 1e-9)
     (True, True)
     """
-    from ..systems._integrate import compiled_jac, compiled_rhs, kernels
+    from ..systems._integrate import compiled_jac, compiled_rhs, kernel
 
     _system_check(system)
     k = system.dim if n_exponents is None else check_positive_int(n_exponents, "n_exponents")
@@ -88,12 +88,11 @@ def lyapunov_spectrum(system, n_exponents: int | None = None, *, x0=None,
     if x.shape != (system.dim,):
         raise ValidationError(f"x0 must have {system.dim} entries; got {x.shape[0]}.")
     x = np.array(x, dtype=float)
-    K = kernels("tangent")
     f = compiled_rhs(system.rhs)
     has_jac = use_jacobian and system.jac is not None
-    jac = compiled_jac(system.jac) if has_jac else kernels().no_jacobian
+    jac = compiled_jac(system.jac) if has_jac else kernel("no_jacobian")
     if system.kind == "map":
-        lam, status = K.map_lyapunov(f, jac, int(has_jac), x, system.param_array, k,
+        lam, status = kernel("map_lyapunov")(f, jac, int(has_jac), x, system.param_array, k,
                                      n_renorm, n_transient)
     else:
         if tau is None:
@@ -101,7 +100,7 @@ def lyapunov_spectrum(system, n_exponents: int | None = None, *, x0=None,
             tau = 0.25 * float(period) if period else 10.0 * system.dt
         if not np.isfinite(tau) or tau <= 0:
             raise ValidationError(f"tau must be a positive time; got {tau!r}.")
-        lam, _, status = K.flow_lyapunov(f, jac, 1 if has_jac else 2, x, system.param_array, k,
+        lam, _, status = kernel("flow_lyapunov")(f, jac, 1 if has_jac else 2, x, system.param_array, k,
                                          float(tau), n_renorm, n_transient, float(rtol),
                                          float(atol), 200_000_000)
     if status != 0:

@@ -1,7 +1,7 @@
 """Scalar delay differential equations ``x'(t) = f(x(t), x(t - tau))``.
 
 The right-hand side receives ``s = [x(t), x(t - tau)]``; the delay is the
-parameter ``tau``. Integrated by the method of steps (see ``_kernels.dde_rk4``).
+parameter ``tau``. Integrated by the method of steps (see ``_kernels_other.dde_rk4``).
 """
 
 import numpy as np

@@ -18,28 +18,38 @@ from ..errors import NumericalError
 
 __all__ = [
     "compiled_rhs", "compiled_jac", "integrate_flow", "integrate_stiff", "iterate_map",
-    "integrate_delay", "integrate_sde", "kernels",
+    "integrate_delay", "integrate_sde", "kernel",
 ]
 
 
-@functools.cache
-def kernels(group: str = "flow"):
-    """A kernel module, imported (hence compiled or loaded from cache) on first use.
+#: compiled entry points: name -> module defining ``name`` and ``NAME_SIG``
+_KERNEL_MODULES = {
+    "flow_batch": "_kernels",
+    "rosenbrock_batch": "_rosenbrock",
+    "no_jacobian": "_kernels_tangent",
+    "flow_lyapunov": "_kernels_tangent",
+    "map_lyapunov": "_kernels_tangent",
+    "map_batch": "_kernels_other",
+    "dde_rk4": "_kernels_other",
+    "euler_maruyama": "_kernels_other",
+}
 
-    ``"flow"``: DOP853 trajectories; ``"tangent"``: QR Lyapunov kernels;
-    ``"other"``: maps, delay equations, SDEs; ``"rosenbrock"``: RODAS4 for stiff
-    flows. Split so that simulating a flow compiles only what it needs on a
-    fresh machine.
+
+@functools.cache
+def kernel(name: str):
+    """The compiled kernel ``name``: compiled (or loaded from numba's disk cache) on first use.
+
+    Each entry point compiles alone, with its explicit signature, so that e.g.
+    simulating a flow compiles DOP853 only; first-class function arguments keep
+    one compiled kernel for every right-hand side.
     """
-    if group == "flow":
-        from . import _kernels as module
-    elif group == "rosenbrock":
-        from . import _rosenbrock as module
-    elif group == "tangent":
-        from . import _kernels_tangent as module
-    else:
-        from . import _kernels_other as module
-    return module
+    import importlib
+
+    import numba as nb
+
+    module = importlib.import_module(f".{_KERNEL_MODULES[name]}", __package__)
+    signature = getattr(module, f"{name.upper()}_SIG")
+    return nb.njit(signature, cache=True, error_model="numpy")(getattr(module, name))
 
 
 @functools.cache
@@ -92,15 +102,22 @@ def _check(out, status, reached, name, total):
 
 
 def integrate_flow(system, X0: np.ndarray, t_out: np.ndarray, rtol: float = 1e-10,
-                   atol: float = 1e-12, max_steps: int = 20_000_000) -> np.ndarray:
-    """Integrate a flow from each row of ``X0`` (B, d) and sample at ``t_out``: (B, T, d)."""
-    K = kernels()
+                   atol: float = 1e-12, max_steps: int = 20_000_000,
+                   detect_stiff: bool = False):
+    """Integrate a flow from each row of ``X0`` (B, d) and sample at ``t_out``: (B, T, d).
+
+    With ``detect_stiff`` returns ``(out, stiff)`` where ``stiff`` (B,) marks the
+    rows stopped by DOP853's stiffness test (their samples are NaN from there on).
+    """
     X0 = np.array(np.atleast_2d(X0), dtype=float, order="C")
     t_out = np.ascontiguousarray(t_out, dtype=float)
-    out, status, reached = K.flow_batch(compiled_rhs(system.rhs), K.no_jacobian, 0,
-                                        system.dim, X0, system.param_array, t_out,
-                                        float(rtol), float(atol), int(max_steps))
-    return _check(out, status, reached, system.name, t_out.shape[0])
+    out, status, reached = kernel("flow_batch")(
+        compiled_rhs(system.rhs), X0, system.param_array, t_out, float(rtol), float(atol),
+        int(max_steps), int(detect_stiff))
+    stiff = status == 4
+    status[stiff] = 0
+    out = _check(out, status, reached, system.name, t_out.shape[0])
+    return (out, stiff) if detect_stiff else out
 
 
 def integrate_stiff(system, X0: np.ndarray, t_out: np.ndarray, rtol: float = 1e-10,
@@ -111,12 +128,11 @@ def integrate_stiff(system, X0: np.ndarray, t_out: np.ndarray, rtol: float = 1e-
     otherwise. Returns the states (B, T, d) and the counts (B, 2) of steps
     (accepted and rejected) and right-hand-side evaluations.
     """
-    K = kernels("rosenbrock")
     X0 = np.array(np.atleast_2d(X0), dtype=float, order="C")
     t_out = np.array(t_out, dtype=float, order="C")
     use_jac = int(system.jac is not None)
-    jac = compiled_jac(system.jac) if use_jac else K.no_jacobian
-    out, status, reached, stats = K.rosenbrock_batch(
+    jac = compiled_jac(system.jac) if use_jac else kernel("no_jacobian")
+    out, status, reached, stats = kernel("rosenbrock_batch")(
         compiled_rhs(system.rhs), jac, use_jac, X0, system.param_array, t_out, float(rtol),
         float(atol), int(max_steps))
     return _check(out, status, reached, system.name, t_out.shape[0]), stats
@@ -124,9 +140,8 @@ def integrate_stiff(system, X0: np.ndarray, t_out: np.ndarray, rtol: float = 1e-
 
 def iterate_map(system, X0: np.ndarray, n_out: int, every: int = 1) -> np.ndarray:
     """Iterate a map from each row of ``X0``; keep every ``every``-th state: (B, n_out, d)."""
-    K = kernels("other")
     X0 = np.array(np.atleast_2d(X0), dtype=float, order="C")
-    out, status, reached = K.map_batch(compiled_rhs(system.rhs), X0, system.param_array,
+    out, status, reached = kernel("map_batch")(compiled_rhs(system.rhs), X0, system.param_array,
                                        int(n_out), int(every))
     return _check(out, status, reached, system.name, n_out)
 
@@ -151,7 +166,6 @@ def integrate_delay(system, x0: np.ndarray, t_out: np.ndarray, history=None,
 
     The history on ``[-tau, 0]`` is ``history(t)`` or, by default, constant ``x0``.
     """
-    K = kernels("other")
     tau = float(system.params["tau"])
     t_out = np.ascontiguousarray(t_out, dtype=float)
     if step is None:
@@ -165,7 +179,7 @@ def integrate_delay(system, x0: np.ndarray, t_out: np.ndarray, history=None,
         noise = np.ascontiguousarray(rng.standard_normal((n_grid, system.dim)))
     else:
         noise = np.zeros((1, system.dim))
-    out, status = K.dde_rk4(compiled_rhs(system.rhs), hx, hf, system.param_array, h, m,
+    out, status = kernel("dde_rk4")(compiled_rhs(system.rhs), hx, hf, system.param_array, h, m,
                             t_out - t_out[0], float(sigma), noise)
     _raise(int(status), system.name, 0, t_out.shape[0])
     return out
@@ -174,7 +188,6 @@ def integrate_delay(system, x0: np.ndarray, t_out: np.ndarray, history=None,
 def integrate_sde(system, x0: np.ndarray, t_out: np.ndarray, sigma, rng,
                   substeps: int = 10) -> np.ndarray:
     """Euler-Maruyama (flows) or noisy iteration (maps) with additive noise: (T, d)."""
-    K = kernels("other")
     t_out = np.ascontiguousarray(t_out, dtype=float)
     sig = np.broadcast_to(np.asarray(sigma, dtype=float), (system.dim,)).copy()
     is_map = int(system.kind == "map" or system.meta.get("discrete", False))
@@ -182,7 +195,7 @@ def integrate_sde(system, x0: np.ndarray, t_out: np.ndarray, sigma, rng,
         substeps = max(int(round(t_out[1] - t_out[0])), 1) if t_out.size > 1 else 1
     noise = np.ascontiguousarray(rng.standard_normal(((t_out.size - 1) * substeps + 1,
                                                       system.dim)))
-    out, status = K.euler_maruyama(compiled_rhs(system.rhs), is_map,
+    out, status = kernel("euler_maruyama")(compiled_rhs(system.rhs), is_map,
                                    np.ascontiguousarray(x0, dtype=float), system.param_array,
                                    t_out, int(substeps), sig, noise)
     _raise(int(status), system.name, out.shape[0], t_out.shape[0])

@@ -1,23 +1,37 @@
-"""numba kernels: DOP853 for flows (and their tangent dynamics), maps, delays, SDEs.
+"""numba kernel: adaptive DOP853 for flows.
 
 Right-hand sides are passed as first-class numba functions of one fixed
-signature, so each kernel here compiles once (and is cached on disk) for every
-system. This module is imported lazily (it compiles or loads its kernels on
-import); nothing in ``import lindy`` touches it.
+signature, so the kernel compiles once (and is cached on disk) for every
+system. Nothing in ``import lindy`` imports this module, and importing it
+compiles nothing: ``_integrate.kernel`` compiles (or loads from the cache) each
+entry point on first use, so simulating a flow compiles only the flow kernel.
 
-Evaluation modes of the flow kernel:
+The stepping code (``_initial_step``, ``_advance``) evaluates derivatives
+through ``_eval(f, jac, mode, d, t, y, p)``; here that is just ``f(t, y, p)``.
+``_kernels_tangent`` compiles the same stepping code a second time with an
+``_eval`` for the variational equations (see ``specialize``), so DOP853 is
+written once and a plain simulation never compiles tangent dynamics.
 
-* ``0``: the state is ``x`` (``d`` entries) and the derivative is ``f(t, x)``;
-* ``1``: the state is ``[x, vec(Q)]`` with ``Q`` a ``(d, k)`` matrix of tangent
-  vectors (row-major) and the derivative is ``[f(t, x), J(t, x) Q]`` with the
-  analytic Jacobian;
-* ``2``: as ``1`` with ``J Q`` from central finite differences of ``f``.
+Loops are written out element by element: numba types and lowers them much
+faster than array expressions and slice assignments, which matters because
+the compile time is paid on a fresh machine.
+
+Stiffness detection (Hairer, Norsett & Wanner, Solving ODEs I, Sec. II.10,
+code DOP853): after an accepted step, ``h |f(y_new) - f(y_12)| / |y_new - y_12|``
+(the last stage and the new point share the time ``t + h``) estimates ``h``
+times the largest eigenvalue along the step. When it exceeds 6.1 in 15
+successive tests (tested every 1000 accepted steps, then every step once a
+test fails) the step size is limited by stability, not accuracy, and the
+integration stops with status 4 so that the caller can switch to an implicit
+method.
 
 Status codes: 0 success, 1 too many steps, 2 non-finite state, 3 step size
-underflow.
+underflow, 4 stiffness detected.
 """
 
 from __future__ import annotations
+
+import types as pytypes
 
 import numba as nb
 import numpy as np
@@ -38,60 +52,36 @@ _i8 = types.int64
 _v = types.float64[::1]
 _m = types.float64[:, ::1]
 _a3 = types.float64[:, :, ::1]
+_iv = types.int64[::1]
+
+#: accepted steps between stiffness tests, failed tests that declare stiffness, h*lambda bound
+STIFF_EVERY = 1000
+STIFF_COUNT = 15
+STIFF_HLAMBDA = 6.1
 
 
-@nb.njit(JAC_SIG, cache=True, error_model="numpy")
-def no_jacobian(t, x, p):  # pragma: no cover - compiled
-    """Placeholder Jacobian for systems without one (never called in mode 0/2)."""
-    return np.zeros((x.shape[0], x.shape[0]))
+def specialize(dispatcher, name: str, **replace):
+    """Compile ``dispatcher``'s Python function again, under ``name``, with globals replaced.
+
+    The copy shares the code object and has its own qualified name, hence its
+    own on-disk cache entry.
+    """
+    func = dispatcher.py_func
+    glb = dict(func.__globals__)
+    glb.update(replace)
+    copy = pytypes.FunctionType(func.__code__, glb, name, func.__defaults__, func.__closure__)
+    copy.__qualname__ = name
+    return nb.njit(cache=True, error_model="numpy")(copy)
 
 
 @nb.njit(cache=True, error_model="numpy")
 def _eval(f, jac, mode, d, t, y, p):  # pragma: no cover - compiled
-    if mode == 0:
-        return f(t, y, p)
-    n = y.shape[0]
-    k = (n - d) // d
-    x = y[:d].copy()
-    fx = f(t, x, p)
-    out = np.empty(n)
-    out[:d] = fx
-    if mode == 1:
-        J = jac(t, x, p)
-        for i in range(d):
-            for j in range(k):
-                s = 0.0
-                for m in range(d):
-                    s += J[i, m] * y[d + m * k + j]
-                out[d + i * k + j] = s
-    else:
-        xn = 0.0
-        for i in range(d):
-            xn += x[i] * x[i]
-        for j in range(k):
-            qn = 0.0
-            for m in range(d):
-                qn += y[d + m * k + j] ** 2
-            qn = np.sqrt(qn)
-            if qn == 0.0:
-                for i in range(d):
-                    out[d + i * k + j] = 0.0
-                continue
-            eps = 1e-6 * (1.0 + np.sqrt(xn)) / qn
-            xp = x.copy()
-            xm = x.copy()
-            for m in range(d):
-                xp[m] += eps * y[d + m * k + j]
-                xm[m] -= eps * y[d + m * k + j]
-            fp = f(t, xp, p)
-            fm = f(t, xm, p)
-            for i in range(d):
-                out[d + i * k + j] = (fp[i] - fm[i]) / (2.0 * eps)
-    return out
+    return f(t, y, p)
 
 
 @nb.njit(cache=True, error_model="numpy")
 def _initial_step(f, jac, mode, d, t, y, fy, p, rtol, atol, span):  # pragma: no cover
+    """Hairer's starting step size: first- and second-derivative estimates."""
     n = y.shape[0]
     d0 = 0.0
     d1 = 0.0
@@ -103,7 +93,9 @@ def _initial_step(f, jac, mode, d, t, y, fy, p, rtol, atol, span):  # pragma: no
     d1 = np.sqrt(d1 / n)
     h0 = 1e-6 if (d0 < 1e-5 or d1 < 1e-5) else 0.01 * d0 / d1
     h0 = min(h0, span)
-    y1 = y + h0 * fy
+    y1 = np.empty(n)
+    for i in range(n):
+        y1[i] = y[i] + h0 * fy[i]
     f1 = _eval(f, jac, mode, d, t + h0, y1, p)
     d2 = 0.0
     for i in range(n):
@@ -118,14 +110,41 @@ def _initial_step(f, jac, mode, d, t, y, fy, p, rtol, atol, span):  # pragma: no
 
 
 @nb.njit(cache=True, error_model="numpy")
-def _advance(f, jac, mode, d, y, fy, t, t_end, h, p, rtol, atol, max_steps, K):  # pragma: no cover
+def _stiff_test(K, ys, ynew, h, stiff):  # pragma: no cover - compiled
+    """One stiffness test; ``stiff`` = [accepted steps, failed tests, passed tests].
+
+    Returns True once the problem is declared stiff.
+    """
+    stiff[0] += 1
+    if stiff[0] % STIFF_EVERY != 0 and stiff[1] == 0:
+        return False
+    num = 0.0
+    den = 0.0
+    for i in range(ys.shape[0]):
+        num += (K[12, i] - K[11, i]) ** 2
+        den += (ynew[i] - ys[i]) ** 2
+    if den > 0.0 and h * np.sqrt(num / den) > STIFF_HLAMBDA:
+        stiff[2] = 0
+        stiff[1] += 1
+        return stiff[1] >= STIFF_COUNT
+    stiff[2] += 1
+    if stiff[2] == 6:
+        stiff[1] = 0
+    return False
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _advance(f, jac, mode, d, y, fy, t, t_end, h, p, rtol, atol, max_steps, K,
+             stiff):  # pragma: no cover
     """Integrate from ``t`` to ``t_end`` with DOP853; clip the last step to ``t_end``.
 
-    Returns (y, fy, h, status, steps).
+    ``stiff`` holds the stiffness-test counters (see ``_stiff_test``); a
+    negative first entry switches the test off. Returns (y, fy, h, status, steps).
     """
     n = y.shape[0]
     steps = 0
     rejected = False
+    ys = np.empty(n)
     while t < t_end:
         if steps >= max_steps:
             return y, fy, h, 1, steps
@@ -138,7 +157,6 @@ def _advance(f, jac, mode, d, y, fy, t, t_end, h, p, rtol, atol, max_steps, K): 
             return y, fy, h, 3, steps
         for i in range(n):
             K[0, i] = fy[i]
-        ys = np.empty(n)
         for s in range(1, 12):
             for i in range(n):
                 acc = 0.0
@@ -178,6 +196,8 @@ def _advance(f, jac, mode, d, y, fy, t, t_end, h, p, rtol, atol, max_steps, K): 
             rejected = True
             continue
         if err <= 1.0:
+            if stiff[0] >= 0 and _stiff_test(K, ys, ynew, h_try, stiff):
+                return y, fy, h, 4, steps
             fac = 10.0 if err == 0.0 else min(10.0, 0.9 * err ** (-1.0 / 8.0))
             if rejected:
                 fac = min(1.0, fac)
@@ -193,28 +213,42 @@ def _advance(f, jac, mode, d, y, fy, t, t_end, h, p, rtol, atol, max_steps, K): 
     return y, fy, h, 0, steps
 
 
-@nb.njit(types.Tuple((_a3, types.int64[::1], types.int64[::1]))(
-    RHS_T, JAC_T, _i8, _i8, _m, _v, _v, _f8, _f8, _i8), cache=True, error_model="numpy")
-def flow_batch(f, jac, mode, d, Y0, p, t_out, rtol, atol, max_steps):  # pragma: no cover
-    """Integrate each row of ``Y0`` and sample at ``t_out``: (B, T, n), status, reached."""
-    nb_, n = Y0.shape
+FLOW_BATCH_SIG = types.Tuple((_a3, _iv, _iv))(RHS_T, _m, _v, _v, _f8, _f8, _i8, _i8)
+
+
+def flow_batch(f, Y0, p, t_out, rtol, atol, max_steps, detect_stiff):  # pragma: no cover
+    """Integrate each row of ``Y0`` and sample at ``t_out``: (B, T, n), status, reached.
+
+    ``detect_stiff`` (0/1) stops a row with status 4 when it turns out stiff.
+    Compiled on first use with ``FLOW_BATCH_SIG`` (see ``_integrate.kernel``).
+    """
+    nb_ = Y0.shape[0]
+    n = Y0.shape[1]
     T = t_out.shape[0]
-    out = np.full((nb_, T, n), np.nan)
+    out = np.empty((nb_, T, n))
     status = np.zeros(nb_, dtype=np.int64)
     reached = np.zeros(nb_, dtype=np.int64)
     K = np.empty((13, n))
+    stiff = np.zeros(3, dtype=np.int64)
     for b in range(nb_):
-        y = Y0[b].copy()
+        y = np.empty(n)
+        for i in range(n):
+            y[i] = Y0[b, i]
+        for j in range(T):
+            for i in range(n):
+                out[b, j, i] = y[i] if j == 0 else np.nan
         t = t_out[0]
-        out[b, 0] = y
-        fy = _eval(f, jac, mode, d, t, y, p)
-        span = (t_out[-1] - t_out[0]) if T > 1 else 1.0
-        h = _initial_step(f, jac, mode, d, t, y, fy, p, rtol, atol, max(span, 1e-12))
+        fy = _eval(f, f, 0, n, t, y, p)
+        span = (t_out[T - 1] - t_out[0]) if T > 1 else 1.0
+        h = _initial_step(f, f, 0, n, t, y, fy, p, rtol, atol, max(span, 1e-12))
         left = max_steps
         reached[b] = 1
+        stiff[0] = 0 if detect_stiff else -1
+        stiff[1] = 0
+        stiff[2] = 0
         for j in range(1, T):
-            y, fy, h, st, used = _advance(f, jac, mode, d, y, fy, t, t_out[j], h, p,
-                                          rtol, atol, left, K)
+            y, fy, h, st, used = _advance(f, f, 0, n, y, fy, t, t_out[j], h, p, rtol, atol,
+                                          left, K, stiff)
             left -= used
             if st == 0:
                 for i in range(n):
@@ -224,6 +258,7 @@ def flow_batch(f, jac, mode, d, Y0, p, t_out, rtol, atol, max_steps):  # pragma:
                 status[b] = st
                 break
             t = t_out[j]
-            out[b, j] = y
+            for i in range(n):
+                out[b, j, i] = y[i]
             reached[b] = j + 1
     return out, status, reached

@@ -1,37 +1,32 @@
 """numba kernels for maps, delay equations (method of steps) and SDEs
-(Euler-Maruyama); see ``_kernels`` for conventions and status codes."""
+(Euler-Maruyama); see ``_kernels`` for conventions and status codes. Each entry
+point compiles on first use with its ``*_SIG`` signature (``_integrate.kernel``),
+so simulating a delay equation does not compile the map or SDE kernels."""
 
 from __future__ import annotations
 
-import numba as nb
 import numpy as np
 from numba import types
 
-from ._kernels import (  # noqa: F401
-    JAC_T,
-    RHS_T,
-    _a3,
-    _advance,
-    _eval,
-    _f8,
-    _i8,
-    _initial_step,
-    _m,
-    _v,
-)
+from ._kernels import RHS_T, _a3, _f8, _i8, _m, _v
+
+MAP_BATCH_SIG = types.Tuple((_a3, types.int64[::1], types.int64[::1]))(RHS_T, _m, _v, _i8, _i8)
 
 
-@nb.njit(types.Tuple((_a3, types.int64[::1], types.int64[::1]))(
-    RHS_T, _m, _v, _i8, _i8), cache=True, error_model="numpy")
 def map_batch(f, X0, p, n_out, every):  # pragma: no cover
     """Iterate a map from each row of ``X0``; keep every ``every``-th state."""
-    nb_, d = X0.shape
-    out = np.full((nb_, n_out, d), np.nan)
+    nb_ = X0.shape[0]
+    d = X0.shape[1]
+    out = np.empty((nb_, n_out, d))
     status = np.zeros(nb_, dtype=np.int64)
     reached = np.zeros(nb_, dtype=np.int64)
     for b in range(nb_):
-        x = X0[b].copy()
-        out[b, 0] = x
+        x = np.empty(d)
+        for i in range(d):
+            x[i] = X0[b, i]
+        for j in range(n_out):
+            for i in range(d):
+                out[b, j, i] = x[i] if j == 0 else np.nan
         reached[b] = 1
         k = 0
         for j in range(1, n_out):
@@ -45,13 +40,15 @@ def map_batch(f, X0, p, n_out, every):  # pragma: no cover
             if not ok:
                 status[b] = 2
                 break
-            out[b, j] = x
+            for i in range(d):
+                out[b, j, i] = x[i]
             reached[b] = j + 1
     return out, status, reached
 
 
-@nb.njit(types.Tuple((_m, _i8))(RHS_T, _v, _v, _v, _f8, _i8, _v, _f8, _m), cache=True,
-         error_model="numpy")
+DDE_RK4_SIG = types.Tuple((_m, _i8))(RHS_T, _v, _v, _v, _f8, _i8, _v, _f8, _m)
+
+
 def dde_rk4(f, hist_x, hist_f, p, h, m, t_out, sigma, noise):  # pragma: no cover
     """Method of steps: RK4 with step ``h = tau / m`` and cubic Hermite history.
 
@@ -124,8 +121,9 @@ def dde_rk4(f, hist_x, hist_f, p, h, m, t_out, sigma, noise):  # pragma: no cove
     return out, status
 
 
-@nb.njit(types.Tuple((_m, _i8))(RHS_T, _i8, _v, _v, _v, _i8, _v, _m), cache=True,
-         error_model="numpy")
+EULER_MARUYAMA_SIG = types.Tuple((_m, _i8))(RHS_T, _i8, _v, _v, _v, _i8, _v, _m)
+
+
 def euler_maruyama(f, is_map, x0, p, t_out, substeps, sigma, noise):  # pragma: no cover
     """Euler-Maruyama with additive noise ``sigma`` (per coordinate).
 
@@ -137,8 +135,10 @@ def euler_maruyama(f, is_map, x0, p, t_out, substeps, sigma, noise):  # pragma: 
     d = x0.shape[0]
     T = t_out.shape[0]
     out = np.empty((T, d))
-    out[0] = x0
-    x = x0.copy()
+    x = np.empty(d)
+    for i in range(d):
+        x[i] = x0[i]
+        out[0, i] = x0[i]
     r = 0
     for j in range(1, T):
         dt = (t_out[j] - t_out[j - 1]) / substeps
@@ -154,5 +154,5 @@ def euler_maruyama(f, is_map, x0, p, t_out, substeps, sigma, noise):  # pragma: 
         for i in range(d):
             if not np.isfinite(x[i]):
                 return out[:j], 2
-        out[j] = x
+            out[j, i] = x[i]
     return out, 0

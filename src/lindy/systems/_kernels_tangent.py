@@ -1,5 +1,10 @@
-"""numba kernels for tangent dynamics: QR Lyapunov spectra of flows and maps
-(see ``_kernels`` for conventions and status codes)."""
+"""numba kernels for tangent dynamics: QR (Benettin) Lyapunov spectra of flows and
+maps (see ``_kernels`` for conventions and status codes).
+
+Flows integrate the variational equations ``[x' = f(x), Q' = J(x) Q]`` with the
+DOP853 stepping code of ``_kernels``, compiled a second time (``specialize``)
+with ``_eval`` below. Entry points compile on first use (``_integrate.kernel``).
+"""
 
 from __future__ import annotations
 
@@ -7,23 +12,73 @@ import numba as nb
 import numpy as np
 from numba import types
 
-from ._kernels import (  # noqa: F401
-    JAC_T,
-    RHS_T,
-    _a3,
-    _advance,
-    _eval,
-    _f8,
-    _i8,
-    _initial_step,
-    _m,
-    _v,
-)
+from ._kernels import JAC_SIG, JAC_T, RHS_T, _f8, _i8, _v, specialize
+from ._kernels import _advance as _advance_flow
+from ._kernels import _initial_step as _initial_step_flow
 
 
-@nb.njit(types.Tuple((_v, _f8, _i8))(
-    RHS_T, JAC_T, _i8, _v, _v, _i8, _f8, _i8, _i8, _f8, _f8, _i8), cache=True,
-    error_model="numpy")
+def no_jacobian(t, x, p):  # pragma: no cover - compiled
+    """Placeholder Jacobian for systems without one (finite differences are used)."""
+    return np.zeros((x.shape[0], x.shape[0]))
+
+
+NO_JACOBIAN_SIG = JAC_SIG
+
+
+@nb.njit(cache=True, error_model="numpy")
+def _eval(f, jac, mode, d, t, y, p):  # pragma: no cover - compiled
+    """Derivative of ``[x, vec(Q)]``: ``[f, J Q]``, analytic (mode 1) or by central
+    differences of ``f`` along each column of ``Q`` (mode 2)."""
+    n = y.shape[0]
+    k = (n - d) // d
+    x = np.empty(d)
+    for i in range(d):
+        x[i] = y[i]
+    fx = f(t, x, p)
+    out = np.empty(n)
+    for i in range(d):
+        out[i] = fx[i]
+    if mode == 1:
+        J = jac(t, x, p)
+        for i in range(d):
+            for j in range(k):
+                s = 0.0
+                for m in range(d):
+                    s += J[i, m] * y[d + m * k + j]
+                out[d + i * k + j] = s
+        return out
+    xn = 0.0
+    for i in range(d):
+        xn += x[i] * x[i]
+    xp = np.empty(d)
+    xm = np.empty(d)
+    for j in range(k):
+        qn = 0.0
+        for m in range(d):
+            qn += y[d + m * k + j] ** 2
+        qn = np.sqrt(qn)
+        if qn == 0.0:
+            for i in range(d):
+                out[d + i * k + j] = 0.0
+            continue
+        eps = 1e-6 * (1.0 + np.sqrt(xn)) / qn
+        for m in range(d):
+            xp[m] = x[m] + eps * y[d + m * k + j]
+            xm[m] = x[m] - eps * y[d + m * k + j]
+        fp = f(t, xp, p)
+        fm = f(t, xm, p)
+        for i in range(d):
+            out[d + i * k + j] = (fp[i] - fm[i]) / (2.0 * eps)
+    return out
+
+
+_initial_step = specialize(_initial_step_flow, "_initial_step_tangent", _eval=_eval)
+_advance = specialize(_advance_flow, "_advance_tangent", _eval=_eval)
+
+FLOW_LYAPUNOV_SIG = types.Tuple((_v, _f8, _i8))(
+    RHS_T, JAC_T, _i8, _v, _v, _i8, _f8, _i8, _i8, _f8, _f8, _i8)
+
+
 def flow_lyapunov(f, jac, mode, x0, p, k, tau, n_renorm, n_skip, rtol, atol,
                   max_steps):  # pragma: no cover
     """Benettin/QR: the ``k`` leading exponents of a flow, renormalizing every ``tau``.
@@ -34,23 +89,28 @@ def flow_lyapunov(f, jac, mode, x0, p, k, tau, n_renorm, n_skip, rtol, atol,
     d = x0.shape[0]
     n = d + d * k
     y = np.zeros(n)
-    y[:d] = x0
+    for i in range(d):
+        y[i] = x0[i]
     for j in range(k):
         y[d + j * k + j] = 1.0
     K = np.empty((13, n))
+    stiff = np.full(3, -1, dtype=np.int64)
     t = 0.0
     fy = _eval(f, jac, mode, d, t, y, p)
     h = _initial_step(f, jac, mode, d, t, y, fy, p, rtol, atol, tau)
     sums = np.zeros(k)
     left = max_steps
+    Q = np.empty((d, k))
     for r in range(n_renorm + n_skip):
         y, fy, h, st, used = _advance(f, jac, mode, d, y, fy, t, t + tau, h, p, rtol, atol,
-                                      left, K)
+                                      left, K, stiff)
         left -= used
         t += tau
         if st != 0:
             return sums / max(t, 1e-300), t, st
-        Q = y[d:].copy().reshape((d, k))
+        for i in range(d):
+            for j in range(k):
+                Q[i, j] = y[d + i * k + j]
         if not np.all(np.isfinite(Q)):
             return sums / max(t, 1e-300), t, 2
         q, R = np.linalg.qr(Q)
@@ -64,8 +124,9 @@ def flow_lyapunov(f, jac, mode, x0, p, k, tau, n_renorm, n_skip, rtol, atol,
     return sums / (n_renorm * tau), n_renorm * tau, 0
 
 
-@nb.njit(types.Tuple((_v, _i8))(RHS_T, JAC_T, _i8, _v, _v, _i8, _i8, _i8), cache=True,
-         error_model="numpy")
+MAP_LYAPUNOV_SIG = types.Tuple((_v, _i8))(RHS_T, JAC_T, _i8, _v, _v, _i8, _i8, _i8)
+
+
 def map_lyapunov(f, jac, has_jac, x0, p, k, n_iter, n_skip):  # pragma: no cover
     """QR method for maps: the ``k`` leading exponents over ``n_iter`` iterations."""
     d = x0.shape[0]

@@ -16,7 +16,7 @@ differences; ``df/dt`` is a forward difference (zero for autonomous flows). The
 step-size control mirrors the DOP853 kernel (RMS error norm, steps clipped to
 the output times, no growth right after a rejection).
 
-Imported lazily (it compiles or loads its kernel on import); status codes as in
+Entry points compile on first use (``_integrate.kernel``); status codes as in
 ``_kernels``: 0 success, 1 too many steps, 2 non-finite state, 3 step size
 underflow.
 """
@@ -59,7 +59,6 @@ E = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
 ORDER_EST = 4.0  # local order of the error estimate (embedded order + 1)
 
 
-@nb.njit(JAC_SIG, cache=True, error_model="numpy")
 def no_jacobian(t, x, p):  # pragma: no cover - compiled
     """Placeholder Jacobian for systems without one (finite differences are used)."""
     return np.zeros((x.shape[0], x.shape[0]))
@@ -218,18 +217,21 @@ def _advance(f, jac, use_jac, y, fy, t, t_end, h, p, rtol, atol, max_steps, K, G
     return y, fy, h, 0, steps, nfev
 
 
-@nb.njit(types.Tuple((_a3, types.int64[::1], types.int64[::1], types.int64[:, ::1]))(
-    types.FunctionType(RHS_SIG), types.FunctionType(JAC_SIG), _i8, _m, _v, _v, _f8, _f8, _i8),
-    cache=True, error_model="numpy")
+NO_JACOBIAN_SIG = JAC_SIG
+ROSENBROCK_BATCH_SIG = types.Tuple((_a3, types.int64[::1], types.int64[::1], types.int64[:, ::1]))(
+    types.FunctionType(RHS_SIG), types.FunctionType(JAC_SIG), _i8, _m, _v, _v, _f8, _f8, _i8)
+
+
 def rosenbrock_batch(f, jac, use_jac, Y0, p, t_out, rtol, atol, max_steps):  # pragma: no cover
     """Integrate each row of ``Y0`` with RODAS4 and sample at ``t_out``.
 
     Returns (B, T, d) states, status, samples reached, and (B, 2) counts of
     steps (accepted and rejected) and right-hand-side evaluations.
     """
-    nb_, n = Y0.shape
+    nb_ = Y0.shape[0]
+    n = Y0.shape[1]
     T = t_out.shape[0]
-    out = np.full((nb_, T, n), np.nan)
+    out = np.empty((nb_, T, n))
     status = np.zeros(nb_, dtype=np.int64)
     reached = np.zeros(nb_, dtype=np.int64)
     stats = np.zeros((nb_, 2), dtype=np.int64)
@@ -237,9 +239,13 @@ def rosenbrock_batch(f, jac, use_jac, Y0, p, t_out, rtol, atol, max_steps):  # p
     G = np.empty((n, n))
     piv = np.zeros(n, dtype=np.int64)
     for b in range(nb_):
-        y = Y0[b].copy()
+        y = np.empty(n)
+        for i in range(n):
+            y[i] = Y0[b, i]
+        for j in range(T):
+            for i in range(n):
+                out[b, j, i] = y[i] if j == 0 else np.nan
         t = t_out[0]
-        out[b, 0] = y
         fy = f(t, y, p)
         span = (t_out[-1] - t_out[0]) if T > 1 else 1.0
         d0 = 0.0
@@ -269,6 +275,7 @@ def rosenbrock_batch(f, jac, use_jac, Y0, p, t_out, rtol, atol, max_steps):  # p
                 status[b] = st
                 break
             t = t_out[j]
-            out[b, j] = y
+            for i in range(n):
+                out[b, j, i] = y[i]
             reached[b] = j + 1
     return out, status, reached, stats

@@ -18,11 +18,12 @@ METHODS = ("auto", "dop853", "rosenbrock")
 
 
 def _flow_method(system: System, method) -> str:
-    """The integrator for ``system``: "auto" is Rosenbrock iff ``meta["stiff"]``."""
+    """The integrator for ``system``: "auto" is Rosenbrock if ``meta["stiff"]``, else
+    "auto" (DOP853 that hands stiff trajectories over to Rosenbrock)."""
     if not isinstance(method, str) or method not in METHODS:
         raise ValidationError(f"method must be one of {METHODS}; got {method!r}.")
-    if method == "auto":
-        return "rosenbrock" if system.meta.get("stiff") else "dop853"
+    if method == "auto" and system.meta.get("stiff"):
+        return "rosenbrock"
     return method
 
 
@@ -111,6 +112,10 @@ def _clean_batch(system, X0, grid, rtol, atol, history, cache, method="dop853"):
             return hit
     if system.kind == "flow" and method == "rosenbrock":
         out = integrate_stiff(system, X0, grid, rtol=rtol, atol=atol)[0]
+    elif system.kind == "flow" and method == "auto":
+        out, stiff = integrate_flow(system, X0, grid, rtol=rtol, atol=atol, detect_stiff=True)
+        if stiff.any():
+            out[stiff] = integrate_stiff(system, X0[stiff], grid, rtol=rtol, atol=atol)[0]
     elif system.kind == "flow":
         out = integrate_flow(system, X0, grid, rtol=rtol, atol=atol)
     elif system.kind == "map":
@@ -207,8 +212,11 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
         Rosenbrock method RODAS4 (order 4(3), L-stable; analytic or
         finite-difference Jacobian) for stiff flows. ``"auto"`` uses RODAS4 when
         ``system.meta["stiff"]`` is true (set by the regenerate script from the
-        measured stiffness index, see ``lindy.systems._stiffness``; it describes
-        the default parameters) and DOP853 otherwise.
+        measured stiffness index at the default parameters, see
+        ``lindy.systems._stiffness``), and otherwise DOP853 with Hairer's
+        stiffness test: a trajectory whose step size turns out limited by
+        stability rather than accuracy (e.g. after ``with_params``) is
+        integrated again with RODAS4.
 
     Returns
     -------

@@ -79,14 +79,20 @@ class System:
         return np.array(list(self.params.values()), dtype=float)
 
     def with_params(self, **params: float) -> System:
-        """A copy with some parameters changed (unknown names raise ValidationError)."""
+        """A copy with some parameters changed (unknown names raise ValidationError).
+
+        The copy drops ``meta["stiff"]``, which was measured at the default
+        parameters; ``simulate(method="auto")`` then detects stiffness while
+        integrating.
+        """
         unknown = set(params) - set(self.params)
         if unknown:
             raise ValidationError(
                 f"System {self.name} has no parameter(s) {sorted(unknown)}; its parameters "
                 f"are {list(self.params)}."
             )
-        return replace(self, params={**self.params, **params})
+        meta = {k: v for k, v in self.meta.items() if k != "stiff"}
+        return replace(self, params={**self.params, **params}, meta=meta)
 
     def __call__(self, x, t: float = 0.0) -> np.ndarray:
         """Evaluate the right-hand side at one state (convenience, not compiled)."""
