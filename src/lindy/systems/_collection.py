@@ -3,7 +3,9 @@
 Parameter values, initial conditions, citations and descriptions (published
 facts) live in ``data/published.json``; the right-hand sides are in
 ``_flows_a`` ... ``_flows_d``, ``_maps`` and ``_delay``; analytic Jacobians
-(where the right-hand side is polynomial or simple) in ``_jacobians``; the
+(where the right-hand side is polynomial or simple) in ``_jacobians``, generated
+by sympy, and a few derived by hand next to their right-hand side (``_maps.JAC``)
+where sympy cannot differentiate it (an iterative solve); the
 invariants computed by :mod:`lindy.analysis` (period, sampling interval,
 Lyapunov spectrum, dimensions) in ``data/invariants.json``, written by
 ``python -m lindy.systems.regenerate``.
@@ -22,6 +24,7 @@ __all__ = ["load_collection", "load_invariants", "RHS"]
 
 RHS = {**_flows_a.RHS, **_flows_b.RHS, **_flows_c.RHS, **_flows_d.RHS, **_maps.RHS,
        **_delay.RHS}
+_JAC = {**_maps.JAC, **_jacobians.JAC}
 
 _DEFAULT_DT = {"flow": 0.01, "delay": 0.1, "map": 1.0, "sde": 0.01}
 
@@ -71,7 +74,7 @@ def load_collection() -> list[System]:
             meta["tau"] = float(spec["params"]["tau"])
         systems.append(System(
             name=name, dim=int(spec["dim"]), params=spec["params"], x0=spec["x0"], dt=dt,
-            rhs=rhs, jac=_jacobians.JAC.get(rhs.__name__), kind=kind,
+            rhs=rhs, jac=_JAC.get(rhs.__name__), kind=kind,
             meta=meta,
         ))
     return systems

@@ -6,7 +6,7 @@ alphabetical order of their names.
 
 import numpy as np
 
-__all__ = ["RHS"]
+__all__ = ["RHS", "JAC"]
 
 
 def logistic(t, s, p):
@@ -147,6 +147,100 @@ def zaslavskii(t, s, p):
     return np.array([xp, np.exp(-r) * (y + eps * np.cos(2.0 * np.pi * x))])
 
 
+def blinking_vortex_map(t, s, p):
+    # Aref (1984), blinking vortex in a circular container of radius a: a point vortex
+    # of circulation gamma at (+b, 0), then one at (-b, 0), each on for period / 2.
+    # With the image vortex (-gamma at c = a^2 / v) a tracer keeps lam = |zeta|,
+    # zeta = (z - v) / (z - c) (streamlines are circles), and moves along its circle
+    # like a Kepler orbit of eccentricity e = 2 lam / (1 + lam^2) with true anomaly
+    # arg(zeta) - pi, whose mean anomaly grows by
+    # gamma (period / 2) v^2 (1 - lam^2)^3 / (2 pi (a^2 - v^2)^2 lam^2 (1 + lam^2)).
+    # The disc |z| < a is invariant (0 < |b| < a); as a -> oo each half period becomes
+    # the rotation about the vortex by gamma (period / 2) / (2 pi |z - v|^2).
+    a, b, gamma, period = p
+    z = complex(s[0], s[1])
+    for k in range(2):
+        v = b if k == 0 else -b
+        c = a * a / v
+        zeta = (z - v) / (z - c)
+        lam2 = zeta.real ** 2 + zeta.imag ** 2
+        lam = np.sqrt(lam2)
+        e = 2.0 * lam / (1.0 + lam2)
+        se = (1.0 - lam2) / (1.0 + lam2)  # sqrt(1 - e^2)
+        ea = np.arctan2(-se * zeta.imag, e * lam - zeta.real)  # eccentric anomaly
+        dm = (0.5 * gamma * period * v * v * (1.0 - lam2) ** 3
+              / (2.0 * np.pi * (a * a - v * v) ** 2 * lam2 * (1.0 + lam2)))
+        m = ea - e * np.sin(ea) + dm
+        m -= 2.0 * np.pi * np.floor((m + np.pi) / (2.0 * np.pi))
+        ea = m + (0.85 * e if np.sin(m) >= 0.0 else -0.85 * e)
+        for _ in range(60):  # Kepler's equation ea - e sin(ea) = m by Newton
+            d = (ea - e * np.sin(ea) - m) / (1.0 - e * np.cos(ea))
+            ea -= d
+            if abs(d) < 1e-14:
+                break
+        den = 1.0 - e * np.cos(ea)
+        zeta = -lam * complex((np.cos(ea) - e) / den, se * np.sin(ea) / den)
+        z = v - (c - v) * zeta / (1.0 - zeta)
+    return np.array([z.real, z.imag])
+
+
+def blinking_vortex_map_jac(t, s, p):
+    # each half period is the shear (lam, m) -> (lam, m + dm(lam)) in the coordinates
+    # lam and mean anomaly m of blinking_vortex_map: D = P(lam, m1) S P(lam, m0)^-1,
+    # P = d(x, y) / d(lam, m), S = [[1, 0], [dm'(lam), 1]]
+    a, b, gamma, period = p
+    z = complex(s[0], s[1])
+    j11, j12, j21, j22 = 1.0, 0.0, 0.0, 1.0
+    for k in range(2):
+        v = b if k == 0 else -b
+        c = a * a / v
+        zeta = (z - v) / (z - c)
+        lam2 = zeta.real ** 2 + zeta.imag ** 2
+        lam = np.sqrt(lam2)
+        e = 2.0 * lam / (1.0 + lam2)
+        se = (1.0 - lam2) / (1.0 + lam2)
+        de = 2.0 * (1.0 - lam2) / (1.0 + lam2) ** 2  # de / dlam
+        kk = 0.5 * gamma * period * v * v / (2.0 * np.pi * (a * a - v * v) ** 2)
+        dm = kk * (1.0 - lam2) ** 3 / (lam2 * (1.0 + lam2))
+        ddm = dm * (-6.0 * lam / (1.0 - lam2) - 2.0 * lam / (1.0 + lam2) - 2.0 / lam)
+        ea = np.arctan2(-se * zeta.imag, e * lam - zeta.real)
+        m = ea - e * np.sin(ea) + dm
+        m -= 2.0 * np.pi * np.floor((m + np.pi) / (2.0 * np.pi))
+        ea1 = m + (0.85 * e if np.sin(m) >= 0.0 else -0.85 * e)
+        for _ in range(60):
+            d = (ea1 - e * np.sin(ea1) - m) / (1.0 - e * np.cos(ea1))
+            ea1 -= d
+            if abs(d) < 1e-14:
+                break
+        pm = np.zeros((2, 2, 2))  # P at the start (0) and the end (1) of the half period
+        for i in range(2):
+            E = ea if i == 0 else ea1
+            den = 1.0 - e * np.cos(E)
+            snu = se * np.sin(E) / den
+            zeta = -lam * complex((np.cos(E) - e) / den, snu)
+            dz = -(c - v) / (1.0 - zeta) ** 2  # dz / dzeta
+            nu_ea = se / den  # dnu / dE
+            dnu_dlam = (nu_ea * np.sin(E) / den + snu / (se * se)) * de
+            dz_dlam = dz * (zeta / lam + 1j * zeta * dnu_dlam)
+            dz_dm = dz * 1j * zeta * nu_ea / den
+            pm[i, 0, 0], pm[i, 0, 1] = dz_dlam.real, dz_dm.real
+            pm[i, 1, 0], pm[i, 1, 1] = dz_dlam.imag, dz_dm.imag
+            if i == 1:
+                z = v - (c - v) * zeta / (1.0 - zeta)
+        det0 = pm[0, 0, 0] * pm[0, 1, 1] - pm[0, 0, 1] * pm[0, 1, 0]
+        # Q = S P0^-1
+        q11, q12 = pm[0, 1, 1] / det0, -pm[0, 0, 1] / det0
+        q21, q22 = -pm[0, 1, 0] / det0, pm[0, 0, 0] / det0
+        q21, q22 = q21 + ddm * q11, q22 + ddm * q12
+        h11 = pm[1, 0, 0] * q11 + pm[1, 0, 1] * q21
+        h12 = pm[1, 0, 0] * q12 + pm[1, 0, 1] * q22
+        h21 = pm[1, 1, 0] * q11 + pm[1, 1, 1] * q21
+        h22 = pm[1, 1, 0] * q12 + pm[1, 1, 1] * q22
+        j11, j12, j21, j22 = (h11 * j11 + h12 * j21, h11 * j12 + h12 * j22,
+                              h21 * j11 + h22 * j21, h21 * j12 + h22 * j22)
+    return np.array([[j11, j12], [j21, j22]])
+
+
 RHS = {
     "Logistic": logistic,
     "Ricker": ricker,
@@ -171,4 +265,11 @@ RHS = {
     "Chirikov": chirikov,
     "Henon": henon,
     "Zaslavskii": zaslavskii,
+    "BlinkingVortexMap": blinking_vortex_map,
+}
+
+# hand-derived Jacobians of right-hand sides that the sympy generator of
+# ``_jacobians`` cannot differentiate (an iterative solve)
+JAC = {
+    "blinking_vortex_map": blinking_vortex_map_jac,
 }
