@@ -1,5 +1,8 @@
 """Oracle: lindy's right-hand sides equal the reference collection's (dysts) at random states."""
 
+import json
+from importlib import resources
+
 import dysts.flows as dysts_flows  # dev dependency: the oracle, never a runtime import
 import dysts.maps as dysts_maps
 import numpy as np
@@ -114,3 +117,38 @@ def test_blinking_vortex_map_is_two_reference_half_periods():
         theirs = [r2 * np.cos(th2 + np.pi), r2 * np.sin(th2 + np.pi)]
         mine = system(np.array([r * np.cos(th), r * np.sin(th)]))
         np.testing.assert_allclose(mine, theirs, atol=1e-10)
+
+
+# in the reference's map metadata (data/discrete_maps.json) but deliberately not in
+# the collection, because no published system matches the entry:
+# - EndCap: no equations anywhere (no class in any dysts version, no paper); the
+#   entry is the file's last, repeats Henon's a = 1.4, b = 0.3 and inverse flag, and
+#   has citation "." -- a placeholder, not a map.
+# - ZeraouliaSprott: the map dysts has commented out, x' = -a x / (1 + y^2),
+#   y' = x + b y (the rational map of Zeraoulia Elhadj & Sprott, restated by
+#   Somarakis & Baras 2013, IJBC 23, 1330021), but the entry's a, b and x0 are
+#   De Jong's, and for |b| > 1 orbits escape along the invariant line x = 0
+#   (y -> b y); no chaotic parameter set could be traced to a publication.
+NOT_IN_COLLECTION = {"EndCap", "ZeraouliaSprott"}
+
+
+def _reference_map_metadata():
+    text = resources.files("dysts").joinpath("data", "discrete_maps.json").read_text()
+    return json.loads(text)
+
+
+def test_every_reference_map_is_in_the_collection_but_the_known():
+    ours = {DYSTS_MAP_NAMES.get(n, n) for n in _published() if get_system(n).kind == "map"}
+    assert set(_reference_map_metadata()) - ours == NOT_IN_COLLECTION
+
+
+def test_zeraoulia_sprott_entry_is_de_jongs_and_escapes():
+    meta = _reference_map_metadata()
+    entry, de_jong = meta["ZeraouliaSprott"], meta["DeJong"]
+    assert entry["initial_conditions"] == de_jong["initial_conditions"]
+    assert all(de_jong["parameters"][k] == v for k, v in entry["parameters"].items())
+    a, b = entry["parameters"]["a"], entry["parameters"]["b"]
+    x, y = entry["initial_conditions"]
+    for _ in range(200):
+        x, y = -a * x / (1 + y * y), x + b * y
+    assert abs(y) > 1e30 and abs(x) < 1e-20
