@@ -33,3 +33,16 @@ def test_import_lindy_imports_no_optional_dependency():
             "if m in sys.modules]; print(bad); sys.exit(1 if bad else 0)")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_subpackages_import_lazily():
+    """``import lindy.systems`` (what a benchmark worker needs) loads neither numba nor
+    scikit-learn; attribute access still reaches every subpackage and top-level name."""
+    import subprocess
+    import sys
+
+    code = ("import sys, lindy.systems; bad = [m for m in ('numba', 'sklearn', 'lindy.operators') "
+            "if m in sys.modules]; import lindy as ld; ld.operators.DMD; ld.Trajectory; "
+            "ld.Estimator; assert 'operators' in dir(ld); print(bad); sys.exit(1 if bad else 0)")
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr

@@ -66,7 +66,7 @@ def compiled_rhs(func):
     """The numba-compiled version of a pure right-hand side ``func(t, x, p)``."""
     import numba as nb
 
-    return nb.njit(_signatures()[0], cache=True, error_model="numpy")(func)
+    return nb.njit(_signatures()[0], cache=True, error_model="numpy", no_cpython_wrapper=True)(func)
 
 
 @functools.cache
