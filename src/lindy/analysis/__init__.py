@@ -2,6 +2,8 @@
 
 - :func:`lyapunov_spectrum`: QR (Benettin) method with the system's Jacobian
   (analytic or finite differences) for flows and maps;
+- :func:`delay_lyapunov_spectrum`: leading exponents of a delay equation (QR
+  method on the discretized delay equation);
 - :func:`max_lyapunov_rosenstein`: largest exponent from a time series;
 - :func:`kaplan_yorke_dimension`, :func:`correlation_dimension`;
 - :func:`dominant_period`: period of the power-spectrum peak.
@@ -17,6 +19,7 @@ Examples
 2.5
 """
 
+from ._delay_lyapunov import delay_lyapunov_spectrum
 from ._dimension import correlation_dimension, kaplan_yorke_dimension
 from ._lyapunov import lyapunov_spectrum
 from ._period import dominant_period
@@ -24,6 +27,7 @@ from ._rosenstein import delay_embed, max_lyapunov_rosenstein
 
 __all__ = [
     "lyapunov_spectrum",
+    "delay_lyapunov_spectrum",
     "max_lyapunov_rosenstein",
     "delay_embed",
     "kaplan_yorke_dimension",

@@ -32,7 +32,8 @@ def _system_check(system):
     if system.kind not in ("flow", "map"):
         raise ValidationError(
             f"{system.name} is a {system.kind} system: the QR method needs a finite-dimensional "
-            "deterministic flow or map. Use lindy.analysis.max_lyapunov_rosenstein on data.")
+            "deterministic flow or map. Use lindy.analysis.delay_lyapunov_spectrum for delay "
+            "equations, lindy.analysis.max_lyapunov_rosenstein on data.")
 
 
 def lyapunov_spectrum(system, n_exponents: int | None = None, *, x0=None,

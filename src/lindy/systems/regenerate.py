@@ -3,15 +3,26 @@
 For every registered flow, map and delay equation, lindy's own analysis code
 estimates the dominant period (power spectrum of a long trajectory on the
 attractor), a default sampling interval (``period / 100``), the Lyapunov
-spectrum (QR method with the Jacobian; Rosenstein's method for delay
-equations), the Kaplan-Yorke and the correlation dimensions, and for flows the
-stiffness index with the ``stiff`` flag that ``simulate(method="auto")`` reads
-(see ``_stiffness``). Results go to
-``lindy/systems/data/invariants.json``; nothing in that file is entered by hand.
+spectrum (QR method with the Jacobian; for delay equations the largest
+exponent, by the QR method on the discretized delay equation), the
+Kaplan-Yorke and the correlation dimensions, and for flows the stiffness index
+with the ``stiff`` flag that ``simulate(method="auto")`` reads (see
+``_stiffness``). Results go to ``lindy/systems/data/invariants.json``; nothing
+in that file is entered by hand.
+
+For flows the renormalization interval is shortened until the exponents spread
+by at most ``LYAP_SPREAD`` e-foldings per interval (longer intervals collapse
+the tangent vectors onto the expanding direction, and the negative exponents
+come out too small); the averaging time is at least ``LYAP_PERIODS`` periods
+and, for chaotic flows, ``LYAP_EFOLDS`` e-folding times of the largest exponent
+(at most ten times longer). ``mean_divergence``, the time average of the
+Jacobian trace along a trajectory as long, is stored with the spectrum, which
+must sum to it.
 
 Options: ``--only NAME [NAME ...]`` to update some systems, ``--jobs N`` worker
 processes, ``--jacobians`` to regenerate ``_jacobians.py`` (needs sympy),
-``--stiffness`` to update only the stiffness entries of the flows.
+``--stiffness`` to update only the stiffness entries of the flows,
+``--lyapunov`` to update only their Lyapunov entries (at the stored period).
 """
 
 from __future__ import annotations
@@ -30,6 +41,14 @@ __all__ = ["compute_invariants", "main"]
 
 DATA = Path(__file__).resolve().parent / "data" / "invariants.json"
 N_SAMPLES = 2 ** 14
+#: flows: averaging time of the Lyapunov spectrum, in periods (at least)
+LYAP_PERIODS = 500
+#: flows: ... and in e-folding times 1 / lambda_1 of chaotic flows (at most 10 LYAP_PERIODS)
+LYAP_EFOLDS = 1000
+#: flows: alignment transient of the tangent vectors, in periods
+LYAP_SKIP_PERIODS = 25
+#: flows: largest spread (lambda_1 - lambda_d) * interval between renormalizations
+LYAP_SPREAD = 1.5
 
 
 def _sig(x: float, digits: int = 3) -> float:
@@ -99,8 +118,89 @@ def _stiffness(system, period):
     return {"stiffness_index": _sig(index, 3), "stiff": bool(index > STIFF_THRESHOLD)}
 
 
+def _mean_divergence(system, X):
+    """Time average of the trace of the Jacobian (the divergence of the vector field)
+    over the samples ``X``: analytic Jacobian, else central differences."""
+    p = system.param_array
+    if system.jac is not None:
+        return float(np.mean([np.trace(system.jac(0.0, x, p)) for x in X]))
+    h = 1e-7 * (1.0 + np.abs(X).max(axis=0))
+    total = 0.0
+    for x in X:
+        for m in range(system.dim):
+            xp = x.copy()
+            xm = x.copy()
+            xp[m] += h[m]
+            xm[m] -= h[m]
+            total += (system.rhs(0.0, xp, p)[m] - system.rhs(0.0, xm, p)[m]) / (2.0 * h[m])
+    return total / X.shape[0]
+
+
+def _flow_spectrum(system, x0, period):
+    """QR spectrum from ``x0`` and the (renormalization interval, averaging time) used.
+
+    The interval starts at ``period / 4`` and is shortened until the exponents
+    spread by at most ``LYAP_SPREAD`` e-foldings over one interval: beyond that the
+    tangent vectors collapse onto the expanding direction before each QR and the
+    negative exponents come out too small (their sum then misses the mean
+    divergence). A chaotic flow is then averaged over ``LYAP_EFOLDS / lambda_1``
+    when that is longer than ``LYAP_PERIODS`` periods (at most ten times longer).
+    When one of these finer or longer runs fails, the last successful one is kept.
+    """
+    from ..analysis import lyapunov_spectrum
+
+    def run(tau, t_avg):
+        return lyapunov_spectrum(system, x0=x0, tau=tau, n_renorm=max(int(round(t_avg / tau)), 1),
+                                 n_transient=int(round(LYAP_SKIP_PERIODS * period / tau)))
+
+    tau, t_avg = period / 4.0, LYAP_PERIODS * period
+    spectrum = run(tau, t_avg)
+    with contextlib.suppress(ArithmeticError):  # a finer or longer run that fails keeps the last
+        for _ in range(6):
+            spread = float(spectrum[0] - spectrum[-1])
+            if spread * tau <= LYAP_SPREAD:
+                break
+            finer = 0.5 * LYAP_SPREAD / spread
+            spectrum, tau = run(finer, t_avg), finer
+        longer = min(LYAP_EFOLDS / spectrum[0], 10.0 * t_avg) if spectrum[0] > 0 else 0.0
+        if longer > 1.5 * t_avg:
+            spectrum, t_avg = run(tau, longer), longer
+    return spectrum, tau, t_avg
+
+
+#: the entries that ``_flow_lyapunov`` writes (``--lyapunov`` replaces just these)
+LYAPUNOV_KEYS = ("max_lyapunov", "lyapunov_spectrum", "lyapunov_method", "lyapunov_interval",
+                 "lyapunov_time", "kaplan_yorke_dimension", "mean_divergence", "lyapunov_error")
+
+
+def _flow_lyapunov(system, x0, period):
+    """The Lyapunov entries of a flow, from ``x0`` on the attractor."""
+    from ..analysis import kaplan_yorke_dimension
+    from ._integrate import integrate_flow
+
+    try:
+        spectrum, tau, t_avg = _flow_spectrum(system, x0, period)
+    except ArithmeticError as exc:  # keep the period; record why the spectrum is missing
+        return {"lyapunov_error": str(exc)}
+    out = {
+        "max_lyapunov": _sig(spectrum[0], 4),
+        "lyapunov_spectrum": [_sig(v, 4) for v in spectrum],
+        "lyapunov_method": "qr-jacobian" if system.jac is not None else "qr-finite-difference",
+        "lyapunov_interval": _sig(tau, 3),
+        "lyapunov_time": _sig(t_avg, 3),
+        "kaplan_yorke_dimension": _sig(kaplan_yorke_dimension(spectrum), 4),
+    }
+    # what the exponents must sum to: the mean divergence along a trajectory as long,
+    # sampled every period / 10
+    grid = np.arange(int(t_avg / period * 10.0) + 1) * (period / 10.0)
+    with contextlib.suppress(ArithmeticError):
+        out["mean_divergence"] = _sig(
+            _mean_divergence(system, integrate_flow(system, x0, grid)[0]), 4)
+    return out
+
+
 def _flow_invariants(system):
-    from ..analysis import correlation_dimension, kaplan_yorke_dimension, lyapunov_spectrum
+    from ..analysis import correlation_dimension
 
     x0 = np.asarray(system.x0, dtype=float)
     try:
@@ -120,18 +220,7 @@ def _flow_invariants(system):
         with contextlib.suppress(ValueError):
             out["correlation_dimension"] = _sig(correlation_dimension(X), 3)
         return out
-    try:
-        spectrum = lyapunov_spectrum(system, x0=X[-1], tau=period / 4.0, n_renorm=2000,
-                                     n_transient=100)
-        out.update({
-            "max_lyapunov": _sig(spectrum[0], 4),
-            "lyapunov_spectrum": [_sig(v, 4) for v in spectrum],
-            "lyapunov_method": ("qr-jacobian" if system.jac is not None
-                                else "qr-finite-difference"),
-            "kaplan_yorke_dimension": _sig(kaplan_yorke_dimension(spectrum), 4),
-        })
-    except ArithmeticError as exc:  # keep the period; record why the spectrum is missing
-        out["lyapunov_error"] = str(exc)
+    out.update(_flow_lyapunov(system, X[-1], period))
     try:
         out["correlation_dimension"] = _sig(correlation_dimension(X), 3)
     except ValueError:
@@ -160,22 +249,39 @@ def _map_invariants(system):
     return out
 
 
+def _delay_period(system, x, dts, tau):
+    """Dominant period of a delay equation's state; where the state has no resolved
+    spectral peak (broadband chaos, or a drifting state), that of its velocity
+    ``f(x(t), x(t - tau))`` as for flows, else 2 pi times its decorrelation time."""
+    from ..analysis import dominant_period
+
+    record = x.shape[0] * dts
+    period = dominant_period(x, dts)
+    if period <= record / 20.0:
+        return period
+    lag = int(round(tau / dts))
+    p = system.param_array
+    F = np.array([system.rhs(0.0, np.concatenate([x[i], x[i - lag]]), p)
+                  for i in range(lag, x.shape[0])])
+    period = dominant_period(F, dts)
+    return period if period <= record / 20.0 else _correlation_period(F, dts)
+
+
 def _delay_invariants(system):
-    from ..analysis import correlation_dimension, delay_embed, dominant_period, max_lyapunov_rosenstein
+    from ..analysis import correlation_dimension, delay_embed, delay_lyapunov_spectrum
+    from ..errors import NumericalError
     from ._integrate import integrate_delay
 
     tau = float(system.params["tau"])
     dts = tau / 20.0
     x = integrate_delay(system, system.x0, np.arange(N_SAMPLES + 2000) * dts)[2000:]
-    period = dominant_period(x, dts)
+    period = _delay_period(system, x, dts, tau)
     lag = max(1, int(round(tau / dts / 4)))
-    horizon = max(int(round(3 * period / dts)), 20)
     out = {"period": _sig(period, 4), "dt": _sig(period / 100.0, 2)}
     try:
-        lam = max_lyapunov_rosenstein(x, dts, emb_dim=8, lag=lag, horizon=horizon,
-                                      fit=(0, max(horizon // 3, 3)))
-        out.update({"max_lyapunov": _sig(lam, 3), "lyapunov_method": "rosenstein"})
-    except ValueError as exc:
+        lam = delay_lyapunov_spectrum(system, 1, t_average=20000.0 * tau)
+        out.update({"max_lyapunov": _sig(lam[0], 3), "lyapunov_method": "qr-delay-tangent"})
+    except NumericalError as exc:
         out["lyapunov_error"] = str(exc)
     try:
         out["correlation_dimension"] = _sig(correlation_dimension(delay_embed(x, 8, lag)), 3)
@@ -219,13 +325,34 @@ def compute_invariants(name: str) -> tuple[str, dict]:
     return name, inv
 
 
+def compute_lyapunov(name: str, period: float) -> tuple[str, dict]:
+    """The Lyapunov entries (``LYAPUNOV_KEYS``) of a flow at a given (stored) period.
+
+    The spectrum starts where a full run of ``compute_invariants`` starts it (the
+    end of the trajectory that estimates the period); the period, ``dt`` and the
+    other entries are left alone.
+    """
+    from ._registry import get_system
+
+    system = get_system(name)
+    start = time.perf_counter()
+    try:
+        _, X = _flow_period(system, np.asarray(system.x0, dtype=float))
+        inv = _flow_lyapunov(system, X[-1], float(period))
+    except Exception as exc:  # recorded, so one bad system does not stop the run
+        inv = {"lyapunov_error": f"{type(exc).__name__}: {exc}"}
+    inv["seconds"] = round(time.perf_counter() - start, 2)
+    return name, inv
+
+
 def main(argv=None) -> int:
     """Command-line entry point.
 
     Parameters
     ----------
     argv : list of str, optional
-        Arguments (default ``sys.argv[1:]``): ``--only``, ``--jobs``, ``--jacobians``.
+        Arguments (default ``sys.argv[1:]``): ``--only``, ``--jobs``, ``--stiffness``,
+        ``--lyapunov``, ``--jacobians``.
 
     Returns
     -------
@@ -238,6 +365,8 @@ def main(argv=None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument("--stiffness", action="store_true",
                         help="update only the stiffness index and flag of the flows")
+    parser.add_argument("--lyapunov", action="store_true",
+                        help="update only the Lyapunov entries of the flows, at their stored period")
     parser.add_argument("--jacobians", action="store_true",
                         help="regenerate _jacobians.py by symbolic differentiation (sympy)")
     args = parser.parse_args(argv)
@@ -250,23 +379,39 @@ def main(argv=None) -> int:
         print(f"wrote {target.name}")
         return 0
     from .. import __version__
-    from ._registry import list_systems
+    from ._registry import get_system, list_systems
 
     names = args.only or list_systems()
-    current = json.loads(DATA.read_text(encoding="utf-8")) if DATA.is_file() else {}
     if args.stiffness:
+        current = json.loads(DATA.read_text(encoding="utf-8")) if DATA.is_file() else {}
         _update_stiffness(current, names)
         _write(current, __version__)
         return 0
+    computed = {}
     with ProcessPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
-        futures = [pool.submit(compute_invariants, n) for n in names]
+        if args.lyapunov:
+            stored = json.loads(DATA.read_text(encoding="utf-8")) if DATA.is_file() else {}
+            futures = [pool.submit(compute_lyapunov, n, stored[n]["period"]) for n in names
+                       if get_system(n).kind == "flow" and stored.get(n, {}).get("period")
+                       and "period_rtol" not in stored[n]]
+        else:
+            futures = [pool.submit(compute_invariants, n) for n in names]
         for fut in as_completed(futures):
             name, inv = fut.result()
             if inv:
-                current[name] = inv
-            status = inv.get("error", f"lambda1={inv.get('max_lyapunov')} "
-                                      f"period={inv.get('period')}")
+                computed[name] = inv
+            status = inv.get("error", inv.get("lyapunov_error", f"lambda1={inv.get('max_lyapunov')} "
+                                                                f"period={inv.get('period')}"))
             print(f"{name:28s} {inv.get('seconds', 0):7.2f}s  {status}", flush=True)
+    # read the file only now: entries written meanwhile (other systems) are kept
+    current = json.loads(DATA.read_text(encoding="utf-8")) if DATA.is_file() else {}
+    for name, inv in computed.items():
+        if args.lyapunov:  # keeps the other entries, and the seconds of the full run
+            entry = {k: v for k, v in current.get(name, {}).items() if k not in LYAPUNOV_KEYS}
+            entry.update({k: v for k, v in inv.items() if k != "seconds"})
+            current[name] = entry
+        else:
+            current[name] = inv
     _write(current, __version__)
     return 0
 
