@@ -22,7 +22,7 @@ must sum to it.
 Options: ``--only NAME [NAME ...]`` to update some systems, ``--jobs N`` worker
 processes, ``--jacobians`` to regenerate ``_jacobians.py`` (needs sympy),
 ``--stiffness`` to update only the stiffness entries of the flows,
-``--lyapunov`` to update only their Lyapunov entries (at the stored period).
+``--lyapunov`` to update only their Lyapunov entries.
 """
 
 from __future__ import annotations
@@ -325,20 +325,18 @@ def compute_invariants(name: str) -> tuple[str, dict]:
     return name, inv
 
 
-def compute_lyapunov(name: str, period: float) -> tuple[str, dict]:
-    """The Lyapunov entries (``LYAPUNOV_KEYS``) of a flow at a given (stored) period.
-
-    The spectrum starts where a full run of ``compute_invariants`` starts it (the
-    end of the trajectory that estimates the period); the period, ``dt`` and the
-    other entries are left alone.
+def compute_lyapunov(name: str) -> tuple[str, dict]:
+    """The Lyapunov entries (``LYAPUNOV_KEYS``) of a flow, as ``compute_invariants``
+    computes them (from the period it estimates and the end of that trajectory);
+    ``main(["--lyapunov"])`` leaves the stored period, ``dt`` and other entries alone.
     """
     from ._registry import get_system
 
     system = get_system(name)
     start = time.perf_counter()
     try:
-        _, X = _flow_period(system, np.asarray(system.x0, dtype=float))
-        inv = _flow_lyapunov(system, X[-1], float(period))
+        period, X = _flow_period(system, np.asarray(system.x0, dtype=float))
+        inv = _flow_lyapunov(system, X[-1], period)
     except Exception as exc:  # recorded, so one bad system does not stop the run
         inv = {"lyapunov_error": f"{type(exc).__name__}: {exc}"}
     inv["seconds"] = round(time.perf_counter() - start, 2)
@@ -366,7 +364,7 @@ def main(argv=None) -> int:
     parser.add_argument("--stiffness", action="store_true",
                         help="update only the stiffness index and flag of the flows")
     parser.add_argument("--lyapunov", action="store_true",
-                        help="update only the Lyapunov entries of the flows, at their stored period")
+                        help="update only the Lyapunov entries of the flows")
     parser.add_argument("--jacobians", action="store_true",
                         help="regenerate _jacobians.py by symbolic differentiation (sympy)")
     args = parser.parse_args(argv)
@@ -391,17 +389,17 @@ def main(argv=None) -> int:
     with ProcessPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
         if args.lyapunov:
             stored = json.loads(DATA.read_text(encoding="utf-8")) if DATA.is_file() else {}
-            futures = [pool.submit(compute_lyapunov, n, stored[n]["period"]) for n in names
-                       if get_system(n).kind == "flow" and stored.get(n, {}).get("period")
-                       and "period_rtol" not in stored[n]]
+            futures = [pool.submit(compute_lyapunov, n) for n in names
+                       if get_system(n).kind == "flow" and "period_rtol" not in stored.get(n, {})]
         else:
             futures = [pool.submit(compute_invariants, n) for n in names]
         for fut in as_completed(futures):
             name, inv = fut.result()
             if inv:
                 computed[name] = inv
-            status = inv.get("error", inv.get("lyapunov_error", f"lambda1={inv.get('max_lyapunov')} "
-                                                                f"period={inv.get('period')}"))
+            status = inv.get("error", inv.get("lyapunov_error", f"lambda1={inv.get('max_lyapunov')}"))
+            if "period" in inv:
+                status += f" period={inv['period']}"
             print(f"{name:28s} {inv.get('seconds', 0):7.2f}s  {status}", flush=True)
     # read the file only now: entries written meanwhile (other systems) are kept
     current = json.loads(DATA.read_text(encoding="utf-8")) if DATA.is_file() else {}
