@@ -1,11 +1,18 @@
 """Python front end of the compiled integrators (see ``_kernels``).
 
 Flows use an adaptive Dormand-Prince 8(5,3) method (DOP853) whose steps are
-clipped to the output times; maps are iterated; delay equations use the method
-of steps (RK4 with Hermite history); SDEs use Euler-Maruyama. The right-hand side
-is passed as a first-class numba function of a fixed signature, so each kernel
-compiles once (cached on disk) for all systems and each right-hand side
-compiles once on first use.
+clipped to the output times, or the Rosenbrock method RODAS4 when stiff; maps
+are iterated; delay equations use the method of steps (RK4 with Hermite
+history); SDEs use Euler-Maruyama. The right-hand side is passed as a
+first-class numba function of a fixed signature, so each kernel compiles once
+(cached on disk) for all systems and each right-hand side compiles once on
+first use.
+
+Compile time is what a fresh install pays first (measured cold): the DOP853
+kernel about 2 s, the delay kernel about 1 s, each right-hand side 0.06-0.09 s
+(see benchmarks/RESULTS.md). Hence kernels compile one entry point at a time (``kernel``),
+right-hand sides without a CPython wrapper (only kernels call them), and the
+kernels use element loops rather than array expressions.
 """
 
 from __future__ import annotations
