@@ -67,3 +67,15 @@ def test_bad_requests():
         lyapunov_spectrum(get_system("MackeyGlass"))
     with pytest.raises(ValidationError, match="needs a lindy System"):
         lyapunov_spectrum("Lorenz")
+
+
+def test_default_interval_resolves_strongly_contracting_flows():
+    """The default renormalization interval is the stored, spread-limited one: at a
+    quarter period BelousovZhabotinsky's spectrum summed to -2168 against a mean
+    divergence of -5098."""
+    system = get_system("BelousovZhabotinsky")
+    assert system.meta["lyapunov_interval"] < 0.25 * system.meta["period"]
+    divergence = system.meta["mean_divergence"]
+    assert abs(lyapunov_spectrum(system).sum() / divergence - 1.0) < 0.05
+    quarter = lyapunov_spectrum(system, tau=0.25 * system.meta["period"], n_renorm=500)
+    assert abs(quarter.sum() / divergence - 1.0) > 0.3

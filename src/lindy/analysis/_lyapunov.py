@@ -55,8 +55,12 @@ def lyapunov_spectrum(system, n_exponents: int | None = None, *, x0=None,
     n_renorm : int, default 2000
         Number of averaged renormalizations (maps: iterations).
     tau : float, optional
-        Time between renormalizations for flows (default: a quarter of
-        ``meta["period"]`` or ``10 * system.dt``).
+        Time between renormalizations for flows. Default: the interval the
+        regenerate script found for the default parameters
+        (``meta["lyapunov_interval"]``: short enough that the exponents spread by
+        at most 1.5 e-foldings per interval, else strongly contracting flows
+        report too-small negative exponents), or a quarter of ``meta["period"]``,
+        or ``10 * system.dt``.
     n_transient : int, default 100
         Renormalizations discarded before averaging.
     rtol, atol : float
@@ -98,7 +102,8 @@ def lyapunov_spectrum(system, n_exponents: int | None = None, *, x0=None,
     else:
         if tau is None:
             period = system.meta.get("period")
-            tau = 0.25 * float(period) if period else 10.0 * system.dt
+            tau = system.meta.get("lyapunov_interval") or (
+                0.25 * float(period) if period else 10.0 * system.dt)
         if not np.isfinite(tau) or tau <= 0:
             raise ValidationError(f"tau must be a positive time; got {tau!r}.")
         lam, _, status = kernel("flow_lyapunov")(f, jac, 1 if has_jac else 2, x, system.param_array, k,
