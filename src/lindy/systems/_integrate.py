@@ -33,7 +33,7 @@ __all__ = [
 _KERNEL_MODULES = {
     "flow_batch": "_kernels",
     "rosenbrock_batch": "_rosenbrock",
-    "no_jacobian": "_kernels_tangent",
+    "no_jacobian": "_kernels",
     "flow_lyapunov": "_kernels_tangent",
     "map_lyapunov": "_kernels_tangent",
     "map_batch": "_kernels_other",

@@ -74,6 +74,15 @@ def specialize(dispatcher, name: str, **replace):
     return nb.njit(cache=True, error_model="numpy")(copy)
 
 
+def no_jacobian(t, x, p):  # pragma: no cover - compiled
+    """Placeholder Jacobian argument for systems without one (finite differences are
+    used instead; never called)."""
+    return np.zeros((x.shape[0], x.shape[0]))
+
+
+NO_JACOBIAN_SIG = JAC_SIG
+
+
 @nb.njit(cache=True, error_model="numpy")
 def _eval(f, jac, mode, d, t, y, p):  # pragma: no cover - compiled
     return f(t, y, p)

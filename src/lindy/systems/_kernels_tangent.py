@@ -12,17 +12,9 @@ import numba as nb
 import numpy as np
 from numba import types
 
-from ._kernels import JAC_SIG, JAC_T, RHS_T, _f8, _i8, _v, specialize
+from ._kernels import JAC_T, RHS_T, _f8, _i8, _v, specialize
 from ._kernels import _advance as _advance_flow
 from ._kernels import _initial_step as _initial_step_flow
-
-
-def no_jacobian(t, x, p):  # pragma: no cover - compiled
-    """Placeholder Jacobian for systems without one (finite differences are used)."""
-    return np.zeros((x.shape[0], x.shape[0]))
-
-
-NO_JACOBIAN_SIG = JAC_SIG
 
 
 @nb.njit(cache=True, error_model="numpy")

@@ -59,11 +59,6 @@ E = np.array([0.0, 0.0, 0.0, 0.0, 0.0, 1.0])
 ORDER_EST = 4.0  # local order of the error estimate (embedded order + 1)
 
 
-def no_jacobian(t, x, p):  # pragma: no cover - compiled
-    """Placeholder Jacobian for systems without one (finite differences are used)."""
-    return np.zeros((x.shape[0], x.shape[0]))
-
-
 @nb.njit(cache=True, error_model="numpy")
 def _jacobian(f, jac, use_jac, t, y, fy, p):  # pragma: no cover - compiled
     if use_jac:
@@ -217,7 +212,6 @@ def _advance(f, jac, use_jac, y, fy, t, t_end, h, p, rtol, atol, max_steps, K, G
     return y, fy, h, 0, steps, nfev
 
 
-NO_JACOBIAN_SIG = JAC_SIG
 ROSENBROCK_BATCH_SIG = types.Tuple((_a3, types.int64[::1], types.int64[::1], types.int64[:, ::1]))(
     types.FunctionType(RHS_SIG), types.FunctionType(JAC_SIG), _i8, _m, _v, _v, _f8, _f8, _i8)
 
