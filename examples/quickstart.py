@@ -10,7 +10,7 @@ data = ld.systems.simulate(lorenz, n_steps=3000, n_traj=3, seed=0)
 train, test = ld.data.train_test_split(data, test_size=0.2)
 context, truth = test[0].x[:20], test[0].x[20:220]
 
-for model in (ld.baselines.Persistence(), ld.baselines.LinearAR(order=5), ld.operators.DMD()):
+for model in (ld.baselines.Persistence(), ld.baselines.LinearAR(n_lags=5), ld.operators.DMD()):
     fc = model.fit(train).forecast(context, horizon=200)
     vpt = ld.metrics.valid_prediction_time(truth, fc.x, dt=lorenz.dt,
                                            lyapunov_exponent=lorenz.meta["max_lyapunov"])

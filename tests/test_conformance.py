@@ -1,14 +1,15 @@
-"""Every public estimator in lindy passes the conformance suite."""
+"""Every public estimator in lindy passes every named conformance check."""
 
 import importlib
 import inspect
 import pkgutil
 
-import pytest
+import numpy as np
 
 import lindy
 from lindy.base import Estimator
-from lindy.testing import check_estimator
+from lindy.data import Trajectory, TrajectorySet
+from lindy.testing import check_estimator, conformance_data, parametrize_with_checks
 
 # constructor arguments for estimators without usable defaults
 _ARGS: dict[str, dict] = {}
@@ -32,24 +33,19 @@ def _estimators():
 ESTIMATORS = _estimators()
 
 
-def test_discovers_the_foundation_estimators():
+def test_discovers_the_estimators():
     names = {cls.__name__ for cls in ESTIMATORS.values()}
-    assert {"DMD", "Persistence", "LinearAR"} <= names
+    assert {"DMD", "Persistence", "LinearAR", "EDMD", "DMDc", "LinearGaussianSSM",
+            "GPForecaster"} <= names
 
 
-@pytest.mark.parametrize("path", sorted(ESTIMATORS))
-def test_check_estimator(path):
-    cls = ESTIMATORS[path]
-    check_estimator(cls(**_ARGS.get(cls.__name__, {})))
+@parametrize_with_checks([cls(**_ARGS.get(cls.__name__, {})) for _, cls in sorted(ESTIMATORS.items())])
+def test_conformance(estimator, check):
+    check(estimator)
 
 
 def test_check_estimator_accepts_missing_values_for_nan_models():
     """Data with NaN (missing values) can drive the suite for models that allow them."""
-    import numpy as np
-
-    from lindy.data import Trajectory, TrajectorySet
-    from lindy.testing import conformance_data
-
     data = conformance_data()
     trajs = []
     for i, tr in enumerate(data):
@@ -57,4 +53,4 @@ def test_check_estimator_accepts_missing_values_for_nan_models():
         if i == 2:
             x[10:13, 0] = np.nan
         trajs.append(Trajectory(t=tr.t, x=x))
-    check_estimator(lindy.ssm.LinearGaussianSSM(state_dim=2, n_iter=5), data=TrajectorySet(trajs))
+    check_estimator(lindy.ssm.LinearGaussianSSM(state_dim=2, max_iter=5), data=TrajectorySet(trajs))

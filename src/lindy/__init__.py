@@ -40,6 +40,7 @@ __all__ = [
     "TrajectorySet",
     "Forecast",
     "as_trajectories",
+    "load",
     "baselines",
     "bench",
     "data",
@@ -59,7 +60,7 @@ _SUBPACKAGES = {"analysis", "baselines", "bench", "data", "datasets", "errors", 
                 "operators", "plot", "ssm", "systems", "testing"}
 #: top-level names re-exported from a subpackage
 _NAMES = {"Estimator": "base", "Forecaster": "base", "Forecast": "data", "Trajectory": "data",
-          "TrajectorySet": "data", "as_trajectories": "data"}
+          "TrajectorySet": "data", "as_trajectories": "data", "load": "_io"}
 
 
 def __getattr__(name: str):

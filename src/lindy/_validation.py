@@ -35,6 +35,7 @@ def check_array(
     min_rows: int = 1,
     n_cols: int | None = None,
     dtype=np.float64,
+    allow_complex: bool = False,
 ) -> np.ndarray:
     """Convert ``x`` to a float array and check dimensions, length and finiteness.
 
@@ -55,6 +56,9 @@ def check_array(
         Required size of the last axis.
     dtype : numpy dtype
         Target dtype.
+    allow_complex : bool
+        Keep complex input complex (``complex128``); otherwise complex input is a
+        :class:`~lindy.errors.ValidationError` (never a silent cast to real).
 
     Returns
     -------
@@ -68,6 +72,15 @@ def check_array(
     """
     if x is None:
         raise ValidationError(f"{name} is None; pass an array of numbers.")
+    if _is_complex(x):
+        if not allow_complex:
+            raise ValidationError(
+                f"{name} holds complex numbers, but this method works on real data only. "
+                "Pass real and imaginary parts as separate columns (np.hstack([X.real, X.imag])), "
+                "or use a DMD-family estimator (DMD, HankelDMD, BOPDMD, WindowedDMD), which "
+                "accepts complex snapshots."
+            )
+        dtype = np.complex128
     try:
         arr = np.array(x, dtype=dtype, copy=True)
     except (TypeError, ValueError) as err:
@@ -106,6 +119,19 @@ def check_array(
                     "this method needs complete data. Impute or drop them first."
                 )
     return arr
+
+
+def _is_complex(x) -> bool:
+    if isinstance(x, np.ndarray):
+        return x.dtype.kind == "c"
+    if isinstance(x, complex):
+        return True
+    if isinstance(x, (list, tuple)):
+        try:
+            return np.asarray(x).dtype.kind == "c"
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 def check_times(t, n: int, name: str = "t") -> np.ndarray:

@@ -1,8 +1,39 @@
-"""The estimator contract shared by every lindy model.
+"""The estimator contract (v2) shared by every lindy model.
 
-Constructors store hyperparameters; ``fit(X, t=None, u=None)`` validates and
-learns, setting attributes that end in ``_``; ``predict(X)`` gives one-step-ahead
-predictions; ``forecast(context, horizon, u=None)`` continues an observed history.
+Users see four verbs: ``fit(X, t=None, u=None)`` validates and learns, setting
+attributes that end in ``_``; ``predict(X, u=None)`` gives one-step-ahead
+predictions; ``forecast(context, horizon, u=None)`` continues an observed
+history and always returns a :class:`~lindy.data.Forecast`; ``save(path)`` writes
+a portable file that :func:`lindy.load` reads back.
+
+A model implements three hooks and declares what it accepts as class data:
+
+* ``_fit(data: TrajectorySet) -> None``;
+* ``_predict_next(x (T, d), u (T, m) or None) -> (T, d)``: row ``k`` predicts
+  ``x[k + 1]`` from the history up to ``k`` (NaN where not enough history);
+* ``_forecast(context: Trajectory, horizon: int, u_future) -> Forecast``; the
+  context is validated (width, NaN, inputs present when the model uses them)
+  and :meth:`Estimator._forecast_result` builds the Forecast with its times.
+
+Class data: ``_parameter_constraints`` (checked by ``fit`` with one message
+format, see :mod:`lindy._constraints`), ``_inputs`` (``"never"``,
+``"optional"`` or ``"required"``), ``_allow_nan``, ``_allow_irregular``
+(irregular sampling accepted; then ``dt_`` is None) and ``_allow_complex``
+(complex snapshots accepted; every other model raises a ValidationError on
+complex data instead of casting it).
+
+Sampling: with regular sampling ``dt_`` is the common interval; a forecast's
+times continue the context's by ``dt_`` (by the median training interval for
+models that accept irregular times). A context given as a bare array is taken
+to be sampled at ``0, dt_, 2 dt_, ...``.
+
+Inputs (one convention for every input-aware model): ``u[k]`` is the input
+applied at time ``t[k]``; ``x[k + 1]`` depends on ``x[..k]`` and ``u[..k]``.
+``forecast(context, horizon, u)`` takes the inputs at the ``horizon`` forecast
+times, shape ``(horizon, m)``; the step out of the last context state uses the
+context's last input, so an input model needs a context :class:`Trajectory`
+that carries ``u``. :meth:`Estimator._step_inputs` gives the input that drives
+each forecast step.
 """
 
 from __future__ import annotations
@@ -12,6 +43,7 @@ from typing import ClassVar, Protocol, runtime_checkable
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from ._constraints import check_params
 from ._validation import check_array, check_positive_int
 from .data import Forecast, Trajectory, TrajectorySet, as_trajectories
 from .errors import NotFittedError, ShapeError, ValidationError
@@ -22,15 +54,8 @@ __all__ = ["Estimator", "Forecaster"]
 class Estimator(BaseEstimator):
     """Base class of lindy's time-ordered estimators (a scikit-learn ``BaseEstimator``).
 
-    Subclasses implement
-
-    * ``_fit(data: TrajectorySet) -> None``
-    * ``_predict_next(x (T, d), u (T, m) or None) -> (T, d)``: row ``k`` predicts
-      ``x[k + 1]`` from the history up to ``k`` (NaN where not enough history);
-    * ``_forecast(x (Tc, d), horizon, u_context, u_future) -> ndarray (horizon, d)``
-      or a tuple ``(mean, cov)``;
-
-    and may set the class attributes below.
+    See the module docstring for the hooks a subclass implements and the class
+    data it declares.
 
     Attributes
     ----------
@@ -38,16 +63,21 @@ class Estimator(BaseEstimator):
         State dimension seen in ``fit``.
     n_inputs_ : int
         Input dimension seen in ``fit`` (0 without inputs).
-    dt_ : float
-        Sampling interval seen in ``fit``.
+    dt_ : float or None
+        Sampling interval seen in ``fit``; None for irregular sampling (only
+        models that declare ``_allow_irregular``).
     """
 
+    #: constructor argument -> list of accepted constraints (see lindy._constraints)
+    _parameter_constraints: ClassVar[dict] = {}
     #: whether NaN entries (missing values) are accepted in X
     _allow_nan: ClassVar[bool] = False
     #: "never", "optional" or "required": how the model uses inputs u
     _inputs: ClassVar[str] = "never"
-    #: whether the model needs uniform sampling with one dt for all trajectories
-    _requires_regular: ClassVar[bool] = True
+    #: whether irregular sampling (or different dt per trajectory) is accepted
+    _allow_irregular: ClassVar[bool] = False
+    #: whether complex-valued snapshots are accepted (the DMD family)
+    _allow_complex: ClassVar[bool] = False
 
     # ----------------------------------------------------------------- hooks
     def _min_fit_length(self) -> int:
@@ -64,46 +94,47 @@ class Estimator(BaseEstimator):
     def _predict_next(self, x: np.ndarray, u: np.ndarray | None) -> np.ndarray:
         raise NotImplementedError  # pragma: no cover - abstract
 
-    def _forecast(self, x, horizon, u_context, u_future):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _forecast(self, context: Trajectory, horizon: int, u_future) -> Forecast:
+        raise NotImplementedError  # pragma: no cover - abstract
 
     # ------------------------------------------------------------ validation
+    def _check_params(self) -> None:
+        check_params(type(self).__name__, self.get_params(deep=False),
+                     self._parameter_constraints)
+
     def _validate_data(self, X, t=None, u=None) -> TrajectorySet:
         data = as_trajectories(X, t=t, u=u, allow_nan=self._allow_nan,
-                               min_length=self._min_fit_length())
+                               min_length=self._min_fit_length(),
+                               allow_complex=self._allow_complex)
+        name = type(self).__name__
         if self._inputs == "never" and data.input_dim:
             raise ValidationError(
-                f"{type(self).__name__} does not use inputs; got u with "
-                f"{data.input_dim} column(s). Drop u or use an input-aware model."
-            )
+                f"{name} does not use inputs; got u with {data.input_dim} column(s). "
+                "Drop u or use an input-aware model.")
         if self._inputs == "required" and not data.input_dim:
+            raise ValidationError(f"{name} needs inputs: pass u=(T, m) array(s) to fit.")
+        if not self._allow_irregular and data.dt is None:
             raise ValidationError(
-                f"{type(self).__name__} needs inputs: pass u=(T, m) array(s) to fit."
-            )
-        if self._requires_regular and data.dt is None:
-            raise ValidationError(
-                f"{type(self).__name__} needs uniformly sampled trajectories with one "
-                "common dt; the times given are irregular or differ between "
-                "trajectories. Resample the data or use a continuous-time model."
-            )
+                f"{name} needs uniformly sampled trajectories with one common dt; the "
+                "times given are irregular or differ between trajectories. Resample the "
+                "data or use a model that accepts irregular times (BOPDMD, GPForecaster).")
         return data
 
     def _check_is_fitted(self) -> None:
         if not hasattr(self, "n_features_in_"):
             raise NotFittedError(
-                f"This {type(self).__name__} instance is not fitted yet; call "
-                "fit(X) before using it."
-            )
+                f"This {type(self).__name__} instance is not fitted yet; call fit(X) "
+                "before using it.")
 
     def _check_x(self, X, name: str, min_rows: int = 1) -> np.ndarray:
-        x = check_array(X, name, ndim=(1, 2), allow_nan=self._allow_nan, min_rows=min_rows)
+        x = check_array(X, name, ndim=(1, 2), allow_nan=self._allow_nan, min_rows=min_rows,
+                        allow_complex=self._allow_complex)
         if x.ndim == 1:
             x = x[:, None] if self.n_features_in_ == 1 else x[None, :]
         if x.shape[1] != self.n_features_in_:
             raise ShapeError(
                 f"{name} has {x.shape[1]} columns but the model was fitted on "
-                f"{self.n_features_in_} features."
-            )
+                f"{self.n_features_in_} features.")
         return x
 
     def _check_u(self, u, rows: int, name: str) -> np.ndarray | None:
@@ -115,8 +146,7 @@ class Estimator(BaseEstimator):
             if self.n_inputs_:
                 raise ValidationError(
                     f"The model was fitted with {self.n_inputs_} input(s); pass {name} "
-                    f"with shape ({rows}, {self.n_inputs_})."
-                )
+                    f"with shape ({rows}, {self.n_inputs_}).")
             return None
         uu = check_array(u, name, ndim=(1, 2))
         if uu.ndim == 1:
@@ -124,6 +154,59 @@ class Estimator(BaseEstimator):
         if uu.shape != (rows, self.n_inputs_):
             raise ShapeError(f"{name} must have shape ({rows}, {self.n_inputs_}); got {uu.shape}.")
         return uu
+
+    def _check_context(self, context) -> Trajectory:
+        """The validated forecast context as a Trajectory (times from ``dt_`` for arrays)."""
+        need = self._min_context()
+        if isinstance(context, Trajectory):
+            x = self._check_x(context.x, "context", min_rows=need)
+            t, u = context.t, context.u
+            self._check_context_sampling(t)
+        else:
+            x = self._check_x(context, "context", min_rows=need)
+            t, u = self._forecast_step() * np.arange(x.shape[0]), None
+        if self._inputs == "never" or not self.n_inputs_:
+            u = None
+        elif u is None:
+            raise ValidationError(
+                f"{type(self).__name__} is driven by inputs: the step out of the last context "
+                "state uses the context's last input, so pass the context as a Trajectory with "
+                "u, e.g. Trajectory(t=t, x=x, u=u).")
+        else:
+            u = self._check_u(u, x.shape[0], "context.u")
+        return Trajectory(t=t, x=x, u=u)
+
+    def _check_context_sampling(self, t: np.ndarray) -> None:
+        if self._allow_irregular or self.dt_ is None or t.shape[0] < 2:
+            return
+        d = np.diff(t)
+        if not np.allclose(d, self.dt_, rtol=1e-6, atol=0.0):
+            raise ValidationError(
+                f"{type(self).__name__} was fitted on samples dt_={self.dt_:g} apart, but the "
+                f"context's times are spaced {d.min():g} to {d.max():g}. Resample the context to "
+                "the training interval.")
+
+    # --------------------------------------------------------- forecast help
+    def _forecast_step(self) -> float:
+        """Time between forecast samples: ``dt_``, or the median training interval."""
+        return self.dt_ if self.dt_ is not None else self.median_dt_
+
+    def _forecast_result(self, context: Trajectory, mean, *, cov=None, samples=None,
+                         u_future=None) -> Forecast:
+        """A Forecast of ``mean`` (horizon, d) at the times following ``context``."""
+        mean = np.asarray(mean)
+        t = float(context.t[-1]) + self._forecast_step() * np.arange(1, mean.shape[0] + 1)
+        return Forecast(t=t, x=mean, u=u_future, cov=cov, samples=samples)
+
+    @staticmethod
+    def _step_inputs(context: Trajectory, u_future: np.ndarray) -> np.ndarray:
+        """Input driving each forecast step, shape (horizon, m).
+
+        Step ``j`` goes from forecast time ``j - 1`` (the last context sample for
+        ``j = 0``) to forecast time ``j``: it is driven by the context's last input
+        and then by ``u_future[:-1]``.
+        """
+        return np.vstack([context.u[-1:], u_future[:-1]])
 
     # ------------------------------------------------------------ public API
     def fit(self, X, t=None, u=None):
@@ -137,16 +220,19 @@ class Estimator(BaseEstimator):
         t : array_like, optional
             Sample times.
         u : array_like, optional
-            Inputs, structured like ``X``.
+            Inputs, structured like ``X``: ``u[k]`` is applied at ``t[k]``.
 
         Returns
         -------
         self
         """
+        self._check_params()
         data = self._validate_data(X, t, u)
         self.n_features_in_ = data.dim
         self.n_inputs_ = data.input_dim
-        self.dt_ = data.dt if data.dt is not None else float("nan")
+        self.dt_ = data.dt
+        steps = np.concatenate([np.diff(tr.t) for tr in data])
+        self.median_dt_ = float(np.median(steps)) if steps.size else 1.0
         try:
             self._fit(data)
         except BaseException:
@@ -159,7 +245,7 @@ class Estimator(BaseEstimator):
 
         Parameters
         ----------
-        X : array_like, shape (T, d), or a list / TrajectorySet
+        X : array_like, shape (T, d), Trajectory, or a list / TrajectorySet
             Observed history.
         u : array_like, shape (T, m), optional
             Inputs at the same times (input models only).
@@ -167,12 +253,13 @@ class Estimator(BaseEstimator):
         Returns
         -------
         ndarray, shape (T, d), or a list of them for several trajectories
-            Row ``k`` predicts ``X[k + 1]`` from ``X[: k + 1]``; rows with too
-            little history for the model are NaN.
+            Row ``k`` predicts ``X[k + 1]`` from ``X[: k + 1]`` (and ``u[: k + 1]``);
+            rows with too little history for the model are NaN.
         """
         self._check_is_fitted()
         if isinstance(X, (TrajectorySet, list, tuple)) and not _is_table(X):
-            data = as_trajectories(X, u=u, allow_nan=self._allow_nan)
+            data = as_trajectories(X, u=u, allow_nan=self._allow_nan,
+                                   allow_complex=self._allow_complex)
             return [self._predict_one(tr.x, tr.u) for tr in data]
         if isinstance(X, Trajectory):
             return self._predict_one(X.x, X.u)
@@ -183,44 +270,36 @@ class Estimator(BaseEstimator):
         uu = self._check_u(u, x.shape[0], "u")
         return self._predict_next(x, uu)
 
-    def forecast(self, context, horizon: int, u=None) -> Trajectory:
+    def forecast(self, context, horizon: int, u=None) -> Forecast:
         """Continue an observed history for ``horizon`` steps.
 
         Parameters
         ----------
-        context : array_like, shape (Tc, d), or Trajectory
+        context : Trajectory or array_like, shape (Tc, d)
             Observed history; Markov models use its last state, delay models its
-            last window. An array's times are taken as ``0, dt, ..., (Tc-1) dt``.
+            last window. An array's times are taken as ``0, dt_, ..., (Tc-1) dt_``.
+            Input models need a Trajectory with ``u`` (its last input drives the
+            first forecast step).
         horizon : int
             Number of future steps.
         u : array_like, shape (horizon, m), optional
-            Future inputs (input models only).
+            Inputs at the forecast times (input models only); row ``j`` is applied
+            at the time of forecast sample ``j``.
 
         Returns
         -------
-        Trajectory or Forecast
-            ``horizon`` samples at times following the context.
+        Forecast
+            ``horizon`` samples (mean, optional ``cov``/``samples``) at the times
+            following the context.
         """
         self._check_is_fitted()
         horizon = check_positive_int(horizon, "horizon")
-        t0 = None
-        u_ctx = None
-        if isinstance(context, Trajectory):
-            t0, u_ctx = float(context.t[-1]), context.u
-            context = context.x
-        x = self._check_x(context, "context", min_rows=self._min_context())
-        if u_ctx is not None and self._inputs == "never":
-            u_ctx = None
+        ctx = self._check_context(context)
         u_future = self._check_u(u, horizon, "u")
-        dt = self.dt_ if np.isfinite(self.dt_) else 1.0
-        if t0 is None:
-            t0 = (x.shape[0] - 1) * dt
-        out = self._forecast(x, horizon, u_ctx, u_future)
-        t = t0 + dt * np.arange(1, horizon + 1)
-        if isinstance(out, tuple):
-            mean, cov = out
-            return Forecast(t=t, x=mean, u=u_future, cov=cov)
-        return Trajectory(t=t, x=np.asarray(out), u=u_future)
+        out = self._forecast(ctx, horizon, u_future)
+        if not isinstance(out, Forecast):  # pragma: no cover - a contract violation
+            raise TypeError(f"{type(self).__name__}._forecast must return a Forecast.")
+        return out
 
     def score(self, X, u=None) -> float:
         """Coefficient of determination R^2 of the one-step-ahead predictions.
@@ -235,15 +314,27 @@ class Estimator(BaseEstimator):
         float
         """
         preds = self.predict(X, u=u)
-        data = as_trajectories(X, u=u, allow_nan=self._allow_nan)
+        data = as_trajectories(X, u=u, allow_nan=self._allow_nan, allow_complex=self._allow_complex)
         preds = preds if isinstance(preds, list) else [preds]
         pairs = [(p[:-1], tr.x[1:]) for p, tr in zip(preds, data)]
         P = np.concatenate([p for p, _ in pairs])
         Y = np.concatenate([y for _, y in pairs])
         ok = np.all(np.isfinite(P), axis=1) & np.all(np.isfinite(Y), axis=1)
-        resid = ((Y[ok] - P[ok]) ** 2).sum()
-        total = ((Y[ok] - Y[ok].mean(axis=0)) ** 2).sum()
+        resid = (np.abs(Y[ok] - P[ok]) ** 2).sum()
+        total = (np.abs(Y[ok] - Y[ok].mean(axis=0)) ** 2).sum()
         return float(1.0 - resid / total) if total > 0 else float("nan")
+
+    def save(self, path) -> None:
+        """Write the fitted (or unfitted) model to a portable file (arrays + JSON, no pickle).
+
+        Parameters
+        ----------
+        path : str or os.PathLike
+            Destination; read it back with :func:`lindy.load`.
+        """
+        from ._io import save
+
+        save(self, path)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

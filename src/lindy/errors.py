@@ -14,7 +14,8 @@ Exception tree::
     ├── ConvergenceError (RuntimeError)      an iterative method did not converge
     ├── NumericalError (ArithmeticError)     singular matrix, non-finite result
     ├── MissingDependencyError (ImportError) an optional extra is not installed
-    └── UnknownNameError (KeyError)          unknown system / method / suite name
+    ├── UnknownNameError (KeyError)          unknown system / method / suite name
+    └── FileFormatError (ValueError)         a saved model file lindy cannot read
 
 Examples
 --------
@@ -37,6 +38,7 @@ __all__ = [
     "NumericalError",
     "MissingDependencyError",
     "UnknownNameError",
+    "FileFormatError",
 ]
 
 
@@ -92,3 +94,7 @@ class UnknownNameError(LindyError, KeyError):
 
     def __str__(self) -> str:  # KeyError quotes its argument; keep the message readable
         return str(self.args[0]) if self.args else ""
+
+
+class FileFormatError(LindyError, ValueError):
+    """A saved model file is damaged, not a lindy file, or from an incompatible version."""

@@ -18,7 +18,7 @@ def test_linear_ar_recovers_ar2_coefficients():
     x = np.zeros(5000)
     for k in range(2, 5000):
         x[k] = 0.3 + a1 * x[k - 1] + a2 * x[k - 2] + 0.1 * rng.standard_normal()
-    m = LinearAR(order=2, alpha=0.0).fit(x)
+    m = LinearAR(n_lags=2, alpha=0.0).fit(x)
     # window is oldest first: coef rows (x_{k-1}, x_k)
     np.testing.assert_allclose(m.coef_.ravel(), [a2, a1], atol=0.03)
     np.testing.assert_allclose(m.intercept_, [0.3], atol=0.05)
@@ -31,7 +31,7 @@ def test_linear_ar_recovers_ar2_coefficients():
 
 def test_linear_ar_predict_has_nan_warmup():
     x = np.sin(0.2 * np.arange(100))[:, None]
-    p = LinearAR(order=3).fit(x).predict(x)
+    p = LinearAR(n_lags=3).fit(x).predict(x)
     assert np.isnan(p[:2]).all() and np.isfinite(p[2:]).all()
 
 
@@ -45,6 +45,6 @@ def test_ridge_solve_penalty_shrinks():
 
 
 def test_context_too_short_for_order():
-    m = LinearAR(order=5).fit(np.sin(np.arange(100.0)))
+    m = LinearAR(n_lags=5).fit(np.sin(np.arange(100.0)))
     with pytest.raises(ld.errors.ValidationError, match="too short"):
         m.forecast(np.zeros((3, 1)), 4)

@@ -17,14 +17,14 @@ def test_job_key_is_stable_and_sensitive():
 
 
 def test_execute_success_and_recorded_failure():
-    rec, arts = execute(Job("LinearAR", {"order": 2}, "VanDerPol",
+    rec, arts = execute(Job("LinearAR", {"n_lags": 2}, "VanDerPol",
                             {"name": "forecast", "n_train": 300, "horizon": 50}, 0))
     assert rec["status"] == "ok"
     m = rec["metrics"]
     assert m["smape"] >= 0 and m["vpt"] >= 0 and np.isfinite(m["nrmse"])
     assert arts["truth"].shape == arts["forecast"].shape == (50, 2)
-    bad, _ = execute(Job("LinearAR", {"order": -1}, "VanDerPol", {"name": "forecast"}, 0))
-    assert bad["status"] == "error" and "order" in bad["error"]
+    bad, _ = execute(Job("LinearAR", {"n_lags": -1}, "VanDerPol", {"name": "forecast"}, 0))
+    assert bad["status"] == "error" and "n_lags" in bad["error"]
     assert "Traceback" in bad["traceback"]
 
 

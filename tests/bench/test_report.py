@@ -19,7 +19,7 @@ def report_dir(tmp_path_factory):
     try:
         run("report-test", store=store, jobs=1, progress=False)
         # one deliberately failing job shows up in the report with its error
-        _suites.SUITES["report-test"]["methods"] = [("BadAR", "LinearAR", {"order": 0})]
+        _suites.SUITES["report-test"]["methods"] = [("BadAR", "LinearAR", {"n_lags": 0})]
         run("report-test", store=store, jobs=1, progress=False, systems=["Henon"])
     finally:
         del _suites.SUITES["report-test"]
@@ -28,7 +28,7 @@ def report_dir(tmp_path_factory):
 
 def test_report_files(report_dir):
     html = (report_dir / "index.html").read_text()
-    for name in ("VanDerPol", "Henon", "Persistence", "LinearAR(5)", "DMD", "BadAR", "order"):
+    for name in ("VanDerPol", "Henon", "Persistence", "LinearAR(5)", "DMD", "BadAR", "n_lags"):
         assert name in html
     for system in ("VanDerPol", "Henon"):
         png = report_dir / f"forecast_{system}.png"

@@ -59,7 +59,7 @@ def test_cascaded_tanks_and_bouc_wen():
 
 def test_a_linear_model_beats_persistence_on_cascaded_tanks_one_step():
     ct = ld.datasets.load_cascaded_tanks()
-    ar = ld.baselines.LinearAR(order=2).fit(ct.train[0].x)
+    ar = ld.baselines.LinearAR(n_lags=2).fit(ct.train[0].x)
     y = ct.test[0].x
     err_ar = np.nanmean((ar.predict(y)[:-1] - y[1:]) ** 2)
     err_p = np.mean((y[:-1] - y[1:]) ** 2)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-from .._validation import check_nonnegative_float, check_positive_int
+from .._constraints import Interval
 from ..base import Estimator
 from ..data import delay_embed
 
@@ -32,8 +32,8 @@ class Persistence(Estimator):
     def _predict_next(self, x, u):
         return x.copy()
 
-    def _forecast(self, x, horizon, u_context, u_future):
-        return np.repeat(x[-1:], horizon, axis=0)
+    def _forecast(self, context, horizon, u_future):
+        return self._forecast_result(context, np.repeat(context.x[-1:], horizon, axis=0))
 
 
 def ridge_solve(F: np.ndarray, Y: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
@@ -68,22 +68,22 @@ def ridge_solve(F: np.ndarray, Y: np.ndarray, alpha: float) -> tuple[np.ndarray,
 
 
 class LinearAR(Estimator):
-    """Vector autoregression of order ``order`` fitted by ridge regression.
+    """Vector autoregression with ``n_lags`` lags fitted by ridge regression.
 
-    ``x_{k+1} = c + sum_{j=0}^{order-1} A_j x_{k-j}``; windows never cross
+    ``x_{k+1} = c + sum_{j=0}^{n_lags-1} A_j x_{k-j}``; windows never cross
     trajectories.
 
     Parameters
     ----------
-    order : int, default 1
+    n_lags : int, default 1
         Number of past samples used.
     alpha : float, default 1e-8
         Ridge penalty (intercept not penalized).
 
     Attributes
     ----------
-    coef_ : ndarray, shape (order * d, d)
-        Stacked coefficients acting on the window ``[x_{k-order+1}, ..., x_k]``
+    coef_ : ndarray, shape (n_lags * d, d)
+        Stacked coefficients acting on the window ``[x_{k-n_lags+1}, ..., x_k]``
         (oldest first).
     intercept_ : ndarray, shape (d,)
 
@@ -91,42 +91,44 @@ class LinearAR(Estimator):
     --------
     >>> import numpy as np, lindy as ld
     >>> x = np.sin(0.3 * np.arange(200))[:, None]
-    >>> model = ld.baselines.LinearAR(order=2).fit(x)
+    >>> model = ld.baselines.LinearAR(n_lags=2).fit(x)
     >>> bool(np.abs(model.forecast(x[:50], horizon=20).x[:, 0] - x[50:70, 0]).max() < 1e-4)
     True
     """
 
-    def __init__(self, order: int = 1, alpha: float = 1e-8):
-        self.order = order
+    _parameter_constraints = {"n_lags": [Interval(int, 1, None)],
+                              "alpha": [Interval(float, 0, None)]}
+
+    def __init__(self, n_lags: int = 1, alpha: float = 1e-8):
+        self.n_lags = n_lags
         self.alpha = alpha
 
     def _min_fit_length(self) -> int:
-        return check_positive_int(self.order, "order") + 1
+        return self.n_lags + 1
 
     def _min_context(self) -> int:
-        return self.order
+        return self.n_lags
 
     def _fit(self, data) -> None:
-        p = self.order
-        alpha = check_nonnegative_float(self.alpha, "alpha")
+        p = self.n_lags
         F = np.concatenate([delay_embed(tr.x[:-1], p) for tr in data])
         Y = np.concatenate([tr.x[p:] for tr in data])
-        self.coef_, self.intercept_ = ridge_solve(F, Y, alpha)
+        self.coef_, self.intercept_ = ridge_solve(F, Y, float(self.alpha))
 
     def _predict_next(self, x, u):
-        p = self.order
+        p = self.n_lags
         out = np.full_like(x, np.nan)
         windows = delay_embed(x, p)
         if windows.shape[0]:
             out[p - 1:] = windows @ self.coef_ + self.intercept_
         return out
 
-    def _forecast(self, x, horizon, u_context, u_future):
-        p, d = self.order, x.shape[1]
-        window = x[-p:].ravel().copy()
+    def _forecast(self, context, horizon, u_future):
+        p, d = self.n_lags, context.dim
+        window = context.x[-p:].ravel().copy()
         out = np.empty((horizon, d))
         for k in range(horizon):
             nxt = window @ self.coef_ + self.intercept_
             out[k] = nxt
             window = np.concatenate([window[d:], nxt])
-        return out
+        return self._forecast_result(context, out)

@@ -32,8 +32,8 @@ def register_method(name: str, target: str) -> None:
     Examples
     --------
     >>> register_method("MyAR", "lindy.baselines:LinearAR")
-    >>> build_method("MyAR", {"order": 2})
-    LinearAR(order=2)
+    >>> build_method("MyAR", {"n_lags": 2})
+    LinearAR(n_lags=2)
     """
     if ":" not in target:
         raise ValidationError(f"target must look like 'package.module:Class'; got {target!r}.")
@@ -50,8 +50,8 @@ def build_method(name: str, params: dict | None = None):
 
     Objects are given as ``{"class": "module:Class", "params": {...}}``:
 
-    >>> build_method("LinearAR", {"order": {"class": "builtins:int", "params": {}}})
-    LinearAR(order=0)
+    >>> build_method("LinearAR", {"n_lags": {"class": "builtins:int", "params": {}}})
+    LinearAR(n_lags=0)
     """
     target = METHODS.get(name)
     if target is None:

@@ -17,7 +17,7 @@ def _poly(degree: int) -> dict:
 # (label, method, params)
 _BASE_METHODS = [
     ("Persistence", "Persistence", {}),
-    ("LinearAR(5)", "LinearAR", {"order": 5}),
+    ("LinearAR(5)", "LinearAR", {"n_lags": 5}),
     ("DMD", "DMD", {}),
 ]
 _QUICK_METHODS = _BASE_METHODS + [
@@ -31,7 +31,7 @@ _QUICK_METHODS = _BASE_METHODS + [
     ("N4SID", "SubspaceID", {}),
 ]
 _STANDARD_METHODS = _QUICK_METHODS + [
-    ("LinearAR(20)", "LinearAR", {"order": 20}),
+    ("LinearAR(20)", "LinearAR", {"n_lags": 20}),
     ("DMD(r=2)", "DMD", {"rank": 2}),
     ("EDMD(rbf200+lin,r40)", "EDMD", {
         "dictionary": {"class": "lindy.operators:Concat", "params": {"dictionaries": [

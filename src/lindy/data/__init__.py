@@ -5,7 +5,7 @@ Time is always the first axis: one trajectory is ``x (T, d)`` with times
 """
 
 from ._convert import as_trajectories
-from ._lags import delay_embed, hankel, lag_pairs
+from ._lags import Stacked, delay_embed, hankel, lag_pairs, stack
 from ._split import train_test_split
 from ._trajectory import Forecast, Trajectory, TrajectorySet
 
@@ -14,6 +14,8 @@ __all__ = [
     "TrajectorySet",
     "Forecast",
     "as_trajectories",
+    "Stacked",
+    "stack",
     "lag_pairs",
     "hankel",
     "delay_embed",

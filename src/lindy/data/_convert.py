@@ -51,7 +51,7 @@ def _split_input(X):
     except ValueError:  # ragged nested lists: reported by check_array below
         ndim = -1
     if ndim == 3:
-        return list(check_array(X, "X", ndim=3)), True
+        return list(check_array(X, "X", ndim=3, allow_nan=True, allow_complex=True)), True
     return [X], False
 
 
@@ -74,7 +74,8 @@ def _per_traj(arg, n: int, name: str, plural: bool):
     )
 
 
-def _one(x, t, u, dt, i: int, allow_nan: bool, min_length: int) -> Trajectory:
+def _one(x, t, u, dt, i: int, allow_nan: bool, min_length: int,
+         allow_complex: bool = False) -> Trajectory:
     label = "X" if i < 0 else f"X[{i}]"
     meta = {}
     if isinstance(x, Trajectory):
@@ -86,7 +87,8 @@ def _one(x, t, u, dt, i: int, allow_nan: bool, min_length: int) -> Trajectory:
     elif _is_dataframe(x):
         x, t_index = _frame_to_arrays(x)
         t = t_index if t is None else t
-    arr = check_array(x, label, ndim=(1, 2), allow_nan=allow_nan, min_rows=min_length)
+    arr = check_array(x, label, ndim=(1, 2), allow_nan=allow_nan, min_rows=min_length,
+                      allow_complex=allow_complex)
     if arr.ndim == 1:
         arr = arr[:, None]
     T = arr.shape[0]
@@ -112,7 +114,7 @@ def _one(x, t, u, dt, i: int, allow_nan: bool, min_length: int) -> Trajectory:
 
 
 def as_trajectories(X, t=None, dt=None, u=None, *, allow_nan: bool = False,
-                    min_length: int = 1) -> TrajectorySet:
+                    min_length: int = 1, allow_complex: bool = False) -> TrajectorySet:
     """Convert user data into a validated :class:`TrajectorySet` (time on the first axis).
 
     Accepted forms of ``X`` (and nothing else is guessed):
@@ -140,6 +142,9 @@ def as_trajectories(X, t=None, dt=None, u=None, *, allow_nan: bool = False,
         Allow NaN entries in ``X`` (missing values), e.g. for Kalman filters.
     min_length : int, default 1
         Minimum number of samples per trajectory.
+    allow_complex : bool, default False
+        Keep complex data complex; otherwise complex ``X`` raises a
+        :class:`~lindy.errors.ValidationError` (never a silent cast to real).
 
     Returns
     -------
@@ -165,12 +170,13 @@ def as_trajectories(X, t=None, dt=None, u=None, *, allow_nan: bool = False,
     items, plural = _split_input(X)
     if isinstance(X, TrajectorySet) and t is None and u is None and dt is None:
         for i, tr in enumerate(X):
-            check_array(tr.x, f"X[{i}]", ndim=2, allow_nan=allow_nan, min_rows=min_length)
+            check_array(tr.x, f"X[{i}]", ndim=2, allow_nan=allow_nan, min_rows=min_length,
+                        allow_complex=allow_complex)
         return X
     ts = _per_traj(t, len(items), "t", plural)
     us = _per_traj(u, len(items), "u", plural)
     trajs = [
-        _one(x, ti, ui, dt, i if plural else -1, allow_nan, min_length)
+        _one(x, ti, ui, dt, i if plural else -1, allow_nan, min_length, allow_complex)
         for i, (x, ti, ui) in enumerate(zip(items, ts, us))
     ]
     return TrajectorySet(trajs)

@@ -2,13 +2,93 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .._validation import check_positive_int
 from ..errors import ValidationError
 from ._trajectory import TrajectorySet
 
-__all__ = ["lag_pairs", "hankel", "delay_embed"]
+__all__ = ["Stacked", "stack", "lag_pairs", "hankel", "delay_embed"]
+
+
+@dataclass(frozen=True)
+class Stacked:
+    """Trajectories stacked along time, with the boundaries between them.
+
+    Every estimator that regresses one time on another reads its training pairs
+    from here, so no pair or window crosses two trajectories.
+
+    Attributes
+    ----------
+    x : ndarray, shape (N, d)
+        All samples, trajectory after trajectory.
+    u : ndarray, shape (N, m), or None
+        The inputs, stacked the same way.
+    offsets : ndarray of int, shape (n_traj + 1,)
+        Trajectory ``i`` is ``x[offsets[i]:offsets[i + 1]]``.
+    """
+
+    x: np.ndarray
+    u: np.ndarray | None
+    offsets: np.ndarray
+
+    def pairs(self, lag: int = 1, history: int = 0) -> tuple[np.ndarray, np.ndarray]:
+        """Row indices ``(ix, iy = ix + lag)`` of pairs inside one trajectory.
+
+        Parameters
+        ----------
+        lag : int, default 1
+        history : int, default 0
+            Samples needed before ``ix`` in the same trajectory (a delay
+            window of span ``history`` ends at ``ix``).
+
+        Returns
+        -------
+        ix, iy : ndarray of int, shape (n_pairs,)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from lindy.data import as_trajectories
+        >>> s = stack(as_trajectories([np.arange(4.0), np.arange(3.0)]))
+        >>> s.pairs(history=1)[0].tolist()
+        [1, 2, 5]
+        """
+        starts, ends = self.offsets[:-1], self.offsets[1:]
+        ix = np.concatenate([np.arange(a + history, b - lag, dtype=np.intp)
+                             for a, b in zip(starts, ends)] or [np.zeros(0, np.intp)])
+        return ix, ix + lag
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Number of samples of each trajectory."""
+        return np.diff(self.offsets)
+
+
+def stack(trajs: TrajectorySet) -> Stacked:
+    """Stack the trajectories of a set along time and keep their boundaries.
+
+    Parameters
+    ----------
+    trajs : TrajectorySet
+
+    Returns
+    -------
+    Stacked
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from lindy.data import as_trajectories
+    >>> stack(as_trajectories([np.zeros(3), np.zeros(2)])).offsets.tolist()
+    [0, 3, 5]
+    """
+    xs = [tr.x for tr in trajs]
+    offsets = np.concatenate([[0], np.cumsum([x.shape[0] for x in xs])]).astype(np.intp)
+    u = np.concatenate([tr.u for tr in trajs]) if trajs.input_dim else None
+    return Stacked(x=np.concatenate(xs), u=u, offsets=offsets)
 
 
 def lag_pairs(trajs: TrajectorySet, lag: int = 1, *, with_inputs: bool = False):
@@ -30,7 +110,9 @@ def lag_pairs(trajs: TrajectorySet, lag: int = 1, *, with_inputs: bool = False):
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from dataclasses import dataclass
+
+import numpy as np
     >>> from lindy.data import as_trajectories
     >>> ts = as_trajectories([np.arange(3.0), 10 + np.arange(2.0)])
     >>> X, Y = lag_pairs(ts)
@@ -38,23 +120,17 @@ def lag_pairs(trajs: TrajectorySet, lag: int = 1, *, with_inputs: bool = False):
     [[0.0, 1.0], [1.0, 2.0], [10.0, 11.0]]
     """
     lag = check_positive_int(lag, "lag")
-    xs, ys, us = [], [], []
-    for tr in trajs:
-        if tr.n_steps > lag:
-            xs.append(tr.x[:-lag])
-            ys.append(tr.x[lag:])
-            if with_inputs and tr.u is not None:
-                us.append(tr.u[:-lag])
-    if not xs:
+    s = stack(trajs)
+    ix, iy = s.pairs(lag)
+    if not ix.size:
         raise ValidationError(
             f"No trajectory is longer than lag={lag} (lengths {trajs.lengths}); "
             "pass longer trajectories or a smaller lag."
         )
-    X, Y = np.concatenate(xs), np.concatenate(ys)
     if with_inputs:
-        U = np.concatenate(us) if us else np.zeros((X.shape[0], 0))
-        return X, Y, U
-    return X, Y
+        U = s.u[ix] if s.u is not None else np.zeros((ix.size, 0))
+        return s.x[ix], s.x[iy], U
+    return s.x[ix], s.x[iy]
 
 
 def delay_embed(x: np.ndarray, n_delays: int, stride: int = 1) -> np.ndarray:
@@ -75,7 +151,9 @@ def delay_embed(x: np.ndarray, n_delays: int, stride: int = 1) -> np.ndarray:
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from dataclasses import dataclass
+
+import numpy as np
     >>> delay_embed(np.arange(4.0)[:, None], 2).tolist()
     [[0.0, 1.0], [1.0, 2.0], [2.0, 3.0]]
     """
@@ -101,7 +179,9 @@ def hankel(trajs: TrajectorySet, n_delays: int, stride: int = 1) -> np.ndarray:
 
     Examples
     --------
-    >>> import numpy as np
+    >>> from dataclasses import dataclass
+
+import numpy as np
     >>> from lindy.data import as_trajectories
     >>> ts = as_trajectories([np.arange(3.0), 10 + np.arange(3.0)])
     >>> hankel(ts, 2).tolist()

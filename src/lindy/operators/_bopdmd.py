@@ -89,7 +89,7 @@ class BOPDMD(SpectralMixin, Estimator):
     array([-0.05-1.j, -0.05+1.j])
     """
 
-    _requires_regular = False
+    _allow_irregular = True
 
     def __init__(self, rank=None, *, n_bags=0, bag_fraction=0.6, constraint=None,
                  max_iter=100, tol=1e-12, random_state=0):
@@ -120,8 +120,6 @@ class BOPDMD(SpectralMixin, Estimator):
         Ur = Vt[:r].conj().T  # POD basis (d, r)
         Xs = [tr.x @ Ur.conj() for tr in data]
         self.basis_ = Ur
-        if data.dt is None:
-            self.dt_ = float(np.median(np.concatenate([np.diff(tr.t) for tr in data])))
         alpha0 = trapezoid_eigs(ts, Xs, r)
         project = _projector(self.constraint)
         res = varpro_fit(ts, Xs, alpha0, max_iter=int(self.max_iter), tol=float(self.tol),
@@ -143,7 +141,7 @@ class BOPDMD(SpectralMixin, Estimator):
         self._irregular = data.dt is None
 
     def _set_model(self, alpha, W):
-        lam = np.exp(alpha * self.dt_)
+        lam = np.exp(alpha * self._forecast_step())
         self._alpha, self._modes_W = alpha, W
         r = alpha.shape[0]
         self._set_spectrum(np.diag(lam), lam[:, None] * W.T, lam=lam, W=np.eye(r, dtype=complex))
@@ -190,11 +188,12 @@ class BOPDMD(SpectralMixin, Estimator):
         self._check_is_fitted()
         return self._modes_W
 
-    def _forecast(self, x, horizon, u_context, u_future):
-        mean = super()._forecast(x, horizon, u_context, u_future)
+    def _forecast(self, context, horizon, u_future):
+        x = context.x
+        mean = self._rollout(x, horizon)
         if not self._bag_models:
-            return mean
-        k = self.dt_ * np.arange(1, horizon + 1)
+            return self._forecast_result(context, mean)
+        k = self._forecast_step() * np.arange(1, horizon + 1)
         paths = []
         for a_b, W_b in self._bag_models:
             z = np.linalg.lstsq(W_b, x[-1].astype(complex), rcond=None)[0]
@@ -202,7 +201,7 @@ class BOPDMD(SpectralMixin, Estimator):
         P = np.stack(paths)  # (n_bags, horizon, d)
         D = P - P.mean(0)
         cov = np.einsum("bti,btj->tij", D, D) / max(len(paths) - 1, 1)
-        return mean, np.real(cov)
+        return self._forecast_result(context, mean, cov=np.real(cov))
 
     def residuals(self, X=None):
         """ResDMD residuals (uniformly sampled data only; see :meth:`SpectralMixin.residuals`)."""

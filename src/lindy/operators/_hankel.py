@@ -192,11 +192,11 @@ class HAVOK(_DelayWindow, SpectralMixin, Estimator):
         z = v[:, :-1] @ self._M + np.outer(v[:, -1], self.B_)
         return z @ self._dec[:-1]
 
-    def _forecast(self, x, horizon, u_context, u_future):
-        v = self._v(x)[-1]
+    def _forecast(self, context, horizon, u_future):
+        v = self._v(context.x)[-1]
         z = v[:-1] @ self._M + v[-1] * self.B_
         out = np.empty((horizon, self._dec.shape[1]))
         for k in range(horizon):
             out[k] = z @ self._dec[:-1]
             z = z @ self._M
-        return out
+        return self._forecast_result(context, out)

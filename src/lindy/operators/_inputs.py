@@ -1,9 +1,9 @@
 """Operators with inputs: DMDc (Proctor et al. 2016) and EDMDc (Korda and Mezić 2018).
 
-Convention (as :func:`lindy.data.lag_pairs`): ``x_{k+1} = f(x_k, u_k)``, the
-input at time ``k`` drives the step to ``k + 1``. In ``forecast(context,
-horizon, u)`` row ``j`` of ``u`` drives the step that produces forecast row
-``j`` (the first row is the input applied at the last context sample).
+Convention (lindy's one input convention, see :mod:`lindy.base`):
+``x_{k+1} = f(x_k, u_k)``, the input at time ``k`` drives the step to ``k + 1``.
+In ``forecast(context, horizon, u)`` row ``j`` of ``u`` is the input at forecast
+time ``j``; the first step uses the context's last input.
 """
 
 from __future__ import annotations
@@ -44,13 +44,14 @@ class _InputModel(SpectralMixin, Estimator):
     def _predict_next(self, x, u):
         return self._cast((self._encode(x) @ self._M + u @ self._Bz) @ self._Cd)
 
-    def _forecast(self, x, horizon, u_context, u_future):
-        z = self._encode(x)[-1]
+    def _forecast(self, context, horizon, u_future):
+        z = self._encode(context.x)[-1]
+        drive = self._step_inputs(context, u_future)
         out = np.empty((horizon, self._Cd.shape[1]), dtype=np.result_type(z, self._M))
         for k in range(horizon):
-            z = z @ self._M + u_future[k] @ self._Bz
+            z = z @ self._M + drive[k] @ self._Bz
             out[k] = z @ self._Cd
-        return self._cast(out)
+        return self._forecast_result(context, self._cast(out), u_future=u_future)
 
     def forecast_observable(self, context, horizon, observable):
         """Not available for input-driven models: their future depends on the inputs.
@@ -141,7 +142,7 @@ class EDMDc(_InputModel):
     >>> import lindy as ld
     >>> data = ld.testing.conformance_data(n_inputs=1)
     >>> model = ld.operators.EDMDc(ld.operators.Polynomial(2)).fit(data)
-    >>> model.forecast(data[0].x[:1], horizon=3, u=[[0.0], [1.0], [0.0]]).x.shape
+    >>> model.forecast(data[0][:1], horizon=3, u=[[0.0], [1.0], [0.0]]).x.shape
     (3, 2)
     """
 

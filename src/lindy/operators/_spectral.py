@@ -111,13 +111,16 @@ class SpectralMixin:
     def _predict_next(self, x, u):
         return self._cast(self._encode(x) @ self._C)
 
-    def _forecast(self, x, horizon, u_context, u_future):
+    def _rollout(self, x, horizon):
         z = self._encode(x)[-1]
         out = np.empty((horizon, self._C.shape[1]), dtype=np.result_type(z, self._C, self._M))
         for k in range(horizon):
             out[k] = z @ self._C
             z = z @ self._M
         return self._cast(out)
+
+    def _forecast(self, context, horizon, u_future):
+        return self._forecast_result(context, self._rollout(context.x, horizon))
 
     # ------------------------------------------------------------- public API
     @property

@@ -87,16 +87,13 @@ class _KalmanForecaster(Estimator):
         pred = states @ self.params_.C.T + self.mean_
         return pred + self.params_.D[:, -1] if self._n_const else pred
 
-    def _forecast(self, x, horizon, u_context, u_future):
-        if self.n_inputs_ and u_context is None:
-            raise ValidationError(
-                f"{type(self).__name__} was fitted with inputs: pass the context as a "
-                "Trajectory with its inputs u so the filter can use them."
-            )
-        u_ctx = self._with_const(u_context if self.n_inputs_ else None, x.shape[0])
+    def _forecast(self, context, horizon, u_future):
+        x = context.x
+        u_ctx = self._with_const(context.u, x.shape[0])
         filt = kalman_filter(self.params_, x - self.mean_, u_ctx)
         fc = forecast(self.params_, filt, horizon, u=self._with_const(u_future, horizon))
-        return fc.obs_means + self.mean_, fc.obs_covariances
+        return self._forecast_result(context, fc.obs_means + self.mean_, cov=fc.obs_covariances,
+                                     u_future=u_future)
 
     def log_likelihood(self, X, u=None) -> float:
         """Log-likelihood of observations ``X`` (T, d) under the fitted model (NaN = missing).

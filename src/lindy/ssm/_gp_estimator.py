@@ -5,9 +5,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import minimize
 
-from .._validation import check_nonnegative_float, check_positive_int
+from .._validation import check_nonnegative_float
 from ..base import Estimator
-from ..data import Forecast, Trajectory
 from ..errors import LindyError, ValidationError
 from ._gp import Matern32, gp_params
 from ._gpr import _check_kernel, gp_log_marginal_likelihood
@@ -87,7 +86,7 @@ class GPForecaster(Estimator):
     """
 
     _allow_nan = True
-    _requires_regular = False
+    _allow_irregular = True
 
     def __init__(self, kernel=None, noise=0.1, optimize=True, normalize_y=True):
         self.kernel = kernel
@@ -104,9 +103,6 @@ class GPForecaster(Estimator):
         std = np.nanstd(X, axis=0)
         self.shift_ = np.nanmean(X, axis=0) if self.normalize_y else np.zeros(X.shape[1])
         self.scale_ = np.where(std > 0, std, 1.0) if self.normalize_y else np.ones(X.shape[1])
-        if data.dt is None:
-            steps = np.concatenate([np.diff(tr.t) for tr in data])
-            self.dt_ = float(np.median(steps))
         kernels, noises, total = [], [], 0.0
         for j in range(X.shape[1]):
             series = [(tr.t, (tr.x[:, j] - self.shift_[j]) / self.scale_[j]) for tr in data]
@@ -134,7 +130,7 @@ class GPForecaster(Estimator):
         return mean, var
 
     def _predict_next(self, x, u):
-        mean, _ = self._filter(x, self.dt_ * np.arange(x.shape[0] + 1))
+        mean, _ = self._filter(x, self._forecast_step() * np.arange(x.shape[0] + 1))
         return mean[1:]
 
     def _forecast_at(self, x, t_context, t_future):
@@ -145,35 +141,8 @@ class GPForecaster(Estimator):
         cov[:, idx, idx] = var[-H:]
         return mean[-H:], cov
 
-    def _forecast(self, x, horizon, u_context, u_future):
-        return self._forecast_at(x, self.dt_ * np.arange(x.shape[0]),
-                                 self.dt_ * np.arange(x.shape[0], x.shape[0] + horizon))
-
-    def forecast(self, context, horizon: int, u=None):
-        """Continue an observed history for ``horizon`` steps of ``dt_``.
-
-        A :class:`~lindy.data.Trajectory` context is conditioned on at its own
-        (possibly irregular) times; an array context is taken as sampled every
-        ``dt_``.
-
-        Parameters
-        ----------
-        context : array_like, shape (Tc, d), or Trajectory
-        horizon : int
-        u : None
-            Not used (the model has no inputs).
-
-        Returns
-        -------
-        Forecast
-            Mean ``(horizon, d)`` and diagonal covariances ``(horizon, d, d)``
-            of future observations.
-        """
-        if not isinstance(context, Trajectory) or u is not None:
-            return super().forecast(context, horizon, u=u)
-        self._check_is_fitted()
-        horizon = check_positive_int(horizon, "horizon")
-        x = self._check_x(context.x, "context")
-        t_future = float(context.t[-1]) + self.dt_ * np.arange(1, horizon + 1)
-        mean, cov = self._forecast_at(x, np.asarray(context.t, dtype=float), t_future)
-        return Forecast(t=t_future, x=mean, cov=cov)
+    def _forecast(self, context, horizon, u_future):
+        """Condition on the context at its own (possibly irregular) times."""
+        t_future = float(context.t[-1]) + self._forecast_step() * np.arange(1, horizon + 1)
+        mean, cov = self._forecast_at(context.x, np.asarray(context.t, dtype=float), t_future)
+        return self._forecast_result(context, mean, cov=cov)
