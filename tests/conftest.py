@@ -26,7 +26,7 @@ def small_suite(monkeypatch):
     monkeypatch.setitem(_suites.SUITES, "tiny", {
         "systems": ["VanDerPol", "Henon"],
         "methods": _suites._BASE_METHODS,
-        "seeds": [0, 1],
+        "random_states": [0, 1],
         "protocol": {"name": "forecast", "n_train": 300, "n_traj": 2, "horizon": 100,
                      "transient": 100},
     })

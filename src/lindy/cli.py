@@ -179,7 +179,7 @@ def bench_methods() -> None:
     console.print(table)
     for name, spec in SUITES.items():
         console.print(f"[bold]{name}[/]: {len(spec['systems'])} systems x "
-                      f"{len(spec['methods'])} methods x {len(spec['seeds'])} seeds")
+                      f"{len(spec['methods'])} methods x {len(spec['random_states'])} random states")
 
 
 def main() -> None:

@@ -11,7 +11,7 @@ def test_job_key_is_stable_and_sensitive():
     assert a.key == Job("DMD", {"rank": 2}, "Lorenz", {"name": "forecast"}, 0).key
     assert a.key != Job("DMD", {"rank": 3}, "Lorenz", {"name": "forecast"}, 0).key
     assert a.key != Job("DMD", {"rank": 2}, "Rossler", {"name": "forecast"}, 0).key
-    assert a.key != Job("DMD", {"rank": 2}, "Lorenz", {"name": "forecast", "noise": 0.1}, 0).key
+    assert a.key != Job("DMD", {"rank": 2}, "Lorenz", {"name": "forecast", "obs_noise": 0.1}, 0).key
     # the suite label is not part of the key
     assert a.key == Job("DMD", {"rank": 2}, "Lorenz", {"name": "forecast"}, 0, suite="x").key
 
@@ -32,10 +32,10 @@ def test_store_roundtrip_and_merge(tmp_path):
     a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
     with Store(a) as s:
         s.write({"key": "k1", "status": "ok", "metrics": {"vpt": 1.0}, "system": "S",
-                 "method": "M", "seed": 0}, {"truth": np.arange(3.0)})
+                 "method": "M", "random_state": 0}, {"truth": np.arange(3.0)})
     with Store(b) as s:
         s.write({"key": "k2", "status": "error", "error": "boom", "system": "S",
-                 "method": "M", "seed": 1})
+                 "method": "M", "random_state": 1})
     with Store(tmp_path / "all.sqlite") as s:
         assert s.merge_from([a, b]) == 2
         assert s.finished_keys() == {"k1", "k2"}

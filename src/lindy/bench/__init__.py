@@ -1,6 +1,6 @@
 """Benchmarks: jobs, suites, a resumable runner, a SQLite store and an HTML report.
 
-A job is (method + params, system, protocol, seed); its key hashes all of those
+A job is (method + params, system, protocol, random_state); its key hashes all of those
 and the lindy version. The runner skips finished keys, records failures with
 their traceback, and only the driver writes to the store.
 

@@ -1,4 +1,4 @@
-"""Benchmark jobs: (method + params, system, protocol, seed), a stable key, execution.
+"""Benchmark jobs: (method + params, system, protocol, random_state), a stable key, execution.
 
 ``execute`` is pure and idempotent: the same job always produces the same record,
 and it never touches the store (only the driver writes).
@@ -12,7 +12,7 @@ import json
 import platform
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from ._methods import build_method
 from ._protocols import run_protocol
@@ -38,7 +38,7 @@ class Job:
         System name (see ``lindy.systems.list_systems``).
     protocol : dict
         Protocol name and settings, e.g. ``{"name": "forecast", "n_train": 2000}``.
-    seed : int
+    random_state : int
     suite : str
         The suite the job belongs to (not part of the key).
     label : str
@@ -57,17 +57,17 @@ class Job:
     params: dict = field(default_factory=dict)
     system: str = "Lorenz"
     protocol: dict = field(default_factory=lambda: {"name": "forecast"})
-    seed: int = 0
+    random_state: int = 0
     suite: str = ""
     label: str = ""
 
     @functools.cached_property
     def key(self) -> str:
-        """Hash of (method, params, system, protocol, seed, lindy version)."""
+        """Hash of (method, params, system, protocol, random_state, lindy version)."""
         from .. import __version__
 
         payload = _canonical([self.method, self.params, self.system, self.protocol,
-                              self.seed, __version__])
+                              self.random_state, __version__])
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
     @property
@@ -95,13 +95,13 @@ def execute(job: Job) -> tuple[dict, dict]:
     record = {
         "key": job.key, "suite": job.suite, "method": job.name,
         "params": {"method": job.method, **job.params}, "system": job.system,
-        "protocol": _canonical(job.protocol), "seed": job.seed,
+        "protocol": _canonical(job.protocol), "random_state": job.random_state,
         "lindy_version": __version__, "host": platform.node(),
     }
     artifacts: dict = {}
     try:
         estimator = build_method(job.method, job.params)
-        metrics, artifacts = run_protocol(estimator, job.system, job.protocol, job.seed)
+        metrics, artifacts = run_protocol(estimator, job.system, job.protocol, job.random_state)
         record.update(status="ok", metrics=metrics)
     except Exception as err:  # noqa: BLE001 - every failure is data for the report
         if _interrupted(err):
@@ -123,7 +123,3 @@ def _interrupted(err: BaseException) -> bool:
         err = err.__cause__ or err.__context__
     return False
 
-
-def job_dict(job: Job) -> dict:
-    """A plain dict of a job (for printing and serialization)."""
-    return asdict(job)

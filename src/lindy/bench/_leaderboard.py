@@ -18,7 +18,7 @@ METRIC_COLUMNS = (
 
 
 def leaderboard(records: list[dict]) -> dict[str, list[dict]]:
-    """Per system, one row per method: metrics averaged over seeds, best first.
+    """Per system, one row per method: metrics averaged over random_states, best first.
 
     Rows are sorted by valid prediction time (descending), then sMAPE. Failed
     jobs count in ``n_failed`` and show their first error.

@@ -31,7 +31,7 @@ PROTOCOL_DEFAULTS: dict[str, dict] = {
         "n_traj": 2,          # training trajectories
         "context": 50,        # samples of the test trajectory given to forecast
         "horizon": 500,       # forecast steps scored
-        "noise": 0.0,         # observation noise (fraction of each coordinate's std)
+        "obs_noise": 0.0,     # observation noise (fraction of each coordinate's std)
         "transient": 500,     # samples integrated and discarded first
         "pts_per_period": None,
     },
@@ -63,18 +63,18 @@ def _initial_states(system, n: int, s: dict, rng) -> np.ndarray:
 
 
 @functools.lru_cache(maxsize=16)
-def _cached_data(system_name: str, settings_json: str, seed: int):
+def _cached_data(system_name: str, settings_json: str, random_state: int):
     s = json.loads(settings_json)
     system = get_system(system_name)
     n_steps = s["n_train"] + s["context"] + s["horizon"]
-    rng = np.random.default_rng([seed, 7])
+    rng = np.random.default_rng([random_state, 7])
     x0 = _initial_states(system, s["n_traj"] + 1, s, rng)
     clean = simulate(system, n_steps=n_steps, x0=x0, n_traj=s["n_traj"] + 1,
                      pts_per_period=s["pts_per_period"], transient=s["transient"])
     scale = np.concatenate([tr.x for tr in clean]).std(axis=0)
 
     def noisy(x):
-        return x + s["noise"] * scale * rng.standard_normal(x.shape) if s["noise"] else x.copy()
+        return x + s["obs_noise"] * scale * rng.standard_normal(x.shape) if s["obs_noise"] else x.copy()
 
     train = TrajectorySet([
         Trajectory(t=tr.t[: s["n_train"]], x=noisy(tr.x[: s["n_train"]]), meta=tr.meta)
@@ -87,7 +87,7 @@ def _cached_data(system_name: str, settings_json: str, seed: int):
     return train, context, truth, scale
 
 
-def make_forecast_data(system_name: str, protocol: dict, seed: int):
+def make_forecast_data(system_name: str, protocol: dict, random_state: int):
     """Training set, forecast context, clean truth and coordinate scales of a forecast job.
 
     Examples
@@ -98,20 +98,20 @@ def make_forecast_data(system_name: str, protocol: dict, seed: int):
     (TrajectorySet(n=2, T=300, d=2), 50, (100, 2))
     """
     s = _settings(protocol)
-    return _cached_data(system_name, json.dumps(s, sort_keys=True), int(seed))
+    return _cached_data(system_name, json.dumps(s, sort_keys=True), int(random_state))
 
 
-def run_protocol(estimator, system_name: str, protocol: dict, seed: int):
+def run_protocol(estimator, system_name: str, protocol: dict, random_state: int):
     """Fit ``estimator`` and score it under ``protocol``.
 
     Parameters
     ----------
     estimator : lindy.base.Estimator
-        Unfitted; its ``random_state`` (if any) is set to ``seed``.
+        Unfitted; its ``random_state`` (if any) is set to ``random_state``.
     system_name : str
     protocol : dict
         Protocol name and settings (see ``PROTOCOL_DEFAULTS``).
-    seed : int
+    random_state : int
 
     Returns
     -------
@@ -122,10 +122,10 @@ def run_protocol(estimator, system_name: str, protocol: dict, seed: int):
         ``truth`` and ``forecast``, shape (horizon, d), for the report.
     """
     s = _settings(protocol)
-    train, context, truth, scale = make_forecast_data(system_name, protocol, seed)
+    train, context, truth, scale = make_forecast_data(system_name, protocol, random_state)
     system = get_system(system_name)
     if "random_state" in estimator.get_params():
-        estimator.set_params(random_state=seed)
+        estimator.set_params(random_state=random_state)
     t0 = time.perf_counter()
     estimator.fit(train)
     fit_seconds = time.perf_counter() - t0

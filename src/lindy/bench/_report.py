@@ -37,8 +37,8 @@ def _plot_system(store: Store, system: str, records: list[dict], path: Path) -> 
     ok = [r for r in records if r["system"] == system and r["status"] == "ok"]
     if not ok:
         return False
-    seed = min(r["seed"] for r in ok)
-    ok = [r for r in ok if r["seed"] == seed]
+    random_state = min(r["random_state"] for r in ok)
+    ok = [r for r in ok if r["random_state"] == random_state]
     truth = store.artifact(ok[0]["key"], "truth")
     if truth is None:
         return False
@@ -55,7 +55,7 @@ def _plot_system(store: Store, system: str, records: list[dict], path: Path) -> 
                 pad = 0.5 * (hi - lo + 1e-12)
                 ax.plot(steps, fc[:, i].clip(lo - pad, hi + pad), lw=1, label=rec["method"])
         ax.set_ylabel(f"x{i}")
-    axes[0, 0].set_title(f"{system}: forecast vs truth (seed {seed})")
+    axes[0, 0].set_title(f"{system}: forecast vs truth (random_state {random_state})")
     axes[0, 0].legend(loc="upper right", fontsize=8, ncol=4)
     axes[-1, 0].set_xlabel("forecast step")
     fig.tight_layout()

@@ -75,7 +75,7 @@ def select_shard(jobs: list[Job], shard: tuple[int, int] | None) -> list[Job]:
 
 def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 2, *,
         scheduler: str | None = None, shard: str | None = None, systems=None, methods=None,
-        seeds=None, retry_failed: bool = False, progress: bool = True, console=None) -> RunSummary:
+        random_states=None, retry_failed: bool = False, progress: bool = True, console=None) -> RunSummary:
     """Run a benchmark suite and record every result in a SQLite store.
 
     Finished jobs (successes and failures) are skipped on a rerun, so an
@@ -93,7 +93,7 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
         Dask scheduler address (``tcp://host:8786``) or ``"local"``.
     shard : str, optional
         ``"i/N"``: run only shard ``i`` of ``N`` (for batch clusters).
-    systems, methods, seeds : optional
+    systems, methods, random_states : optional
         Restrict the suite.
     retry_failed : bool
         Rerun jobs recorded as failures.
@@ -106,7 +106,7 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
     RunSummary
     """
     n_workers = check_positive_int(jobs, "jobs")
-    todo_all = select_shard(suite_jobs(suite, systems=systems, methods=methods, seeds=seeds),
+    todo_all = select_shard(suite_jobs(suite, systems=systems, methods=methods, random_states=random_states),
                             parse_shard(shard))
     with Store(store) as db:
         done = db.finished_keys(include_failed=not retry_failed)

@@ -21,7 +21,7 @@ __all__ = ["Store"]
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS results (
     key TEXT PRIMARY KEY,
-    suite TEXT, method TEXT, params TEXT, system TEXT, protocol TEXT, seed INTEGER,
+    suite TEXT, method TEXT, params TEXT, system TEXT, protocol TEXT, random_state INTEGER,
     status TEXT NOT NULL, metrics TEXT, error TEXT, traceback TEXT,
     duration REAL, finished_at TEXT, lindy_version TEXT, host TEXT
 );
@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS artifacts (
 );
 """
 
-_COLUMNS = ("key", "suite", "method", "params", "system", "protocol", "seed", "status",
+_COLUMNS = ("key", "suite", "method", "params", "system", "protocol", "random_state", "status",
             "metrics", "error", "traceback", "duration", "finished_at", "lindy_version", "host")
 
 
@@ -115,7 +115,7 @@ class Store:
             sql += " WHERE status = ?"
             args = (status,)
         out = []
-        for values in self._con.execute(sql + " ORDER BY system, method, seed", args):
+        for values in self._con.execute(sql + " ORDER BY system, method, random_state", args):
             rec = dict(zip(_COLUMNS, values))
             for name in ("params", "metrics"):
                 rec[name] = json.loads(rec[name]) if rec[name] else {}

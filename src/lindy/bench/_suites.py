@@ -48,24 +48,24 @@ SUITES: dict[str, dict] = {
     "quick": {
         "systems": ["Lorenz", "Rossler", "VanDerPol", "Henon", "OscillatorChain"],
         "methods": _QUICK_METHODS,
-        "seeds": [0],
+        "random_states": [0],
         "protocol": {"name": "forecast", "n_train": 2000, "n_traj": 2, "horizon": 500},
     },
     "standard": {
         "systems": ["Lorenz", "Rossler", "VanDerPol", "Duffing", "Henon", "Logistic",
                     "OscillatorChain"],
         "methods": _STANDARD_METHODS,
-        "seeds": [0, 1, 2],
+        "random_states": [0, 1, 2],
         "protocol": {"name": "forecast", "n_train": 5000, "n_traj": 4, "horizon": 1000},
     },
 }
-SUITES["full"] = {**SUITES["standard"], "seeds": list(range(10)),
+SUITES["full"] = {**SUITES["standard"], "random_states": list(range(10)),
                   "protocol": {"name": "forecast", "n_train": 10000, "n_traj": 8,
-                               "horizon": 1000, "noise": 0.01}}
+                               "horizon": 1000, "obs_noise": 0.01}}
 
 
-def suite_jobs(suite: str = "quick", *, systems=None, methods=None, seeds=None) -> list[Job]:
-    """The jobs of a suite, optionally restricted to some systems/method labels/seeds.
+def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_states=None) -> list[Job]:
+    """The jobs of a suite, optionally restricted to some systems/method labels/random_states.
 
     Examples
     --------
@@ -80,8 +80,8 @@ def suite_jobs(suite: str = "quick", *, systems=None, methods=None, seeds=None) 
     meth = [m for m in spec["methods"] if not methods or m[0] in methods or m[1] in methods]
     if methods and not meth:
         raise ValidationError(f"No method of suite {suite!r} matches {list(methods)}.")
-    seed_list = list(seeds) if seeds is not None else spec["seeds"]
+    state_list = list(random_states) if random_states is not None else spec["random_states"]
     return [
-        Job(method, dict(params), system, dict(spec["protocol"]), int(seed), suite, label)
-        for system, (label, method, params), seed in itertools.product(sys_list, meth, seed_list)
+        Job(method, dict(params), system, dict(spec["protocol"]), int(random_state), suite, label)
+        for system, (label, method, params), random_state in itertools.product(sys_list, meth, state_list)
     ]
