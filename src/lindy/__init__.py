@@ -9,6 +9,7 @@ operators   Koopman / DMD / EDMD / kernel operator estimators with verified spec
 ssm         state-space models: Kalman filtering, smoothing, EM, subspace ID, GPs
 analysis    Lyapunov spectra, dimensions, periods
 baselines   persistence and linear autoregression
+edm         empirical dynamic modelling: simplex, S-map, context parroting
 metrics     forecasting metrics (RMSE, NRMSE, sMAPE, valid prediction time)
 bench       benchmark jobs, runner, store and report
 plot        matplotlib helpers (imported lazily)
@@ -45,6 +46,7 @@ __all__ = [
     "bench",
     "data",
     "datasets",
+    "edm",
     "errors",
     "metrics",
     "operators",
@@ -56,7 +58,7 @@ __all__ = [
 
 #: subpackages, imported on first attribute access (``import lindy.systems`` in a
 #: worker process then pays only for what the systems database needs)
-_SUBPACKAGES = {"analysis", "baselines", "bench", "data", "datasets", "errors", "metrics",
+_SUBPACKAGES = {"analysis", "baselines", "bench", "data", "datasets", "edm", "errors", "metrics",
                 "operators", "plot", "ssm", "systems", "testing"}
 #: top-level names re-exported from a subpackage
 _NAMES = {"Estimator": "base", "Forecaster": "base", "Forecast": "data", "Trajectory": "data",

@@ -5,7 +5,8 @@ every array of the model and one entry ``__lindy__``: UTF-8 JSON with the
 format number, the lindy version, the class and the model's state as a tree.
 Only lindy's own classes are rebuilt on loading, so a file can never run
 arbitrary code; a model that holds a user function (a callable dictionary or
-kernel) cannot be saved and says so.
+kernel) cannot be saved and says so. Attributes named ``_cache_*`` are caches
+rebuilt on demand (search trees, factorizations) and are not written.
 
 Examples
 --------
@@ -186,7 +187,8 @@ def save(model, path) -> None:
     """
     enc = _Encoder()
     name = type(model).__name__
-    state = {k: enc.encode(v, f"{name}.{k}") for k, v in vars(model).items()}
+    state = {k: enc.encode(v, f"{name}.{k}") for k, v in vars(model).items()
+             if not k.startswith("_cache_")}
     header = {"format": FORMAT, "lindy": _version(), "class": _qualified(type(model)),
               "state": state}
     entries = {f"a{i}": a for i, a in enumerate(enc.arrays)}

@@ -1,0 +1,94 @@
+"""Context parroting: copy the continuation of the best match in the context."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._constraints import Interval
+from ..base import Estimator
+from ..errors import ValidationError
+from ._embedding import embed
+
+__all__ = ["ContextParroting"]
+
+
+def parrot(x: np.ndarray, n_delays: int, stride: int, horizon: int) -> np.ndarray:
+    """Continue ``x`` (T, d) by repeating what followed the window closest to its last one.
+
+    The last delay window of ``x`` is compared with every earlier complete window
+    whose successor lies inside ``x``; with ``j`` the index of the best match,
+    the forecast repeats ``x[j + 1:]`` (cyclically when the horizon is longer:
+    the last sample of ``x`` resembles ``x[j]``, so ``x[j + 1]`` follows again).
+
+    Returns
+    -------
+    ndarray, shape (horizon, d)
+    """
+    V = embed(x, n_delays, stride)
+    T = x.shape[0]
+    span = (n_delays - 1) * stride
+    if T < span + 2:
+        raise ValidationError(
+            f"Context parroting needs at least {span + 2} context samples for "
+            f"{n_delays} delays with stride {stride}; got {T}. Pass a longer context.")
+    candidates = V[span: T - 1]
+    dist = np.linalg.norm(candidates - V[-1], axis=1)
+    j = span + int(np.argmin(dist))
+    segment = x[j + 1:]
+    reps = -(-horizon // segment.shape[0])
+    return np.tile(segment, (reps, 1))[:horizon]
+
+
+class ContextParroting(Estimator):
+    """Context parroting: forecast by copying the continuation of the nearest match in the context.
+
+    The final delay window of the context (``n_delays`` samples ``stride``
+    apart) is matched against every earlier window of the same context; the
+    forecast repeats what followed the best match. No parameters are learned:
+    ``fit`` only checks the data (the method is zero-shot); it is the baseline
+    that Zhang and Gilpin (2025) found hard to beat for pretrained forecasting
+    models on low-dimensional chaotic systems, so every forecasting
+    leaderboard should include it.
+
+    Parameters
+    ----------
+    n_delays : int, default 10
+        Samples in the matched window.
+    stride : int, default 1
+
+    Examples
+    --------
+    >>> import numpy as np, lindy as ld
+    >>> x = np.sin(0.1 * np.arange(300))[:, None]
+    >>> model = ld.edm.ContextParroting(n_delays=5).fit(x)
+    >>> fc = model.forecast(x[:250], horizon=50)
+    >>> bool(np.abs(fc.x - x[250:300]).max() < 0.05)
+    True
+    """
+
+    _parameter_constraints = {"n_delays": [Interval(int, 1, None)], "stride": [Interval(int, 1, None)]}
+
+    def __init__(self, n_delays=10, stride=1):
+        self.n_delays = n_delays
+        self.stride = stride
+
+    def _span(self) -> int:
+        return (self.n_delays - 1) * self.stride
+
+    def _min_fit_length(self) -> int:
+        return self._span() + 2
+
+    def _min_context(self) -> int:
+        return self._span() + 2
+
+    def _fit(self, data) -> None:
+        self.n_training_samples_ = int(sum(data.lengths))
+
+    def _predict_next(self, x, u):
+        out = np.full(x.shape, np.nan)
+        for k in range(self._span() + 1, x.shape[0]):
+            out[k] = parrot(x[: k + 1], self.n_delays, self.stride, 1)[0]
+        return out
+
+    def _forecast(self, context, horizon, u_future):
+        return self._forecast_result(context, parrot(context.x, self.n_delays, self.stride, horizon))
