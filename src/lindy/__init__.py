@@ -6,6 +6,7 @@ Subpackages
 data        trajectories, conversion, lag pairs, Hankel windows, splits
 systems     a database of dynamical systems with fast simulation
 operators   Koopman / DMD / EDMD / kernel operator estimators with verified spectra
+spectral    spectral filtering predictors (Hankel eigenfilters)
 ssm         state-space models: Kalman filtering, smoothing, EM, subspace ID, GPs
 analysis    Lyapunov spectra, dimensions, periods
 baselines   persistence and linear autoregression
@@ -51,6 +52,7 @@ __all__ = [
     "metrics",
     "operators",
     "plot",
+    "spectral",
     "ssm",
     "systems",
     "testing",
@@ -59,7 +61,7 @@ __all__ = [
 #: subpackages, imported on first attribute access (``import lindy.systems`` in a
 #: worker process then pays only for what the systems database needs)
 _SUBPACKAGES = {"analysis", "baselines", "bench", "data", "datasets", "edm", "errors", "metrics",
-                "operators", "plot", "ssm", "systems", "testing"}
+                "operators", "plot", "spectral", "ssm", "systems", "testing"}
 #: top-level names re-exported from a subpackage
 _NAMES = {"Estimator": "base", "Forecaster": "base", "Forecast": "data", "Trajectory": "data",
           "TrajectorySet": "data", "as_trajectories": "data", "load": "_io"}
