@@ -45,16 +45,15 @@ def test_smap_equals_pyedm(theta):
     out = pyEDM.SMap(dataFrame=df, columns="x", target="x", lib=list(lib), pred=list(pred), E=E,
                      Tp=1, tau=-1, theta=theta)["predictions"]
     x = df["x"].to_numpy(dtype=float)
-    model = ld.edm.SMap(n_delays=E, theta=theta).fit(x[lib[0] - 1: lib[1]])
+    # pyEDM's default S-map neighbourhood is every library vector but the farthest one
+    model = ld.edm.SMap(n_delays=E, theta=theta, n_neighbors=97).fit(x[lib[0] - 1: lib[1]])
     seg = x[pred[0] - 1: pred[1]]
     ours = model.predict(seg)[:, 0]
     times = df["Time"].to_numpy()[pred[0] - 1: pred[1]]
     theirs = _pyedm_rows(out, times)
     diffs = [ours[k] - theirs[times[k + 1]] for k in range(E - 1, seg.size - 1) if times[k + 1] in theirs]
-    assert len(diffs) >= 90
-    # pyEDM 2.5 agrees to about 1e-7 here (its least-squares rows differ from the
-    # textbook weighted S-map in the last digits); simplex agrees to 1e-8
-    assert np.abs(diffs).max() < 5e-7
+    assert len(diffs) >= 90 and model.library_.shape[0] == 98
+    assert np.abs(diffs).max() < 1e-8
 
 
 def test_smap_theta_zero_is_a_global_linear_autoregression():
@@ -94,3 +93,25 @@ def test_context_parroting_on_lorenz_beats_persistence():
                                  ld.edm.ContextParroting(n_delays=3)])
 def test_conformance(est):
     check_estimator(est)
+
+
+def test_embedding_selection_agrees_with_pyedm_on_its_tent_map():
+    df = pyEDM.sampleData["TentMap"]
+    x = df["TentMap"].to_numpy(dtype=float)[:300]
+    theirs = pyEDM.EmbedDimension(dataFrame=df.iloc[:300], columns="TentMap", target="TentMap",
+                                  lib=[1, 210], pred=[211, 300], maxE=6, showPlot=False)
+    ours = ld.edm.select_embedding(x, max_delays=6, validation=0.3)
+    assert ours.best == int(theirs["E"].to_numpy()[np.argmax(theirs["rho"].to_numpy())])
+    np.testing.assert_allclose(ours.rho, theirs["rho"].to_numpy(), atol=0.05)
+
+
+def test_theta_selection_finds_nonlinearity_like_pyedm():
+    df = pyEDM.sampleData["TentMap"]
+    x = df["TentMap"].to_numpy(dtype=float)[:300]
+    thetas = (0.0, 1.0, 3.0)
+    theirs = pyEDM.PredictNonlinear(dataFrame=df.iloc[:300], columns="TentMap", target="TentMap",
+                                    lib=[1, 210], pred=[211, 300], E=2, theta=list(thetas),
+                                    showPlot=False)
+    ours = ld.edm.select_theta(x, n_delays=2, thetas=thetas, validation=0.3)
+    assert ours.best == theirs["theta"].to_numpy()[np.argmax(theirs["rho"].to_numpy())]
+    np.testing.assert_allclose(ours.rho, theirs["rho"].to_numpy(), atol=0.05)

@@ -5,6 +5,8 @@ Nonparametric forecasters that work on delay embeddings of the observed series
 vectors, :class:`SMap` fits a locally weighted linear map, and
 :class:`ContextParroting` copies the continuation of the best match inside the
 forecast context. Library vectors never span two trajectories.
+:func:`select_embedding` and :func:`select_theta` choose the embedding
+dimension and the S-map localization by cross-validated skill.
 
 Examples
 --------
@@ -14,6 +16,8 @@ Examples
 """
 
 from ._parroting import ContextParroting, parrot
+from ._selection import SkillTable, select_embedding, select_theta, skill
 from ._simplex import Simplex, SMap
 
-__all__ = ["Simplex", "SMap", "ContextParroting", "parrot"]
+__all__ = ["Simplex", "SMap", "ContextParroting", "parrot", "select_embedding", "select_theta",
+           "skill", "SkillTable"]

@@ -102,7 +102,7 @@ class Simplex(_DelayLibrary):
     def _project(self, V: np.ndarray) -> np.ndarray:
         k = self.n_neighbors if self.n_neighbors is not None else V.shape[1] + 1
         k = min(k, self.library_.shape[0])
-        dist, idx = self._tree.query(V, k=k)
+        dist, idx = self._tree.query(V, k=k, workers=-1)  # exact; parallel over queries
         if k == 1:
             dist, idx = dist[:, None], idx[:, None]
         w = simplex_weights(dist)
@@ -127,7 +127,9 @@ class SMap(_DelayLibrary):
     theta : float, default 2.0
         Localization (>= 0).
     n_neighbors : int, optional
-        Neighbours used; default all library vectors.
+        Neighbours used; default all library vectors (pyEDM's default leaves
+        out the farthest one: pass ``n_neighbors=len(library) - 1`` to match
+        it exactly).
 
     Attributes
     ----------
@@ -158,18 +160,41 @@ class SMap(_DelayLibrary):
             dist = cdist(V, self.library_)
             return dist, np.broadcast_to(np.arange(self.library_.shape[0]), dist.shape)
         k = min(self.n_neighbors, self.library_.shape[0])
-        dist, idx = self._tree.query(V, k=k)
+        dist, idx = self._tree.query(V, k=k, workers=-1)
         return (dist[:, None], idx[:, None]) if k == 1 else (dist, idx)
 
     def _project(self, V: np.ndarray) -> np.ndarray:
+        n_lib, p = self.library_.shape[0], V.shape[1] + 1
+        chunk = max(1, 2_000_000 // (n_lib * p))
+        return np.concatenate([self._project_chunk(V[i: i + chunk])
+                               for i in range(0, V.shape[0], chunk)])
+
+    def _project_chunk(self, V: np.ndarray) -> np.ndarray:
         dist, idx = self._neighbours(V)
         theta = float(self.theta)
-        out = np.empty((V.shape[0], self.successors_.shape[1]))
-        for i in range(V.shape[0]):
-            d = dist[i]
-            w = np.exp(-theta * d / d.mean()) if theta > 0 and d.mean() > 0 else np.ones_like(d)
-            lib = self.library_[idx[i]]
-            A = np.column_stack([w, w[:, None] * lib])
-            coef = np.linalg.lstsq(A, w[:, None] * self.successors_[idx[i]], rcond=None)[0]
-            out[i] = coef[0] + V[i] @ coef[1:]
-        return out
+        mean = dist.mean(axis=1, keepdims=True)
+        scale = np.where(mean > 0, theta / np.where(mean > 0, mean, 1.0), 0.0)
+        w = np.exp(-scale * dist)                                     # (c, k)
+        lib = self.library_[idx]                                       # (c, k, E d)
+        A = np.concatenate([w[..., None], w[..., None] * lib], axis=2)  # weighted [1, v]
+        B = w[..., None] * self.successors_[idx]                       # (c, k, d)
+        coef = weighted_lstsq(A, B)
+        return coef[:, 0] + np.einsum("ce,ced->cd", V, coef[:, 1:])
+
+
+def weighted_lstsq(A: np.ndarray, B: np.ndarray) -> np.ndarray:
+    """Least squares ``A[i] c[i] = B[i]`` for a stack of problems, by batched QR.
+
+    Rank-deficient problems (all weight on a few library points) fall back to
+    the minimum-norm solution of ``numpy.linalg.lstsq``.
+    """
+    Q, R = np.linalg.qr(A)
+    rhs = np.swapaxes(Q, 1, 2) @ B
+    diag = np.abs(np.diagonal(R, axis1=1, axis2=2))
+    ok = diag.min(axis=1) > 1e-10 * diag.max(axis=1)
+    coef = np.empty((A.shape[0], A.shape[2], B.shape[2]))
+    if ok.any():
+        coef[ok] = np.linalg.solve(R[ok], rhs[ok])
+    for i in np.flatnonzero(~ok):
+        coef[i] = np.linalg.lstsq(A[i], B[i], rcond=None)[0]
+    return coef
