@@ -10,7 +10,7 @@ from sklearn.base import clone
 from .._validation import check_positive_int
 from ..data import TrajectorySet, as_trajectories
 from ..errors import ValidationError
-from ._simplex import SMap, Simplex
+from ._simplex import Simplex, SMap
 
 __all__ = ["SkillTable", "skill", "select_embedding", "select_theta"]
 

@@ -156,12 +156,16 @@ class SMap(_DelayLibrary):
         self.n_neighbors = n_neighbors
 
     def _neighbours(self, V):
-        if self.n_neighbors is None:
-            dist = cdist(V, self.library_)
-            return dist, np.broadcast_to(np.arange(self.library_.shape[0]), dist.shape)
-        k = min(self.n_neighbors, self.library_.shape[0])
-        dist, idx = self._tree.query(V, k=k, workers=-1)
-        return (dist[:, None], idx[:, None]) if k == 1 else (dist, idx)
+        n_lib = self.library_.shape[0]
+        k = n_lib if self.n_neighbors is None else min(self.n_neighbors, n_lib)
+        if 4 * k < n_lib:  # a small neighbourhood: the k-d tree
+            dist, idx = self._tree.query(V, k=k, workers=-1)
+            return (dist[:, None], idx[:, None]) if k == 1 else (dist, idx)
+        dist = cdist(V, self.library_)  # most of the library: brute force
+        if k == n_lib:
+            return dist, np.broadcast_to(np.arange(n_lib), dist.shape)
+        idx = np.argpartition(dist, k - 1, axis=1)[:, :k]
+        return np.take_along_axis(dist, idx, axis=1), idx
 
     def _project(self, V: np.ndarray) -> np.ndarray:
         n_lib, p = self.library_.shape[0], V.shape[1] + 1
