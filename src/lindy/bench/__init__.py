@@ -14,7 +14,15 @@ Examples
 from ._jobs import Job, execute
 from ._leaderboard import leaderboard
 from ._methods import METHODS, build_method, register_method
-from ._protocols import PROTOCOL_DEFAULTS, make_forecast_data, run_protocol
+from ._protocols import (
+    PROTOCOL_DEFAULTS,
+    PROTOCOLS,
+    Protocol,
+    ProtocolData,
+    make_data,
+    make_forecast_data,
+    run_protocol,
+)
 from ._report import write_report
 from ._runner import RunSummary, parse_shard, run, select_shard
 from ._store import Store
@@ -27,6 +35,10 @@ __all__ = [
     "build_method",
     "register_method",
     "PROTOCOL_DEFAULTS",
+    "PROTOCOLS",
+    "Protocol",
+    "ProtocolData",
+    "make_data",
     "make_forecast_data",
     "run_protocol",
     "SUITES",

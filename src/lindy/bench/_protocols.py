@@ -1,12 +1,26 @@
 """Benchmark protocols: how data are made, how a method is fitted and scored.
 
-The ``forecast`` protocol (after Gilpin 2021): simulate ``n_traj`` training
-trajectories and one test trajectory from initial conditions sampled on the
-attractor (at random times of a long run; random states for linear systems), add
-observation noise to what the method sees, fit, forecast ``horizon`` steps from
-the first ``context`` samples of the test trajectory, and score against the clean
-truth with sMAPE, NRMSE and the valid prediction time (in Lyapunov times when the
-system is chaotic).
+A protocol is a value with a name, default settings, a data maker and a
+scorer; :func:`run_protocol` dispatches on the job's ``protocol["name"]``.
+
+* ``forecast``: simulate ``n_traj`` training trajectories and one test
+  trajectory from initial conditions sampled on the attractor, add observation
+  noise to what the method sees, fit, forecast ``horizon`` steps from the first
+  ``context`` test samples, score against the clean truth (sMAPE, NRMSE, valid
+  prediction time, in Lyapunov times when the system is chaotic).
+* ``dysts2021`` (Gilpin 2021, "Chaos as an interpretable benchmark for
+  forecasting and data-driven modelling"): the first coordinate, 100 points
+  per period (15 in the coarse variant), train on 10 periods, forecast the
+  next 2 from the end of training, sMAPE; with ``obs_noise=0.2`` the noisy
+  variant (noise in what the method sees, scored on the clean truth).
+* ``zeroshot2025`` (Zhang and Gilpin, ICLR 2025): 30 points per period, a
+  context of 512 samples, 300 forecast steps, valid prediction time in
+  Lyapunov times (sMAPE threshold 30); trained methods see ``n_traj``
+  trajectories of ``n_train`` samples from other initial conditions.
+* ``dsr`` (dynamical-systems reconstruction; Hess et al. 2023): generate
+  ``1.25 T`` steps from the first test point, drop the first ``0.25 T``, and
+  compare the remaining ``T`` with the ``T``-sample test trajectory by the
+  state-space divergence D_stsp and the power-spectrum Hellinger distance D_H.
 """
 
 from __future__ import annotations
@@ -14,44 +28,47 @@ from __future__ import annotations
 import functools
 import json
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..data import Trajectory, TrajectorySet
 from ..errors import UnknownNameError, ValidationError
-from ..metrics import nrmse, smape, valid_prediction_time
+from ..metrics import dstsp, hellinger_spectrum, nrmse, smape, valid_prediction_time
 from ..systems import get_system, simulate
 
-__all__ = ["PROTOCOL_DEFAULTS", "run_protocol", "make_forecast_data"]
-
-#: default settings of each protocol
-PROTOCOL_DEFAULTS: dict[str, dict] = {
-    "forecast": {
-        "n_train": 2000,      # samples per training trajectory
-        "n_traj": 2,          # training trajectories
-        "context": 50,        # samples of the test trajectory given to forecast
-        "horizon": 500,       # forecast steps scored
-        "obs_noise": 0.0,     # observation noise (fraction of each coordinate's std)
-        "transient": 500,     # samples integrated and discarded first
-        "pts_per_period": None,
-    },
-}
+__all__ = ["PROTOCOLS", "PROTOCOL_DEFAULTS", "Protocol", "ProtocolData", "run_protocol",
+           "make_data", "make_forecast_data"]
 
 
-def _settings(protocol: dict) -> dict:
-    name = protocol.get("name", "forecast")
-    if name not in PROTOCOL_DEFAULTS:
-        raise UnknownNameError(f"No protocol named {name!r}; known: {sorted(PROTOCOL_DEFAULTS)}.")
-    unknown = set(protocol) - set(PROTOCOL_DEFAULTS[name]) - {"name"}
-    if unknown:
-        raise ValidationError(f"Unknown settings {sorted(unknown)} for protocol {name!r}.")
-    return {**PROTOCOL_DEFAULTS[name], **protocol, "name": name}
+@dataclass(frozen=True, eq=False)
+class ProtocolData:
+    """What a method sees (``train``, ``context``) and what it is scored on (``truth``).
+
+    ``scale`` holds the per-coordinate standard deviation of the clean data.
+    """
+
+    train: TrajectorySet
+    context: Trajectory
+    truth: np.ndarray
+    scale: np.ndarray
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """A named protocol: default settings, a data maker and a scorer."""
+
+    name: str
+    defaults: dict
+    make: Callable[[object, dict, np.random.Generator], ProtocolData]
+    score: Callable[[object, ProtocolData, dict, object], tuple[dict, dict]]
+    horizon: Callable[[dict], int]
 
 
 def _initial_states(system, n: int, s: dict, rng) -> np.ndarray:
-    """Initial states: points on the attractor (random times along a long run from the
-    default initial condition), or random states of the size of ``x0`` for linear
-    systems, which have no attractor to sample."""
+    """Points on the attractor (random times along a long run from the default initial
+    condition), or random states of the size of ``x0`` for linear systems."""
     if system.meta.get("linear"):
         scale = max(float(np.abs(system.x0).max()), 1e-3)
         return scale * rng.standard_normal((n, system.dim))
@@ -62,33 +79,150 @@ def _initial_states(system, n: int, s: dict, rng) -> np.ndarray:
     return run[np.sort(picks)]
 
 
-@functools.lru_cache(maxsize=16)
-def _cached_data(system_name: str, settings_json: str, random_state: int):
-    s = json.loads(settings_json)
-    system = get_system(system_name)
-    n_steps = s["n_train"] + s["context"] + s["horizon"]
-    rng = np.random.default_rng([random_state, 7])
-    x0 = _initial_states(system, s["n_traj"] + 1, s, rng)
-    clean = simulate(system, n_steps=n_steps, x0=x0, n_traj=s["n_traj"] + 1,
+def _noisy(x: np.ndarray, level: float, scale: np.ndarray, rng) -> np.ndarray:
+    return x + level * scale * rng.standard_normal(x.shape) if level else x.copy()
+
+
+def _held_out(system, s: dict, rng, n_train: int, n_traj: int, n_test: int, context: int):
+    """Training trajectories and one test trajectory from attractor points."""
+    x0 = _initial_states(system, n_traj + 1, s, rng)
+    steps = max(n_train, context + n_test)
+    clean = simulate(system, n_steps=steps, x0=x0, n_traj=n_traj + 1,
                      pts_per_period=s["pts_per_period"], transient=s["transient"])
     scale = np.concatenate([tr.x for tr in clean]).std(axis=0)
-
-    def noisy(x):
-        return x + s["obs_noise"] * scale * rng.standard_normal(x.shape) if s["obs_noise"] else x.copy()
-
     train = TrajectorySet([
-        Trajectory(t=tr.t[: s["n_train"]], x=noisy(tr.x[: s["n_train"]]), meta=tr.meta)
-        for tr in clean[: s["n_traj"]]
-    ])
-    test = clean[s["n_traj"]]
-    c = s["context"]
-    context = Trajectory(t=test.t[:c], x=noisy(test.x[:c]))
-    truth = test.x[c: c + s["horizon"]]
-    return train, context, truth, scale
+        Trajectory(t=tr.t[:n_train], x=_noisy(tr.x[:n_train], s["obs_noise"], scale, rng), meta=tr.meta)
+        for tr in clean[:n_traj]])
+    test = clean[n_traj]
+    ctx = Trajectory(t=test.t[:context], x=_noisy(test.x[:context], s["obs_noise"], scale, rng))
+    return train, ctx, test.x[context: context + n_test], scale
+
+
+def _make_forecast(system, s, rng) -> ProtocolData:
+    train, ctx, truth, scale = _held_out(system, s, rng, s["n_train"], s["n_traj"], s["horizon"],
+                                         s["context"])
+    return ProtocolData(train, ctx, truth, scale)
+
+
+def _make_dysts2021(system, s, rng) -> ProtocolData:
+    """One trajectory: the first ``train_periods`` periods to learn from, the next to forecast."""
+    ppp = s["pts_per_period"]
+    n_train, horizon = s["train_periods"] * ppp, s["test_periods"] * ppp
+    x0 = _initial_states(system, 1, s, rng)
+    clean = simulate(system, n_steps=n_train + horizon, x0=x0, pts_per_period=ppp,
+                     transient=s["transient"])[0]
+    x = clean.x[:, :1] if s["univariate"] else clean.x
+    scale = x.std(axis=0)
+    seen = Trajectory(t=clean.t[:n_train], x=_noisy(x[:n_train], s["obs_noise"], scale, rng))
+    return ProtocolData(TrajectorySet([seen]), seen, x[n_train:], scale)
+
+
+def _make_dsr(system, s, rng) -> ProtocolData:
+    n_test = s["test_length"]
+    train, ctx, truth, scale = _held_out(system, s, rng, s["n_train"], s["n_traj"], n_test,
+                                         s["context"])
+    return ProtocolData(train, ctx, truth, scale)
+
+
+def _lyapunov(system):
+    lam = system.meta.get("max_lyapunov")
+    return lam if lam is not None and lam > 0.01 else None
+
+
+def _score_forecast(pred, data: ProtocolData, s, system, dt) -> tuple[dict, dict]:
+    truth = data.truth
+    finite = bool(np.isfinite(pred).all())
+    safe = np.where(np.isfinite(pred), pred, 1e30)
+    lam = _lyapunov(system)
+    metrics = {
+        "smape": smape(truth, safe),
+        "nrmse": nrmse(truth, safe, scale=data.scale),
+        "vpt": valid_prediction_time(truth, safe, dt=dt, lyapunov_exponent=lam),
+        "vpt_unit": "lyapunov_times" if lam else "time",
+        "finite": finite,
+    }
+    return metrics, {"truth": truth.astype(np.float32), "forecast": safe.astype(np.float32)}
+
+
+def _score_dsr(pred, data: ProtocolData, s, system, dt) -> tuple[dict, dict]:
+    T = data.truth.shape[0]
+    gen = pred[-T:]
+    finite = bool(np.isfinite(gen).all())
+    metrics = {"finite": finite, "test_length": T}
+    if finite:
+        metrics["dstsp"] = dstsp(data.truth, gen)
+        metrics["hellinger"] = hellinger_spectrum(data.truth, gen)
+    else:
+        metrics["dstsp"] = metrics["hellinger"] = float("nan")
+    keep = slice(-min(T, 2000), None)  # the report shows the last stretch
+    safe = np.where(np.isfinite(gen), gen, 1e30)
+    return metrics, {"truth": data.truth[keep].astype(np.float32),
+                     "forecast": safe[keep].astype(np.float32)}
+
+
+_COMMON = {"obs_noise": 0.0, "transient": 500}
+
+PROTOCOLS: dict[str, Protocol] = {
+    "forecast": Protocol(
+        "forecast",
+        {"n_train": 2000, "n_traj": 2, "context": 50, "horizon": 500, "pts_per_period": None,
+         **_COMMON},
+        _make_forecast, _score_forecast, lambda s: s["horizon"]),
+    "dysts2021": Protocol(
+        "dysts2021",
+        {"pts_per_period": 100, "train_periods": 10, "test_periods": 2, "univariate": True,
+         **_COMMON},
+        _make_dysts2021, _score_forecast, lambda s: s["test_periods"] * s["pts_per_period"]),
+    "zeroshot2025": Protocol(
+        "zeroshot2025",
+        {"pts_per_period": 30, "n_train": 2048, "n_traj": 2, "context": 512, "horizon": 300,
+         **_COMMON},
+        _make_forecast, _score_forecast, lambda s: s["horizon"]),
+    "dsr": Protocol(
+        "dsr",
+        {"pts_per_period": 30, "n_train": 5000, "n_traj": 2, "context": 100,
+         "test_length": 5000, **_COMMON},
+        _make_dsr, _score_dsr, lambda s: int(round(1.25 * s["test_length"]))),
+}
+
+#: default settings of each protocol
+PROTOCOL_DEFAULTS: dict[str, dict] = {name: dict(p.defaults) for name, p in PROTOCOLS.items()}
+
+
+def _settings(protocol: dict) -> dict:
+    name = protocol.get("name", "forecast")
+    if name not in PROTOCOLS:
+        raise UnknownNameError(f"No protocol named {name!r}; known: {sorted(PROTOCOLS)}.")
+    defaults = PROTOCOLS[name].defaults
+    unknown = set(protocol) - set(defaults) - {"name"}
+    if unknown:
+        raise ValidationError(f"Unknown settings {sorted(unknown)} for protocol {name!r}; "
+                              f"it takes {sorted(defaults)}.")
+    return {**defaults, **protocol, "name": name}
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_data(system_name: str, settings_json: str, random_state: int) -> ProtocolData:
+    s = json.loads(settings_json)
+    rng = np.random.default_rng([random_state, 7])
+    return PROTOCOLS[s["name"]].make(get_system(system_name), s, rng)
+
+
+def make_data(system_name: str, protocol: dict, random_state: int) -> ProtocolData:
+    """The data of a job: what the method sees and what it is scored on.
+
+    Examples
+    --------
+    >>> d = make_data("Lorenz", {"name": "dysts2021", "transient": 100}, 0)
+    >>> d.train[0].x.shape, d.truth.shape
+    ((1000, 1), (200, 1))
+    """
+    s = _settings(protocol)
+    return _cached_data(system_name, json.dumps(s, sort_keys=True), int(random_state))
 
 
 def make_forecast_data(system_name: str, protocol: dict, random_state: int):
-    """Training set, forecast context, clean truth and coordinate scales of a forecast job.
+    """Training set, forecast context, clean truth and coordinate scales of a job.
 
     Examples
     --------
@@ -97,8 +231,8 @@ def make_forecast_data(system_name: str, protocol: dict, random_state: int):
     >>> train, context.n_steps, truth.shape
     (TrajectorySet(n=2, T=300, d=2), 50, (100, 2))
     """
-    s = _settings(protocol)
-    return _cached_data(system_name, json.dumps(s, sort_keys=True), int(random_state))
+    d = make_data(system_name, protocol, random_state)
+    return d.train, d.context, d.truth, d.scale
 
 
 def run_protocol(estimator, system_name: str, protocol: dict, random_state: int):
@@ -116,37 +250,26 @@ def run_protocol(estimator, system_name: str, protocol: dict, random_state: int)
     Returns
     -------
     metrics : dict
-        ``smape``, ``nrmse``, ``vpt`` (and its unit), ``fit_seconds``,
-        ``forecast_seconds``, ``finite``, ``dt``.
+        The protocol's scores (``smape``, ``nrmse``, ``vpt`` and its unit for
+        forecasting protocols; ``dstsp`` and ``hellinger`` for ``dsr``), plus
+        ``fit_seconds``, ``forecast_seconds``, ``finite`` and ``dt``.
     arrays : dict
-        ``truth`` and ``forecast``, shape (horizon, d), for the report.
+        ``truth`` and ``forecast`` for the report.
     """
     s = _settings(protocol)
-    train, context, truth, scale = make_forecast_data(system_name, protocol, random_state)
+    proto = PROTOCOLS[s["name"]]
+    data = make_data(system_name, protocol, random_state)
     system = get_system(system_name)
     if "random_state" in estimator.get_params():
         estimator.set_params(random_state=random_state)
     t0 = time.perf_counter()
-    estimator.fit(train)
+    estimator.fit(data.train)
     fit_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
-    fc = estimator.forecast(context, horizon=s["horizon"])
+    fc = estimator.forecast(data.context, horizon=proto.horizon(s))
     forecast_seconds = time.perf_counter() - t0
+    dt = float(data.train.dt or 1.0)
     pred = np.asarray(fc.x, dtype=float)
-    dt = float(train.dt or 1.0)
-    lam = system.meta.get("max_lyapunov")
-    chaotic = lam is not None and lam > 0.01
-    finite = bool(np.isfinite(pred).all())
-    safe = np.where(np.isfinite(pred), pred, 1e30)
-    metrics = {
-        "smape": smape(truth, safe),
-        "nrmse": nrmse(truth, safe, scale=scale),
-        "vpt": valid_prediction_time(truth, safe, dt=dt,
-                                     lyapunov_exponent=lam if chaotic else None),
-        "vpt_unit": "lyapunov_times" if chaotic else "time",
-        "fit_seconds": fit_seconds,
-        "forecast_seconds": forecast_seconds,
-        "finite": finite,
-        "dt": dt,
-    }
-    return metrics, {"truth": truth.astype(np.float32), "forecast": safe.astype(np.float32)}
+    metrics, arrays = proto.score(pred, data, s, system, dt)
+    metrics.update(fit_seconds=fit_seconds, forecast_seconds=forecast_seconds, dt=dt)
+    return metrics, arrays
