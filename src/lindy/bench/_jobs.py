@@ -12,7 +12,7 @@ import json
 import platform
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from ._methods import build_method
 from ._protocols import run_protocol
@@ -122,8 +122,3 @@ def _interrupted(err: BaseException) -> bool:
         seen.add(id(err))
         err = err.__cause__ or err.__context__
     return False
-
-
-def job_dict(job: Job) -> dict:
-    """A plain dict of a job (for printing and serialization)."""
-    return asdict(job)
