@@ -9,7 +9,7 @@ Examples
 (200, 3)
 """
 
-from ._catalog import chialvo_ring_star, chialvo_rulkov_chain, coupled_logistic, oscillator_chain
+from ._classic_systems import chialvo_ring_star, chialvo_rulkov_chain, coupled_logistic, oscillator_chain
 from ._lti import LTISystem, random_lti
 from ._registry import get_system, list_systems, register_system
 from ._simulate import simulate
