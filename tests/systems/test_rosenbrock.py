@@ -8,8 +8,8 @@ from scipy.integrate import solve_ivp
 
 from lindy.errors import NumericalError, ValidationError
 from lindy.systems import System, get_system, list_systems, simulate
-from lindy.systems._integrate import integrate_flow, integrate_stiff
 from lindy.systems._stiffness import STIFF_THRESHOLD, stiffness_index
+from lindy.systems.integrators import integrate_flow, integrate_stiff
 
 MU = 1000.0
 VDP_PERIOD = (3.0 - 2.0 * np.log(2.0)) * MU  # relaxation-oscillation period, leading order

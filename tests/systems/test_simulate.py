@@ -76,7 +76,7 @@ def test_map_iteration_matches_python_loop():
 def test_delay_equation_converges_and_accepts_history():
     mg = get_system("MackeyGlass")
     t = np.arange(0.0, 100.0, 1.0)
-    from lindy.systems._integrate import integrate_delay
+    from lindy.systems.integrators import integrate_delay
 
     coarse = integrate_delay(mg, mg.x0, t, step=0.1)
     fine = integrate_delay(mg, mg.x0, t, step=0.025)

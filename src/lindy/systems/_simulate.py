@@ -8,8 +8,14 @@ from .._validation import check_array, check_nonnegative_float, check_positive_i
 from ..data import Trajectory, TrajectorySet
 from ..errors import ValidationError
 from . import _cache
-from ._integrate import integrate_delay, integrate_flow, integrate_sde, integrate_stiff, iterate_map
 from ._system import System
+from .integrators import (
+    integrate_delay,
+    integrate_flow,
+    integrate_sde,
+    integrate_stiff,
+    iterate_map,
+)
 
 __all__ = ["simulate", "METHODS"]
 
@@ -136,7 +142,8 @@ def _noisy_batch(system, X0, grid, sigma, rng, history):
     """Trajectories with process noise (stochastic systems or ``process_noise``)."""
     if system.kind == "delay":
         return np.stack([integrate_delay(system, x0, grid, history=history,
-                                         sigma=float(np.max(sigma)), rng=rng) for x0 in X0])
+                                         sigma=float(np.max(sigma)), random_state=rng)
+                         for x0 in X0])
     return np.stack([integrate_sde(system, x0, grid, sigma, rng) for x0 in X0])
 
 

@@ -78,7 +78,7 @@ def _flow_period(system, x0, rtol=1e-10):
     the attractor. Broadband flows without a converging spectral peak fall back to
     2 pi times the velocity decorrelation time."""
     from ..analysis import dominant_period
-    from ._integrate import integrate_flow
+    from .integrators import integrate_flow
 
     f0 = np.linalg.norm(system.rhs(0.0, x0, system.param_array))
     period = 2 * np.pi * float(np.clip(max(np.linalg.norm(x0), 1e-3) / max(f0, 1e-12),
@@ -109,7 +109,7 @@ def _flow_period(system, x0, rtol=1e-10):
 
 def _stiffness(system, period):
     """Stiffness index over 10 periods from the default initial condition, and the flag."""
-    from ._integrate import integrate_flow
+    from .integrators import integrate_flow
     from ._stiffness import STIFF_THRESHOLD, stiffness_index
 
     t = np.linspace(0.0, 10.0 * period, 1001)
@@ -176,7 +176,7 @@ LYAPUNOV_KEYS = ("max_lyapunov", "lyapunov_spectrum", "lyapunov_method", "lyapun
 def _flow_lyapunov(system, x0, period):
     """The Lyapunov entries of a flow, from ``x0`` on the attractor."""
     from ..analysis import kaplan_yorke_dimension
-    from ._integrate import integrate_flow
+    from .integrators import integrate_flow
 
     try:
         spectrum, tau, t_avg = _flow_spectrum(system, x0, period)
@@ -230,7 +230,7 @@ def _flow_invariants(system):
 
 def _map_invariants(system):
     from ..analysis import correlation_dimension, kaplan_yorke_dimension, lyapunov_spectrum
-    from ._integrate import iterate_map
+    from .integrators import iterate_map
 
     X = iterate_map(system, system.x0, N_SAMPLES + 1000)[0, 1000:]
     spectrum = lyapunov_spectrum(system, x0=X[0], n_renorm=20000, n_transient=1000)
@@ -270,7 +270,7 @@ def _delay_period(system, x, dts, tau):
 def _delay_invariants(system):
     from ..analysis import correlation_dimension, delay_embed, delay_lyapunov_spectrum
     from ..errors import NumericalError
-    from ._integrate import integrate_delay
+    from .integrators import integrate_delay
 
     tau = float(system.params["tau"])
     dts = tau / 20.0
@@ -372,7 +372,7 @@ def main(argv=None) -> int:
         from ._collection import load_collection
         from ._symbolic import generate_jacobians
 
-        target = Path(__file__).resolve().parent / "_jacobians.py"
+        target = Path(__file__).resolve().parent / "_equations" / "jacobians.py"
         target.write_text(generate_jacobians(load_collection()), encoding="utf-8")
         print(f"wrote {target.name}")
         return 0

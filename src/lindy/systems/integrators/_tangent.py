@@ -1,9 +1,11 @@
-"""numba kernels for tangent dynamics: QR (Benettin) Lyapunov spectra of flows and
-maps (see ``_kernels`` for conventions and status codes).
+"""Compiled loops for tangent dynamics: QR (Benettin) Lyapunov spectra of flows,
+maps and delay equations (status codes as in ``_dop853``).
 
 Flows integrate the variational equations ``[x' = f(x), Q' = J(x) Q]`` with the
-DOP853 stepping code of ``_kernels``, compiled a second time (``specialize``)
-with ``_eval`` below. Entry points compile on first use (``_integrate.kernel``).
+DOP853 stepping code of ``_dop853``, compiled a second time (``specialize``)
+with ``_eval`` below. Delay equations advance the state and the tangent
+segments with the method-of-steps stepper of ``_delay`` (the one simulation
+uses). Entry points compile on first use (``_compiled.compiled``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,16 @@ import numba as nb
 import numpy as np
 from numba import types
 
-from ._kernels import JAC_T, RHS_T, _f8, _i8, _v, specialize
-from ._kernels import _advance as _advance_flow
-from ._kernels import _initial_step as _initial_step_flow
+from ._delay import rk4_step
+from ._dop853 import _advance as _advance_flow
+from ._dop853 import _initial_step as _initial_step_flow
+from ._numba_types import F8 as _f8
+from ._numba_types import I8 as _i8
+from ._numba_types import JAC_T, RHS_T, specialize
+from ._numba_types import VEC as _v
+
+__all__ = ["flow_lyapunov", "map_lyapunov", "delay_lyapunov", "FLOW_LYAPUNOV_SIG",
+           "MAP_LYAPUNOV_SIG", "DELAY_LYAPUNOV_SIG"]
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -119,13 +128,14 @@ def flow_lyapunov(f, jac, mode, x0, p, k, tau, n_renorm, n_skip, rtol, atol,
 MAP_LYAPUNOV_SIG = types.Tuple((_v, _i8))(RHS_T, JAC_T, _i8, _v, _v, _i8, _i8, _i8)
 
 
-def map_lyapunov(f, jac, has_jac, x0, p, k, n_iter, n_skip):  # pragma: no cover
-    """QR method for maps: the ``k`` leading exponents over ``n_iter`` iterations."""
+def map_lyapunov(f, jac, has_jac, x0, p, k, n_renorm, n_skip):  # pragma: no cover
+    """QR method for maps: the ``k`` leading exponents over ``n_renorm`` iterations
+    (after ``n_skip``)."""
     d = x0.shape[0]
     x = x0.copy()
     Q = np.eye(d)[:, :k].copy()
     sums = np.zeros(k)
-    for it in range(n_iter + n_skip):
+    for it in range(n_renorm + n_skip):
         if has_jac:
             J = jac(float(it), x, p)
         else:
@@ -150,4 +160,83 @@ def map_lyapunov(f, jac, has_jac, x0, p, k, n_iter, n_skip):  # pragma: no cover
             sgn = 1.0 if R[j, j] >= 0 else -1.0
             for i in range(d):
                 Q[i, j] = q[i, j] * sgn
-    return sums / n_iter, 0
+    return sums / n_renorm, 0
+
+
+DELAY_LYAPUNOV_SIG = types.Tuple((_v, _i8))(RHS_T, _v, _v, _f8, _i8, _i8, _i8, _i8, _i8, _i8)
+
+
+def delay_lyapunov(f, x0, p, tau, m, k, steps_per_renorm, n_renorm, n_skip,
+                   seed):  # pragma: no cover - compiled
+    """QR method for a delay equation: the ``k`` leading exponents.
+
+    The state and ``k`` tangent segments live in ring buffers of ``m + 1`` grid
+    values (and derivatives) and advance by ``_delay.rk4_step`` (step
+    ``tau / m``) from a constant history ``x0`` and random segments (``seed``).
+    Every ``steps_per_renorm`` steps the segments are re-orthonormalized by a QR
+    factorization in the L2 inner product on ``[t - tau, t]`` (trapezoidal
+    weights); the first ``n_skip`` renormalizations are not averaged.
+    Returns (exponents, status).
+    """
+    d = x0.shape[0]
+    h = tau / m
+    N = m + 1
+    X = np.empty((N, d))
+    FX = np.zeros((N, d))
+    V = np.empty((N, d, k))
+    FV = np.zeros((N, d, k))
+    np.random.seed(seed)
+    for s in range(N):
+        for i in range(d):
+            X[s, i] = x0[i]
+            for j in range(k):
+                V[s, i, j] = np.random.standard_normal()
+    # trapezoidal weights of the L2 inner product on the segment, oldest point first
+    w = np.full(N, np.sqrt(h))
+    w[0] = np.sqrt(0.5 * h)
+    w[N - 1] = np.sqrt(0.5 * h)
+    A = np.empty((N * d, k))
+    z = np.empty(2 * d)
+    u = np.empty(2 * d)
+    vm = np.empty((d, k))
+    K = np.empty((4, d))
+    L = np.empty((3, d, k))
+    sums = np.zeros(k)
+    n = m  # the current grid index; slot n % N holds x(t_n), t_n = (n - m) h
+    total = (n_renorm + n_skip) * steps_per_renorm
+    for step in range(total):
+        old = (n + 1) % N  # = (n - m) % N, overwritten by the new point
+        if not rk4_step(f, p, (n - m) * h, h, X, FX, V, FV, n % N, old, (n + 2) % N, old,
+                        z, u, vm, K, L):
+            return sums / max(n - m, 1) / h, 2
+        n += 1
+        if (step + 1) % steps_per_renorm != 0:
+            continue
+        # QR of the weighted segments (rows: grid points n - m .. n, oldest first)
+        for r in range(N):
+            s = (n - m + r) % N
+            for i in range(d):
+                for j in range(k):
+                    A[r * d + i, j] = w[r] * V[s, i, j]
+        if not np.all(np.isfinite(A)):
+            return sums / max(n - m, 1) / h, 2
+        _, R = np.linalg.qr(A)
+        Rinv = np.linalg.inv(R)
+        if (step + 1) // steps_per_renorm > n_skip:
+            for j in range(k):
+                sums[j] += np.log(abs(R[j, j]) + 1e-300)
+        # V <- V R^-1 and FV <- FV R^-1 (upper triangular), row by row in place
+        for s in range(N):
+            for i in range(d):
+                for j in range(k):
+                    a = 0.0
+                    b = 0.0
+                    for q in range(j + 1):
+                        a += V[s, i, q] * Rinv[q, j]
+                        b += FV[s, i, q] * Rinv[q, j]
+                    vm[i, j] = a
+                    L[0, i, j] = b
+                for j in range(k):
+                    V[s, i, j] = vm[i, j]
+                    FV[s, i, j] = L[0, i, j]
+    return sums / (n_renorm * steps_per_renorm * h), 0
