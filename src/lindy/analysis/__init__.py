@@ -9,7 +9,7 @@
 - :func:`dominant_period`: period of the power-spectrum peak.
 
 These compute the metadata stored in ``lindy/systems/data/invariants.json``
-(``python -m lindy.systems.regenerate``).
+(the developer tool ``python -m lindy._tools.regenerate``).
 
 Examples
 --------
