@@ -8,7 +8,7 @@ attractor), a default sampling interval (``period / 100``), the Lyapunov
 spectrum (QR method with the Jacobian; for delay equations the largest
 exponent, by the QR method on the discretized delay equation), the
 Kaplan-Yorke and the correlation dimensions, and for flows the stiffness index
-with the ``stiff`` flag that ``simulate(method="auto")`` reads (see
+with the ``stiff`` flag that ``simulate(integrator="auto")`` reads (see
 ``lindy.systems._stiffness``). Results go to ``lindy/systems/data/invariants.json``; nothing
 in that file is entered by hand.
 
