@@ -19,9 +19,11 @@ system. Physica D 4, 366-393.
 
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 
-from .._validation import check_positive_int
+from .._validation import check_positive_int, check_rng
 from ..errors import NumericalError, ValidationError
 
 __all__ = ["delay_lyapunov_spectrum"]
@@ -29,7 +31,7 @@ __all__ = ["delay_lyapunov_spectrum"]
 
 def delay_lyapunov_spectrum(system, n_exponents: int = 1, *, x0=None, m: int = 200,
                             interval: float | None = None, t_average: float | None = None,
-                            t_transient: float | None = None, seed: int = 0) -> np.ndarray:
+                            t_transient: float | None = None, random_state=0) -> np.ndarray:
     """The leading Lyapunov exponents of a delay equation, from its right-hand side.
 
     Parameters
@@ -49,8 +51,8 @@ def delay_lyapunov_spectrum(system, n_exponents: int = 1, *, x0=None, m: int = 2
     t_transient : float, optional
         Time discarded first: the approach to the attractor and the alignment of the
         tangent segments (default ``200 tau``).
-    seed : int, default 0
-        Seed of the random initial tangent segments.
+    random_state : int, Generator or None, default 0
+        Randomness of the initial tangent segments (an int seeds them directly).
 
     Returns
     -------
@@ -88,11 +90,13 @@ def delay_lyapunov_spectrum(system, n_exponents: int = 1, *, x0=None, m: int = 2
     x = np.array(system.x0 if x0 is None else x0, dtype=float).reshape(-1)
     if x.shape != (system.dim,):
         raise ValidationError(f"x0 must have {system.dim} entries; got {x.shape[0]}.")
+    seed = (int(random_state) if isinstance(random_state, numbers.Integral)
+            else int(check_rng(random_state).integers(2 ** 31)))
     spr = max(int(round(interval / h)), 1)
     n_renorm = max(int(round(t_average / (spr * h))), 1)
     n_skip = int(round(t_transient / (spr * h)))
     lam, status = compiled("delay_lyapunov")(compiled_rhs(system.rhs), x, system.param_array,
-                                              tau, m, k, spr, n_renorm, n_skip, int(seed))
+                                              tau, m, k, spr, n_renorm, n_skip, seed)
     if status != 0:
         raise NumericalError(f"{system.name}: the delay equation became non-finite; the "
                              "history or parameters lead to blow-up.")
