@@ -17,7 +17,7 @@ faster on all of them, so none is marked stiff.
 
 The index describes the default parameters. For other parameters (``with_params``
 drops the flag) ``simulate(integrator="auto")`` relies on DOP853's own stiffness
-test (see ``_kernels``), which hands a trajectory over to RODAS4: it fires for
+test (see ``integrators._dop853``), which hands a trajectory over to RODAS4: it fires for
 Van der Pol at mu = 1000 (0.17 s instead of 2.9 s) but not at mu = 100, nor on
 any flow of the collection at its default parameters.
 """
