@@ -14,7 +14,7 @@ import numba as nb
 import numpy as np
 from numba import types
 
-from ._delay import rk4_step
+from ._delay import STAGE_TIMES, rk4_step, stage_state
 from ._dop853 import _advance as _advance_flow
 from ._dop853 import _initial_step as _initial_step_flow
 from ._numba_types import F8 as _f8
@@ -163,6 +163,67 @@ def map_lyapunov(f, jac, has_jac, x0, p, k, n_renorm, n_skip):  # pragma: no cov
     return sums / n_renorm, 0
 
 
+@nb.njit(error_model="numpy", inline="always")
+def _directional_derivative(f, t, z, w, p, d):  # pragma: no cover - compiled
+    """Central difference of ``f`` at ``z = [x, x_tau]`` along ``w`` (length ``2 d``)."""
+    wn = 0.0
+    zn = 0.0
+    for i in range(2 * d):
+        wn += w[i] * w[i]
+        zn += z[i] * z[i]
+    out = np.zeros(d)
+    if wn == 0.0:
+        return out
+    eps = 1e-7 * (1.0 + np.sqrt(zn)) / np.sqrt(wn)
+    zp = np.empty(2 * d)
+    zm = np.empty(2 * d)
+    for i in range(2 * d):
+        zp[i] = z[i] + eps * w[i]
+        zm[i] = z[i] - eps * w[i]
+    fp = f(t, zp, p)
+    fm = f(t, zm, p)
+    for i in range(d):
+        out[i] = (fp[i] - fm[i]) / (2.0 * eps)
+    return out
+
+
+@nb.njit(error_model="numpy", inline="always")
+def _delay_tangent_step(f, p, t, h, X, FX, V, FV, cur, old, old1, new, K, z, u, vm,
+                        L):  # pragma: no cover - compiled
+    """Advance the ``k`` tangent segments ``V`` (rows, d, k) along the RK4 step that
+    ``rk4_step`` has just taken (its slopes in ``K``): the linearized equation at
+    the same stage states, by directional central differences of ``f``. Writes the
+    derivatives at ``t`` into ``FV[cur]`` and the new values into ``V[new]``."""
+    d = X.shape[1]
+    k = V.shape[2]
+    for i in range(d):
+        for j in range(k):
+            vm[i, j] = (0.5 * (V[old, i, j] + V[old1, i, j])
+                        + h * (FV[old, i, j] - FV[old1, i, j]) / 8.0)
+    for s in range(4):
+        stage_state(X, FX, K, cur, old, old1, h, s, z)
+        for j in range(k):
+            for i in range(d):
+                if s == 0:
+                    u[i] = V[cur, i, j]
+                    u[d + i] = V[old, i, j]
+                elif s == 3:
+                    u[i] = V[cur, i, j] + h * L[2, i, j]
+                    u[d + i] = V[old1, i, j]
+                else:
+                    u[i] = V[cur, i, j] + 0.5 * h * L[s - 1, i, j]
+                    u[d + i] = vm[i, j]
+            g = _directional_derivative(f, t + STAGE_TIMES[s] * h, z, u, p, d)
+            for i in range(d):
+                if s == 0:
+                    FV[cur, i, j] = g[i]
+                if s < 3:
+                    L[s, i, j] = g[i]
+                else:
+                    V[new, i, j] = V[cur, i, j] + h * (L[0, i, j] + 2.0 * L[1, i, j]
+                                                       + 2.0 * L[2, i, j] + g[i]) / 6.0
+
+
 DELAY_LYAPUNOV_SIG = types.Tuple((_v, _i8))(RHS_T, _v, _v, _f8, _i8, _i8, _i8, _i8, _i8, _i8)
 
 
@@ -171,9 +232,10 @@ def delay_lyapunov(f, x0, p, tau, m, k, steps_per_renorm, n_renorm, n_skip,
     """QR method for a delay equation: the ``k`` leading exponents.
 
     The state and ``k`` tangent segments live in ring buffers of ``m + 1`` grid
-    values (and derivatives) and advance by ``_delay.rk4_step`` (step
-    ``tau / m``) from a constant history ``x0`` and random segments (``seed``).
-    Every ``steps_per_renorm`` steps the segments are re-orthonormalized by a QR
+    values (and derivatives). The state advances by ``_delay.rk4_step`` (step
+    ``tau / m``, the stepper of simulation) from a constant history ``x0``, the
+    segments along its stages from random values (``seed``). Every
+    ``steps_per_renorm`` steps the segments are re-orthonormalized by a QR
     factorization in the L2 inner product on ``[t - tau, t]`` (trapezoidal
     weights); the first ``n_skip`` renormalizations are not averaged.
     Returns (exponents, status).
@@ -205,10 +267,15 @@ def delay_lyapunov(f, x0, p, tau, m, k, steps_per_renorm, n_renorm, n_skip,
     n = m  # the current grid index; slot n % N holds x(t_n), t_n = (n - m) h
     total = (n_renorm + n_skip) * steps_per_renorm
     for step in range(total):
+        cur = n % N
         old = (n + 1) % N  # = (n - m) % N, overwritten by the new point
-        if not rk4_step(f, p, (n - m) * h, h, X, FX, V, FV, n % N, old, (n + 2) % N, old,
-                        z, u, vm, K, L):
+        old1 = (n + 2) % N
+        t = (n - m) * h
+        if not rk4_step(f, p, t, h, X, FX, cur, old, old1, z, K):
             return sums / max(n - m, 1) / h, 2
+        _delay_tangent_step(f, p, t, h, X, FX, V, FV, cur, old, old1, old, K, z, u, vm, L)
+        for i in range(d):
+            X[old, i] = K[3, i]
         n += 1
         if (step + 1) % steps_per_renorm != 0:
             continue
