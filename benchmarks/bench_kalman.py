@@ -96,7 +96,7 @@ def bench_mle(T=2000, state_dim=3):
     from lindy.ssm import LinearGaussianSSM, fit_mle
     from lindy.systems import get_system, simulate
 
-    x = simulate(get_system("Lorenz"), n_steps=T, seed=0, transient=500)[0].x
+    x = simulate(get_system("Lorenz"), n_steps=T, random_state=0, transient=500)[0].x
     x = x + 0.1 * np.random.default_rng(0).standard_normal(x.shape)
     model = LinearGaussianSSM(state_dim=state_dim, method="subspace", offset="mean").fit(x)
     start = model.params_

@@ -55,7 +55,7 @@ def best_time(func, repeats):
 
 def lorenz(n, dt, seed=0):
     """Standardized Lorenz-63 samples after a transient."""
-    data = ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=n, dt=dt, seed=seed,
+    data = ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=n, dt=dt, random_state=seed,
                                transient=2000)
     x = data[0].x
     return (x - x.mean(0)) / x.std(0)

@@ -5,8 +5,8 @@ system's default initial condition. dysts uses its defaults (Radau, rtol = atol
 = 1e-12); lindy its defaults (compiled DOP853, rtol 1e-10, atol 1e-12; delay
 equations by the method of steps). Both run the systems over the same number of
 worker processes (spawned, so each starts from nothing). lindy is timed three
-times: from an empty numba cache (a fresh install: the integrator kernels and
-every right-hand side compile), with only the kernels cached (as after
+times: from an empty numba cache (a fresh install: the compiled integrator loops and
+every right-hand side compile), with only the compiled loops cached (as after
 ``make run``), and fully cached. Accuracy: lindy's trajectories against a scipy
 Radau reference at 1e-12 over two periods.
 
@@ -81,11 +81,11 @@ def _use_cache(directory):
         os.environ["NUMBA_CACHE_DIR"] = directory
 
 
-def _compile_kernels():
-    from lindy.systems._integrate import kernel
+def _compile_loops():
+    from lindy.systems.integrators import compiled
 
-    kernel("flow_batch")
-    kernel("dde_rk4")
+    compiled("dop853_batch")
+    compiled("delay_batch")
 
 
 def run_pool(func, names, jobs, cache_dir=None):
@@ -103,15 +103,15 @@ def run_pool(func, names, jobs, cache_dir=None):
 
 def time_lindy(names, jobs):
     """lindy's wall times: from an empty numba cache (everything compiles: a fresh
-    install), with only the integrator kernels cached (as after ``make run``: each
+    install), with only the compiled integrator loops cached (as after ``make run``: each
     right-hand side compiles on first use), and fully cached."""
-    with tempfile.TemporaryDirectory() as fresh, tempfile.TemporaryDirectory() as kernels_only:
+    with tempfile.TemporaryDirectory() as fresh, tempfile.TemporaryDirectory() as loops_only:
         cold, res = run_pool(_lindy_chunk, names, jobs, fresh)
         warm, _ = run_pool(_lindy_chunk, names, jobs, fresh)
         with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_use_cache, initargs=(kernels_only,)) as pool:
-            pool.submit(_compile_kernels).result()
-        first_rhs, _ = run_pool(_lindy_chunk, names, jobs, kernels_only)
+                                 initializer=_use_cache, initargs=(loops_only,)) as pool:
+            pool.submit(_compile_loops).result()
+        first_rhs, _ = run_pool(_lindy_chunk, names, jobs, loops_only)
     return cold, first_rhs, warm, res
 
 
@@ -134,12 +134,12 @@ def accuracy(names):
 
 
 def stiff_timings():
-    """DOP853 vs RODAS4 vs ``simulate(method="auto")`` (DOP853 with Hairer's stiffness
+    """DOP853 vs RODAS4 vs ``simulate(integrator="auto")`` (DOP853 with Hairer's stiffness
     test handing over to RODAS4), 10 periods at 100 points per period, default
     tolerances, warm, best of 3."""
     from lindy.systems import get_system, simulate
-    from lindy.systems._integrate import integrate_flow, integrate_stiff
     from lindy.systems._stiffness import stiffness_index
+    from lindy.systems.integrators import integrate_flow, integrate_stiff
 
     def vdp(mu):
         return (f"VanDerPol mu={mu:g}", get_system("VanDerPol", mu=mu),
@@ -152,7 +152,7 @@ def stiff_timings():
         period = period or system.meta["period"]
         t = np.linspace(0.0, 10.0 * period, 1001)
         runs = {"dop853": lambda s=system, t=t: integrate_flow(s, s.x0, t),
-                "rosenbrock": lambda s=system, t=t: integrate_stiff(s, s.x0, t),
+                "rodas4": lambda s=system, t=t: integrate_stiff(s, s.x0, t),
                 "auto": lambda s=system, t=t: simulate(s, t=t)}
         best = {}
         for name, run in runs.items():
@@ -165,8 +165,8 @@ def stiff_timings():
         X, stats = integrate_stiff(system, system.x0, t)
         index = stiffness_index(system, X[0], period, t)
         handed = bool(integrate_flow(system, system.x0, t, detect_stiff=True)[1][0])
-        print(f"  {label:22s} S={index:.2g}  dop853 {best['dop853'] * 1e3:8.1f} ms  rosenbrock "
-              f"{best['rosenbrock'] * 1e3:8.1f} ms  auto {best['auto'] * 1e3:8.1f} ms "
+        print(f"  {label:22s} S={index:.2g}  dop853 {best['dop853'] * 1e3:8.1f} ms  rodas4 "
+              f"{best['rodas4'] * 1e3:8.1f} ms  auto {best['auto'] * 1e3:8.1f} ms "
               f"(stiffness test fired: {handed})")
 
 
@@ -190,7 +190,7 @@ def main():
     cold, first_rhs, warm, res = time_lindy(names, args.jobs)
     failed = {k: v[1] for k, v in res.items() if v[1] is not True}
     print(f"lindy: {cold:7.2f} s from an empty compile cache (fresh install), {first_rhs:7.2f} s "
-          f"with the kernels cached (each right-hand side compiles), {warm:7.2f} s cached; "
+          f"with the compiled loops cached (each right-hand side compiles), {warm:7.2f} s cached; "
           f"failures: {failed or 'none'}")
     slowest = sorted(res.items(), key=lambda kv: -kv[1][0])[:5]
     print("  slowest (first run):", ", ".join(f"{k} {v[0]:.2f}s" for k, v in slowest))
@@ -204,7 +204,7 @@ def main():
         lindy_same = sum(res[n][0] for n in subset) / max(sum(v[0] for v in res.values()), 1e-12)
         lindy_subset = cold * lindy_same
         print(f"ratio dysts / lindy (same systems): {dt_dysts / lindy_subset:7.1f}x from an "
-              f"empty cache, {dt_dysts / (first_rhs * lindy_same):7.1f}x with kernels cached, "
+              f"empty cache, {dt_dysts / (first_rhs * lindy_same):7.1f}x with compiled loops cached, "
               f"{dt_dysts / (warm * lindy_same):7.1f}x cached")
 
     print("accuracy: max |lindy - Radau(1e-12)| / max |Radau| over 2 periods")

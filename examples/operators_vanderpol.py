@@ -28,7 +28,7 @@ def main(argv=None):
     vdp = ld.systems.get_system("VanDerPol")
     dt = 0.05
     data = ld.systems.simulate(vdp, n_steps=800, dt=dt, n_traj=6, ic_spread=0.5,
-                               transient=400, seed=0)  # on the attractor
+                               transient=400, random_state=0)  # on the attractor
     train, test = data[:4], data[4:]
 
     model = EDMD(Polynomial(8)).fit(train)

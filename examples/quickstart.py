@@ -6,7 +6,7 @@ Run: python examples/quickstart.py
 import lindy as ld
 
 lorenz = ld.systems.get_system("Lorenz")
-data = ld.systems.simulate(lorenz, n_steps=3000, n_traj=3, seed=0)
+data = ld.systems.simulate(lorenz, n_steps=3000, n_traj=3, random_state=0)
 train, test = ld.data.train_test_split(data, test_size=0.2)
 context, truth = test[0].x[:20], test[0].x[20:220]
 

@@ -15,7 +15,7 @@ def test_systems_table():
 def test_simulate_writes_npz(tmp_path):
     out = tmp_path / "lorenz.npz"
     res = runner.invoke(app, ["simulate", "Lorenz", "--steps", "200", "--out", str(out),
-                              "--n-traj", "2", "--seed", "0"])
+                              "--n-traj", "2", "--random-state", "0"])
     assert res.exit_code == 0, res.output
     with np.load(out) as data:
         assert data["x"].shape == (2, 200, 3) and data["t"].shape == (200,)

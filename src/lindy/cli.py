@@ -72,8 +72,10 @@ def simulate_cmd(name: str = typer.Argument(..., help="System name, e.g. Lorenz.
                  out: Path = typer.Option(..., "--out", help="Output .npz file."),
                  dt: Optional[float] = typer.Option(None, help="Sampling interval."),
                  n_traj: int = typer.Option(1, "--n-traj", help="Number of trajectories."),
-                 noise: float = typer.Option(0.0, help="Observation noise (fraction of std)."),
-                 seed: Optional[int] = typer.Option(None, help="Random seed."),
+                 obs_noise: float = typer.Option(0.0, "--obs-noise",
+                                                 help="Observation noise (fraction of std)."),
+                 random_state: Optional[int] = typer.Option(None, "--random-state",
+                                                            help="Random seed."),
                  pts_per_period: Optional[int] = typer.Option(None, "--pts-per-period")) -> None:
     """Simulate a system and save t (T,), x (n_traj, T, d) to an .npz file."""
     import numpy as np
@@ -81,8 +83,9 @@ def simulate_cmd(name: str = typer.Argument(..., help="System name, e.g. Lorenz.
     from .systems import get_system, simulate
 
     try:
-        data = simulate(get_system(name), n_steps=steps, dt=dt, n_traj=n_traj, noise=noise,
-                        seed=seed, pts_per_period=pts_per_period)
+        data = simulate(get_system(name), n_steps=steps, dt=dt, n_traj=n_traj,
+                        obs_noise=obs_noise, random_state=random_state,
+                        pts_per_period=pts_per_period)
     except LindyError as err:
         _fail(err)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -36,7 +36,7 @@ def test_finite_difference_tangent_agrees_with_jacobian():
 
 def test_linear_map_exponents_are_log_abs_eigenvalues():
     eig = np.array([0.9, -0.6, 0.3, 0.1])
-    system = random_lti(4, eigenvalues=eig, seed=0).as_system()
+    system = random_lti(4, eigenvalues=eig, random_state=0).as_system()
     lam = lyapunov_spectrum(system, n_renorm=500, n_transient=200)
     np.testing.assert_allclose(lam, np.sort(np.log(np.abs(eig)))[::-1], atol=1e-10)
 

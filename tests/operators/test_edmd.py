@@ -131,7 +131,7 @@ def test_lorenz_degree10_matches_anchors():
     pydmd = pytest.importorskip("pydmd")
     kl = pytest.importorskip("kooplearn.linear_model")
     x = ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=10_001, dt=0.01,
-                            transient=2000, seed=0)[0].x
+                            transient=2000, random_state=0)[0].x
     x = (x - x.mean(0)) / x.std(0)
     ours = EDMD(Polynomial(10), rank=50).fit(x).eigenvalues_[:10]
     F = Polynomial(10).fit(x).transform(x)

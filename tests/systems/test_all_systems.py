@@ -15,9 +15,9 @@ def _check(name):
     period = system.meta.get("period")
     assert period, f"{name} has no period in its metadata"
     if system.kind == "map" or system.meta.get("discrete"):
-        data = simulate(system, n_steps=1000, dt=1, seed=0)
+        data = simulate(system, n_steps=1000, dt=1, random_state=0)
     else:
-        data = simulate(system, t=np.linspace(0.0, 10 * period, 1001), seed=0)
+        data = simulate(system, t=np.linspace(0.0, 10 * period, 1001), random_state=0)
     x = data[0].x
     assert np.isfinite(x).all(), name
     bound = 1e6 * (1.0 + np.abs(system.x0).max())

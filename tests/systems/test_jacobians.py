@@ -38,7 +38,7 @@ def test_jacobian_matches_finite_differences(name):
 
 
 def test_map_jacobian_compiled_matches_finite_differences():
-    from lindy.systems._integrate import compiled_jac
+    from lindy.systems.integrators import compiled_jac
 
     henon = get_system("Henon")
     x = np.array([0.3, -0.2])

@@ -17,8 +17,8 @@ from importlib import resources
 import numpy as np
 import pytest
 
+from lindy._tools import regenerate as regen
 from lindy.systems import get_system, list_systems
-from lindy.systems import regenerate as regen
 
 INVARIANTS = json.loads(resources.files("lindy.systems").joinpath("data/invariants.json")
                         .read_text(encoding="utf-8"))

@@ -41,8 +41,8 @@ def test_pts_per_period_uses_computed_period(lorenz):
 
 
 def test_partial_observation_noise_and_standardization(lorenz):
-    data = simulate(lorenz, n_steps=500, n_traj=2, seed=0, observe=[0, 2], noise=0.05,
-                    standardize=True)
+    data = simulate(lorenz, n_steps=500, n_traj=2, random_state=0, observe=[0, 2],
+                    obs_noise=0.05, standardize=True)
     x = np.concatenate([tr.x for tr in data])
     assert x.shape[1] == 2
     np.testing.assert_allclose(x.mean(axis=0), 0.0, atol=1e-12)
@@ -52,8 +52,8 @@ def test_partial_observation_noise_and_standardization(lorenz):
 
 
 def test_seeded_runs_are_reproducible(lorenz):
-    a = simulate(lorenz, n_steps=50, n_traj=3, seed=3, noise=0.1)
-    b = simulate(lorenz, n_steps=50, n_traj=3, seed=3, noise=0.1)
+    a = simulate(lorenz, n_steps=50, n_traj=3, random_state=3, obs_noise=0.1)
+    b = simulate(lorenz, n_steps=50, n_traj=3, random_state=3, obs_noise=0.1)
     for ta, tb in zip(a, b):
         np.testing.assert_array_equal(ta.x, tb.x)
 
@@ -76,7 +76,7 @@ def test_map_iteration_matches_python_loop():
 def test_delay_equation_converges_and_accepts_history():
     mg = get_system("MackeyGlass")
     t = np.arange(0.0, 100.0, 1.0)
-    from lindy.systems._integrate import integrate_delay
+    from lindy.systems.integrators import integrate_delay
 
     coarse = integrate_delay(mg, mg.x0, t, step=0.1)
     fine = integrate_delay(mg, mg.x0, t, step=0.025)
@@ -87,17 +87,17 @@ def test_delay_equation_converges_and_accepts_history():
 
 def test_sde_stationary_variance():
     ou = get_system("OrnsteinUhlenbeck")
-    x = simulate(ou, n_steps=20000, dt=0.05, n_traj=4, seed=0, transient=200)
+    x = simulate(ou, n_steps=20000, dt=0.05, n_traj=4, random_state=0, transient=200)
     var = np.mean([tr.x.var() for tr in x])
     expected = ou.params["sigma"] ** 2 / (2 * ou.params["theta"])
     assert abs(var - expected) < 0.15 * expected
 
 
-def test_process_noise_on_deterministic_systems():
-    a = simulate(get_system("Rossler"), n_steps=200, process_noise=0.05, seed=0)
+def test_diffusion_on_deterministic_systems():
+    a = simulate(get_system("Rossler"), n_steps=200, diffusion=0.05, random_state=0)
     b = simulate(get_system("Rossler"), n_steps=200)
     assert 0 < np.abs(a[0].x - b[0].x).max() < 20
-    h = simulate(get_system("Henon"), n_steps=100, process_noise=1e-3, seed=0)
+    h = simulate(get_system("Henon"), n_steps=100, diffusion=1e-3, random_state=0)
     assert np.isfinite(h[0].x).all()
 
 
@@ -113,7 +113,7 @@ def test_cache_roundtrip(tmp_path, lorenz):
 
 
 def test_lti_system_simulation():
-    sys = random_lti(4, 2, 3, spectral_radius=0.7, seed=0)
+    sys = random_lti(4, 2, 3, spectral_radius=0.7, random_state=0)
     u = np.random.default_rng(0).standard_normal((30, 2))
     tr = sys.simulate(u)
     x = np.zeros(4)
@@ -129,7 +129,7 @@ def test_lti_system_simulation():
     ({"t": [0.0, 0.2, 0.1]}, "strictly increasing"),
     ({"n_steps": 10, "observe": [5]}, "out of range"),
     ({"n_steps": 10, "observe": "x"}, "observe must be"),
-    ({"n_steps": 10, "process_noise": [-1.0, 0, 0]}, "process_noise"),
+    ({"n_steps": 10, "diffusion": [-1.0, 0, 0]}, "diffusion"),
     ({}, "n_steps"),
 ])
 def test_bad_input_raises_validation_error(lorenz, kwargs, match):

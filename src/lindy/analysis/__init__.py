@@ -9,7 +9,7 @@
 - :func:`dominant_period`: period of the power-spectrum peak.
 
 These compute the metadata stored in ``lindy/systems/data/invariants.json``
-(``python -m lindy.systems.regenerate``).
+(the developer tool ``python -m lindy._tools.regenerate``).
 
 Examples
 --------
@@ -23,13 +23,12 @@ from ._delay_lyapunov import delay_lyapunov_spectrum
 from ._dimension import correlation_dimension, kaplan_yorke_dimension
 from ._lyapunov import lyapunov_spectrum
 from ._period import dominant_period
-from ._rosenstein import delay_embed, max_lyapunov_rosenstein
+from ._rosenstein import max_lyapunov_rosenstein
 
 __all__ = [
     "lyapunov_spectrum",
     "delay_lyapunov_spectrum",
     "max_lyapunov_rosenstein",
-    "delay_embed",
     "kaplan_yorke_dimension",
     "correlation_dimension",
     "dominant_period",

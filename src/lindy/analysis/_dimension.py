@@ -37,7 +37,7 @@ def kaplan_yorke_dimension(spectrum) -> float:
 
 
 def correlation_dimension(x, *, n_points: int = 2000, r_quantiles=(0.005, 0.05),
-                          min_tsep: int = 10, seed=0) -> float:
+                          min_tsep: int = 10, random_state=0) -> float:
     """Correlation dimension (Grassberger-Procaccia) of a sampled attractor.
 
     The correlation sum ``C(r)`` (fraction of pairs closer than ``r``, pairs at
@@ -54,7 +54,8 @@ def correlation_dimension(x, *, n_points: int = 2000, r_quantiles=(0.005, 0.05),
         Distance quantiles bounding the scaling range.
     min_tsep : int, default 10
         Exclude pairs closer than this in time (Theiler window).
-    seed : int or Generator
+    random_state : int, Generator or None, default 0
+        Randomness of the choice of points.
 
     Examples
     --------
@@ -71,7 +72,7 @@ def correlation_dimension(x, *, n_points: int = 2000, r_quantiles=(0.005, 0.05),
     lo, hi = r_quantiles
     if not 0 < lo < hi < 1:
         raise ValidationError(f"r_quantiles must satisfy 0 < lo < hi < 1; got {r_quantiles!r}.")
-    rng = check_rng(seed)
+    rng = check_rng(random_state)
     idx = np.sort(rng.choice(x.shape[0], size=min(n_points, x.shape[0]), replace=False))
     pts = x[idx]
     scale = pts.std(axis=0)

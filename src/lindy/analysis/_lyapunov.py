@@ -81,7 +81,7 @@ def lyapunov_spectrum(system, n_exponents: int | None = None, *, x0=None,
     >>> bool(abs(lam[0] - 0.42) < 0.02), bool(abs(lam.sum() - np.log(0.3)) < 1e-9)
     (True, True)
     """
-    from ..systems._integrate import compiled_jac, compiled_rhs, kernel
+    from ..systems.integrators import compiled, compiled_jac, compiled_rhs
 
     _system_check(system)
     k = system.dim if n_exponents is None else check_positive_int(n_exponents, "n_exponents")
@@ -95,10 +95,10 @@ def lyapunov_spectrum(system, n_exponents: int | None = None, *, x0=None,
     x = np.array(x, dtype=float)
     f = compiled_rhs(system.rhs)
     has_jac = use_jacobian and system.jac is not None
-    jac = compiled_jac(system.jac) if has_jac else kernel("no_jacobian")
+    jac = compiled_jac(system.jac) if has_jac else compiled("no_jacobian")
     if system.kind == "map":
-        lam, status = kernel("map_lyapunov")(f, jac, int(has_jac), x, system.param_array, k,
-                                     n_renorm, n_transient)
+        lam, status = compiled("map_lyapunov")(f, jac, int(has_jac), x, system.param_array, k,
+                                               n_renorm, n_transient)
     else:
         if tau is None:
             period = system.meta.get("period")
@@ -106,9 +106,9 @@ def lyapunov_spectrum(system, n_exponents: int | None = None, *, x0=None,
                 0.25 * float(period) if period else 10.0 * system.dt)
         if not np.isfinite(tau) or tau <= 0:
             raise ValidationError(f"tau must be a positive time; got {tau!r}.")
-        lam, _, status = kernel("flow_lyapunov")(f, jac, 1 if has_jac else 2, x, system.param_array, k,
-                                         float(tau), n_renorm, n_transient, float(rtol),
-                                         float(atol), 200_000_000)
+        lam, _, status = compiled("flow_lyapunov")(
+            f, jac, 1 if has_jac else 2, x, system.param_array, k, float(tau), n_renorm,
+            n_transient, float(rtol), float(atol), 200_000_000)
     if status != 0:
         raise NumericalError(
             f"{system.name}: the tangent integration failed (status {int(status)}); the "

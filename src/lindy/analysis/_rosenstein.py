@@ -10,28 +10,13 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_array, check_positive_int
+from ..data import delay_embed
 from ..errors import ValidationError
 
-__all__ = ["max_lyapunov_rosenstein", "delay_embed"]
+__all__ = ["max_lyapunov_rosenstein"]
 
 
-def delay_embed(x, dim: int, lag: int) -> np.ndarray:
-    """Delay embedding of a signal: rows ``[x_t, x_{t+lag}, ..., x_{t+(dim-1)lag}]``.
-
-    Examples
-    --------
-    >>> delay_embed(np.arange(5.0), 2, 2).tolist()
-    [[0.0, 2.0], [1.0, 3.0], [2.0, 4.0]]
-    """
-    x = check_array(x, "x", ndim=(1, 2))
-    x = x[:, None] if x.ndim == 1 else x
-    n = x.shape[0] - (dim - 1) * lag
-    if n < 2:
-        raise ValidationError(f"The series is too short for dim={dim}, lag={lag}.")
-    return np.concatenate([x[i * lag:i * lag + n] for i in range(dim)], axis=1)
-
-
-def max_lyapunov_rosenstein(x, dt: float, *, emb_dim: int = 1, lag: int = 1,
+def max_lyapunov_rosenstein(x, dt: float, *, n_delays: int = 1, stride: int = 1,
                             min_tsep: int | None = None, horizon: int | None = None,
                             fit: tuple[int, int] | None = None) -> float:
     """Largest Lyapunov exponent from data: slope of the mean log divergence of
@@ -43,8 +28,9 @@ def max_lyapunov_rosenstein(x, dt: float, *, emb_dim: int = 1, lag: int = 1,
         Regularly sampled trajectory (a full state, or a scalar to embed).
     dt : float
         Sampling interval; the result is per unit time.
-    emb_dim, lag : int, default 1
-        Delay embedding (the default uses the states as given).
+    n_delays, stride : int, default 1
+        Delay embedding: rows ``[x_t, x_{t+stride}, ..., x_{t+(n_delays-1) stride}]``
+        (:func:`lindy.data.delay_embed`; the default uses the states as given).
     min_tsep : int, optional
         Temporal separation of neighbours (default: ``horizon``).
     horizon : int, optional
@@ -62,8 +48,13 @@ def max_lyapunov_rosenstein(x, dt: float, *, emb_dim: int = 1, lag: int = 1,
     """
     from scipy.spatial import cKDTree
 
-    Y = delay_embed(x, check_positive_int(emb_dim, "emb_dim"), check_positive_int(lag, "lag"))
+    x = check_array(x, "x", ndim=(1, 2))
+    n_delays = check_positive_int(n_delays, "n_delays")
+    stride = check_positive_int(stride, "stride")
+    Y = delay_embed(x[:, None] if x.ndim == 1 else x, n_delays, stride)
     n = Y.shape[0]
+    if n < 2:
+        raise ValidationError(f"The series is too short for n_delays={n_delays}, stride={stride}.")
     horizon = max(n // 20, 2) if horizon is None else check_positive_int(horizon, "horizon", minimum=2)
     min_tsep = horizon if min_tsep is None else check_positive_int(min_tsep, "min_tsep", minimum=0)
     m = n - horizon

@@ -22,7 +22,7 @@ from ..errors import NumericalError, ValidationError
 from ._dmd_core import truncation_rank
 from ._linalg import eigh_desc, gram
 
-__all__ = ["lifted_pairs", "stacked_lift", "pcr_basis", "rrr_basis", "check_estimator_name"]
+__all__ = ["stacked_lift", "pcr_basis", "rrr_basis", "check_estimator_name"]
 
 
 def check_estimator_name(name: str) -> str:
@@ -32,46 +32,10 @@ def check_estimator_name(name: str) -> str:
     return name
 
 
-def lifted_pairs(trajs, dictionary):
-    """Lift every trajectory and pair consecutive feature rows, never across two.
-
-    Parameters
-    ----------
-    trajs : iterable of ndarray (T, d)
-    dictionary : fitted Dictionary
-
-    Returns
-    -------
-    PX, PY : ndarray, shape (n, p)
-        Features at ``x_k`` and ``x_{k+1}``.
-    X, Y : ndarray, shape (n, d)
-        The states ``x_k`` and ``x_{k+1}`` (last sample of each window).
-    """
-    w = dictionary.window
-    pxs, pys, xs, ys = [], [], [], []
-    for x in trajs:
-        F = dictionary.transform(x)
-        if F.shape[0] < 2:
-            continue
-        pxs.append(F[:-1])
-        pys.append(F[1:])
-        xs.append(x[w - 1:-1])
-        ys.append(x[w:])
-    if not pxs:
-        raise ValidationError(
-            f"No trajectory is longer than the dictionary window + 1 ({w + 1} samples); "
-            "pass longer trajectories or fewer delays.")
-    def cat(parts):
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-    return cat(pxs), cat(pys), cat(xs), cat(ys)
-
-
 def stacked_lift(trajs, dictionary):
     """Lift every trajectory once and index the lag pairs inside the stack.
 
-    Cheaper than :func:`lifted_pairs` for long trajectories: consecutive pairs
-    share rows, so ``Psi_X`` and ``Psi_Y`` are never formed; products with
+    Consecutive pairs share rows, so ``Psi_X`` and ``Psi_Y`` are never formed; products with
     them are products with ``F`` restricted to ``ix`` / ``iy``.
 
     Returns

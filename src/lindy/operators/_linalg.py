@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-__all__ = ["eig_sorted", "eigh_desc", "gram", "randomized_eigh", "psd_solve"]
+__all__ = ["eig_sorted", "eigh_desc", "gram", "randomized_eigh"]
 
 
 def eig_sorted(M: np.ndarray):
@@ -96,23 +96,3 @@ def randomized_eigh(apply, n: int, k: int, *, n_oversamples: int = 10, n_iter: i
     B = Q.T @ apply(Q)
     w, V = eigh_desc(0.5 * (B + B.T), k)
     return w, Q @ V
-
-
-def psd_solve(S: np.ndarray, B: np.ndarray, rcond: float | None = None) -> np.ndarray:
-    """Solve ``S X = B`` for symmetric PSD ``S`` by a truncated eigendecomposition.
-
-    Directions whose eigenvalue is below ``rcond * max`` are dropped (a
-    pseudo-inverse solve, never an explicit inverse).
-
-    Examples
-    --------
-    >>> psd_solve(np.diag([2.0, 0.0]), np.array([[4.0], [1.0]]))
-    array([[2.],
-           [0.]])
-    """
-    w, V = scipy.linalg.eigh(S, driver="evd")
-    if rcond is None:
-        rcond = S.shape[0] * np.finfo(float).eps
-    keep = w > rcond * max(w.max(), 0.0)
-    V = V[:, keep]
-    return V @ ((V.T @ B) / w[keep][:, None])

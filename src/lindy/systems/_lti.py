@@ -53,39 +53,41 @@ class LTISystem:
     meta: dict = field(default_factory=dict)
 
     @property
-    def n_states(self) -> int:
+    def state_dim(self) -> int:
         """State dimension ``n``."""
         return int(self.A.shape[0])
 
-    def simulate(self, u, x0=None, *, noise: float = 0.0, seed=None) -> Trajectory:
+    def simulate(self, u, x0=None, *, obs_noise_std: float = 0.0,
+                 random_state=None) -> Trajectory:
         """Drive the system with inputs ``u`` (T, m); return outputs ``y`` (T, p) with ``u``.
 
-        ``noise`` adds Gaussian measurement noise of that standard deviation.
+        ``obs_noise_std`` adds Gaussian measurement noise of that (absolute) standard
+        deviation, drawn with ``random_state`` (int, Generator or None).
 
         Examples
         --------
-        >>> sys = random_lti(3, 1, 2, spectral_radius=0.9, seed=0)
+        >>> sys = random_lti(3, 1, 2, spectral_radius=0.9, random_state=0)
         >>> sys.simulate(np.ones((10, 1))).x.shape
         (10, 2)
         """
         u = check_array(u, "u", ndim=2)
         if u.shape[1] != self.B.shape[1]:
             raise ValidationError(f"u must have {self.B.shape[1]} columns; got {u.shape[1]}.")
-        x = np.zeros(self.n_states) if x0 is None else check_array(x0, "x0", ndim=1)
-        if x.shape[0] != self.n_states:
-            raise ValidationError(f"x0 must have {self.n_states} entries; got {x.shape[0]}.")
+        x = np.zeros(self.state_dim) if x0 is None else check_array(x0, "x0", ndim=1)
+        if x.shape[0] != self.state_dim:
+            raise ValidationError(f"x0 must have {self.state_dim} entries; got {x.shape[0]}.")
         ys = np.empty((u.shape[0], self.C.shape[0]))
         for k in range(u.shape[0]):
             ys[k] = self.C @ x + self.D @ u[k]
             x = self.A @ x + self.B @ u[k]
-        if noise > 0:
-            ys = ys + noise * check_rng(seed).standard_normal(ys.shape)
+        if obs_noise_std > 0:
+            ys = ys + obs_noise_std * check_rng(random_state).standard_normal(ys.shape)
         return Trajectory(t=np.arange(u.shape[0], dtype=float), x=ys, u=u,
-                          meta={"system": "random_lti", "noise": noise})
+                          meta={"system": "random_lti", "obs_noise_std": obs_noise_std})
 
     def as_system(self) -> System:
         """The autonomous map ``x+ = A x`` as a :class:`System` (kind ``"map"``, linear)."""
-        n = self.n_states
+        n = self.state_dim
         params = {f"A[{i},{j}]": float(self.A[i, j]) for i in range(n) for j in range(n)}
         x0 = np.ones(n) / np.sqrt(n)
         lam = np.sort(np.log(np.abs(self.eigenvalues)))[::-1]
@@ -106,8 +108,8 @@ def _random_spectrum(n: int, radius: float, rng) -> np.ndarray:
     return eig * (radius / np.abs(eig).max())  # attain the radius exactly
 
 
-def random_lti(n: int, m: int = 1, p: int = 1, spectral_radius: float = 0.9, seed=None, *,
-               eigenvalues=None) -> LTISystem:
+def random_lti(n: int, m: int = 1, p: int = 1, spectral_radius: float = 0.9,
+               random_state=None, *, eigenvalues=None) -> LTISystem:
     """A random stable discrete-time LTI system with a chosen spectrum.
 
     ``A = S diag-blocks(eigenvalues) S^{-1}`` with ``S = Q D`` (``Q`` random
@@ -120,13 +122,14 @@ def random_lti(n: int, m: int = 1, p: int = 1, spectral_radius: float = 0.9, see
         Numbers of states, inputs and outputs.
     spectral_radius : float, default 0.9
         Largest eigenvalue modulus (random spectra); must be positive.
-    seed : int or Generator, optional
+    random_state : int, Generator or None
+        Randomness of the spectrum (unless given) and of the matrices.
     eigenvalues : array_like, shape (n,), optional
         The spectrum to use (closed under conjugation); overrides the random one.
 
     Examples
     --------
-    >>> sys = random_lti(4, 2, 1, spectral_radius=0.8, seed=1)
+    >>> sys = random_lti(4, 2, 1, spectral_radius=0.8, random_state=1)
     >>> sys.A.shape, sys.B.shape, sys.C.shape
     ((4, 4), (4, 2), (1, 4))
     >>> bool(np.isclose(np.abs(np.linalg.eigvals(sys.A)).max(), 0.8))
@@ -135,7 +138,7 @@ def random_lti(n: int, m: int = 1, p: int = 1, spectral_radius: float = 0.9, see
     n = check_positive_int(n, "n")
     m = check_positive_int(m, "m", minimum=0)
     p = check_positive_int(p, "p")
-    rng = check_rng(seed)
+    rng = check_rng(random_state)
     if eigenvalues is None:
         if not np.isfinite(spectral_radius) or spectral_radius <= 0:
             raise ValidationError(f"spectral_radius must be positive; got {spectral_radius!r}.")

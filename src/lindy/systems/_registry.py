@@ -6,9 +6,8 @@ import difflib
 from dataclasses import replace
 
 from ..errors import UnknownNameError, ValidationError
-from ._catalog import CATALOG
+from ._classic_systems import CATALOG, STOCHASTIC
 from ._collection import load_collection, load_invariants
-from ._stochastic import STOCHASTIC
 from ._system import System
 
 __all__ = ["get_system", "list_systems", "register_system"]
@@ -18,7 +17,7 @@ _NOT_META = ("dt", "seconds", "error", "lyapunov_error")
 
 
 def _with_invariants(system: System) -> System:
-    """Attach the invariants computed by ``regenerate`` (period, dt, Lyapunov spectrum...)."""
+    """Attach the invariants computed by ``lindy._tools.regenerate`` (period, dt, Lyapunov spectrum...)."""
     inv = load_invariants().get(system.name)
     if not inv:
         return system

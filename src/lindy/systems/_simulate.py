@@ -8,23 +8,29 @@ from .._validation import check_array, check_nonnegative_float, check_positive_i
 from ..data import Trajectory, TrajectorySet
 from ..errors import ValidationError
 from . import _cache
-from ._integrate import integrate_delay, integrate_flow, integrate_sde, integrate_stiff, iterate_map
 from ._system import System
+from .integrators import (
+    integrate_delay,
+    integrate_flow,
+    integrate_sde,
+    integrate_stiff,
+    iterate_map,
+)
 
-__all__ = ["simulate", "METHODS"]
+__all__ = ["simulate", "INTEGRATORS"]
 
-#: flow integrators accepted by ``simulate(method=...)``
-METHODS = ("auto", "dop853", "rosenbrock")
+#: flow integrators accepted by ``simulate(integrator=...)``
+INTEGRATORS = ("auto", "dop853", "rodas4")
 
 
-def _flow_method(system: System, method) -> str:
-    """The integrator for ``system``: "auto" is Rosenbrock if ``meta["stiff"]``, else
-    "auto" (DOP853 that hands stiff trajectories over to Rosenbrock)."""
-    if not isinstance(method, str) or method not in METHODS:
-        raise ValidationError(f"method must be one of {METHODS}; got {method!r}.")
-    if method == "auto" and system.meta.get("stiff"):
-        return "rosenbrock"
-    return method
+def _flow_integrator(system: System, integrator) -> str:
+    """The integrator for ``system``: "auto" is RODAS4 if ``meta["stiff"]``, else
+    "auto" (DOP853 that hands stiff trajectories over to RODAS4)."""
+    if not isinstance(integrator, str) or integrator not in INTEGRATORS:
+        raise ValidationError(f"integrator must be one of {INTEGRATORS}; got {integrator!r}.")
+    if integrator == "auto" and system.meta.get("stiff"):
+        return "rodas4"
+    return integrator
 
 
 def _initial_conditions(system: System, x0, n_traj: int, spread: float, rng) -> np.ndarray:
@@ -99,20 +105,20 @@ def _observe(x: np.ndarray, observe, name: str) -> np.ndarray:
     return x[:, idx]
 
 
-def _clean_batch(system, X0, grid, rtol, atol, history, cache, method="dop853"):
+def _clean_batch(system, X0, grid, rtol, atol, history, cache, integrator="dop853"):
     """Deterministic trajectories (B, T, d), from the cache when possible."""
     key = directory = None
     if cache and system.kind != "sde":
         directory = _cache.cache_dir(cache)
-        key = _cache.trajectory_key(system, X0, grid, method if system.kind == "flow"
+        key = _cache.trajectory_key(system, X0, grid, integrator if system.kind == "flow"
                                     else system.kind, rtol=rtol, atol=atol,
                                     history=None if history is None else repr(history))
         hit = _cache.load(directory, key)
         if hit is not None and hit.shape == (X0.shape[0], grid.size, system.dim):
             return hit
-    if system.kind == "flow" and method == "rosenbrock":
+    if system.kind == "flow" and integrator == "rodas4":
         out = integrate_stiff(system, X0, grid, rtol=rtol, atol=atol)[0]
-    elif system.kind == "flow" and method == "auto":
+    elif system.kind == "flow" and integrator == "auto":
         out, stiff = integrate_flow(system, X0, grid, rtol=rtol, atol=atol, detect_stiff=True)
         if stiff.any():
             out[stiff] = integrate_stiff(system, X0[stiff], grid, rtol=rtol, atol=atol)[0]
@@ -133,20 +139,21 @@ def _clean_batch(system, X0, grid, rtol, atol, history, cache, method="dop853"):
 
 
 def _noisy_batch(system, X0, grid, sigma, rng, history):
-    """Trajectories with process noise (stochastic systems or ``process_noise``)."""
+    """Trajectories with process noise (stochastic systems or ``diffusion``)."""
     if system.kind == "delay":
         return np.stack([integrate_delay(system, x0, grid, history=history,
-                                         sigma=float(np.max(sigma)), rng=rng) for x0 in X0])
+                                         sigma=float(np.max(sigma)), random_state=rng)
+                         for x0 in X0])
     return np.stack([integrate_sde(system, x0, grid, sigma, rng) for x0 in X0])
 
 
-def _diffusion(system, process_noise) -> np.ndarray | None:
-    if process_noise is not None and np.any(np.asarray(process_noise) != 0):
-        sig = np.asarray(process_noise, dtype=float)
+def _diffusion(system, diffusion) -> np.ndarray | None:
+    if diffusion is not None and np.any(np.asarray(diffusion) != 0):
+        sig = np.asarray(diffusion, dtype=float)
         if sig.ndim > 1 or (sig.ndim == 1 and sig.size != system.dim) or np.any(sig < 0):
             raise ValidationError(
-                f"process_noise must be a nonnegative scalar or {system.dim} values; got "
-                f"{process_noise!r}.")
+                f"diffusion must be a nonnegative scalar or {system.dim} values; got "
+                f"{diffusion!r}.")
         return np.broadcast_to(sig, (system.dim,)).copy()
     if system.kind == "sde":
         sig = np.zeros(system.dim)
@@ -157,11 +164,11 @@ def _diffusion(system, process_noise) -> np.ndarray | None:
 
 
 def simulate(system: System, n_steps: int | None = None, dt: float | None = None, x0=None,
-             n_traj: int = 1, noise: float = 0.0, seed=None, *,
+             n_traj: int = 1, obs_noise: float = 0.0, random_state=None, *,
              pts_per_period: int | None = None, transient: int = 0, ic_spread: float = 0.1,
-             rtol: float = 1e-10, atol: float = 1e-12, t=None, process_noise=None,
+             rtol: float = 1e-10, atol: float = 1e-12, t=None, diffusion=None,
              observe=None, standardize: bool = False, history=None,
-             cache=None, method: str = "auto") -> TrajectorySet:
+             cache=None, integrator: str = "auto") -> TrajectorySet:
     """Simulate trajectories of a flow, map, delay equation or SDE.
 
     Parameters
@@ -177,11 +184,13 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
         Gaussian perturbations of it (relative size ``ic_spread``) for the others.
     n_traj : int, default 1
         Number of trajectories (integrated as one compiled batch).
-    noise : float, default 0
-        Observation noise: Gaussian with standard deviation ``noise`` times the
-        standard deviation of each output of the clean trajectory.
-    seed : int or Generator, optional
-        Seed for initial-condition perturbations, process and observation noise.
+    obs_noise : float, default 0
+        Observation noise as a fraction of the signal's std: Gaussian with standard
+        deviation ``obs_noise`` times the standard deviation of each output of the
+        clean trajectory.
+    random_state : int, Generator or None
+        Randomness of the initial-condition perturbations, process and observation
+        noise.
     pts_per_period : int, optional
         Sample this many points per dominant period (``system.meta["period"]``,
         computed by :mod:`lindy.analysis`); overrides ``dt``. The dysts protocol.
@@ -193,10 +202,12 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
         Tolerances of the adaptive flow integrator.
     t : array_like, shape (T,), optional
         Irregular, strictly increasing sample times (instead of ``n_steps``/``dt``).
-    process_noise : float or array_like, optional
-        Additive process-noise intensity per state: flows and delays are then
-        integrated by Euler-Maruyama / stochastic RK, maps get noise after each
-        iteration. Stochastic (``kind="sde"``) systems use their ``sigma`` parameter.
+    diffusion : float or array_like, optional
+        Additive process-noise intensity ``sigma`` per state (an absolute value, not
+        a fraction of the signal's std): flows integrate ``dx = f dt + sigma dW``
+        by Euler-Maruyama, delay equations add ``sigma sqrt(h) xi`` after each RK4
+        step, maps add ``sigma xi`` after each iteration. Stochastic
+        (``kind="sde"``) systems use their ``sigma`` parameter.
     observe : callable or sequence of int, optional
         Partial observation: state indices to keep, or a function mapping the
         states (T, d) to outputs (T, p).
@@ -207,7 +218,7 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
         Delay equations: ``history(t)`` for ``t`` in ``[-tau, 0]`` (default: constant x0).
     cache : bool or path, optional
         Cache deterministic trajectories on disk (``True``: ``~/.cache/lindy``).
-    method : {"auto", "dop853", "rosenbrock"}, default "auto"
+    integrator : {"auto", "dop853", "rodas4"}, default "auto"
         Flow integrator: explicit adaptive DOP853, or the linearly implicit
         Rosenbrock method RODAS4 (order 4(3), L-stable; analytic or
         finite-difference Jacobian) for stiff flows. ``"auto"`` uses RODAS4 when
@@ -228,9 +239,10 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
     --------
     >>> import lindy as ld
     >>> lorenz = ld.systems.get_system("Lorenz")
-    >>> ld.systems.simulate(lorenz, n_steps=100, n_traj=2, seed=0)
+    >>> ld.systems.simulate(lorenz, n_steps=100, n_traj=2, random_state=0)
     TrajectorySet(n=2, T=100, d=3)
-    >>> ld.systems.simulate(lorenz, n_steps=50, observe=[0], noise=0.1, seed=0)[0].x.shape
+    >>> ld.systems.simulate(lorenz, n_steps=50, observe=[0], obs_noise=0.1,
+    ...                     random_state=0)[0].x.shape
     (50, 1)
     """
     if not isinstance(system, System):
@@ -238,22 +250,22 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
             f"simulate needs a System (see get_system); got {type(system).__name__}.")
     n_traj = check_positive_int(n_traj, "n_traj")
     transient = check_positive_int(transient, "transient", minimum=0)
-    noise = check_nonnegative_float(noise, "noise")
-    flow_method = _flow_method(system, method)
-    rng = check_rng(seed)
+    obs_noise = check_nonnegative_float(obs_noise, "obs_noise")
+    flow_integrator = _flow_integrator(system, integrator)
+    rng = check_rng(random_state)
     grid, dt = _sampling(system, n_steps, dt, t, pts_per_period, transient)
     X0 = _initial_conditions(system, x0, n_traj, ic_spread, rng)
-    sigma = _diffusion(system, process_noise)
+    sigma = _diffusion(system, diffusion)
     if sigma is None:
-        X = _clean_batch(system, X0, grid, rtol, atol, history, cache, flow_method)
+        X = _clean_batch(system, X0, grid, rtol, atol, history, cache, flow_integrator)
     else:
         X = _noisy_batch(system, X0, grid, sigma, rng, history)
     times = grid[transient:] - grid[transient]
     if t is not None:
         times = times + float(np.asarray(t, dtype=float)[0])
     Y = [_observe(x[transient:], observe, system.name) for x in X]
-    if noise > 0:
-        Y = [y + noise * y.std(axis=0) * rng.standard_normal(y.shape) for y in Y]
+    if obs_noise > 0:
+        Y = [y + obs_noise * y.std(axis=0) * rng.standard_normal(y.shape) for y in Y]
     extra = {}
     if standardize:
         stacked = np.concatenate(Y)
@@ -261,6 +273,6 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
         std = np.where(std > 0, std, 1.0)
         Y = [(y - mean) / std for y in Y]
         extra["standardization"] = {"mean": mean, "std": std}
-    meta = {"system": system.name, "params": dict(system.params), "noise": noise,
-            "process_noise": None if sigma is None else sigma.tolist(), "dt": dt, **extra}
+    meta = {"system": system.name, "params": dict(system.params), "obs_noise": obs_noise,
+            "diffusion": None if sigma is None else sigma.tolist(), "dt": dt, **extra}
     return TrajectorySet([Trajectory(t=times, x=y, meta=dict(meta)) for y in Y])

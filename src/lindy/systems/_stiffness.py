@@ -16,8 +16,8 @@ BelousovZhabotinsky, CoevolvingPredatorPrey, Bouali2) and DOP853 is 3-60 times
 faster on all of them, so none is marked stiff.
 
 The index describes the default parameters. For other parameters (``with_params``
-drops the flag) ``simulate(method="auto")`` relies on DOP853's own stiffness
-test (see ``_kernels``), which hands a trajectory over to RODAS4: it fires for
+drops the flag) ``simulate(integrator="auto")`` relies on DOP853's own stiffness
+test (see ``integrators._dop853``), which hands a trajectory over to RODAS4: it fires for
 Van der Pol at mu = 1000 (0.17 s instead of 2.9 s) but not at mu = 100, nor on
 any flow of the collection at its default parameters.
 """
@@ -28,7 +28,7 @@ import numpy as np
 
 __all__ = ["stiffness_index", "STIFF_THRESHOLD"]
 
-#: stiffness index above which ``simulate(method="auto")`` uses the Rosenbrock method
+#: stiffness index above which ``simulate(integrator="auto")`` uses RODAS4
 STIFF_THRESHOLD = 1.0e5
 
 

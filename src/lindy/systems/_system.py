@@ -82,7 +82,7 @@ class System:
         """A copy with some parameters changed (unknown names raise ValidationError).
 
         The copy drops ``meta["stiff"]``, which was measured at the default
-        parameters; ``simulate(method="auto")`` then detects stiffness while
+        parameters; ``simulate(integrator="auto")`` then detects stiffness while
         integrating.
         """
         unknown = set(params) - set(self.params)

@@ -1,4 +1,4 @@
-"""Rosenbrock (RODAS4) integrator for stiff flows, and simulate's method choice."""
+"""Rosenbrock (RODAS4) integrator for stiff flows, and simulate's integrator choice."""
 
 from dataclasses import replace
 
@@ -8,8 +8,8 @@ from scipy.integrate import solve_ivp
 
 from lindy.errors import NumericalError, ValidationError
 from lindy.systems import System, get_system, list_systems, simulate
-from lindy.systems._integrate import integrate_flow, integrate_stiff
 from lindy.systems._stiffness import STIFF_THRESHOLD, stiffness_index
+from lindy.systems.integrators import integrate_flow, integrate_stiff
 
 MU = 1000.0
 VDP_PERIOD = (3.0 - 2.0 * np.log(2.0)) * MU  # relaxation-oscillation period, leading order
@@ -97,10 +97,10 @@ def test_auto_keeps_dop853_for_non_stiff_systems():
     lorenz = get_system("Lorenz")
     assert not lorenz.meta.get("stiff")
     auto = simulate(lorenz, n_steps=200)[0].x
-    np.testing.assert_array_equal(auto, simulate(lorenz, n_steps=200, method="dop853")[0].x)
+    np.testing.assert_array_equal(auto, simulate(lorenz, n_steps=200, integrator="dop853")[0].x)
     np.testing.assert_array_equal(auto, integrate_flow(lorenz, lorenz.x0, np.arange(200) *
                                                        lorenz.dt)[0])
-    ros = simulate(lorenz, n_steps=200, method="rosenbrock")[0].x
+    ros = simulate(lorenz, n_steps=200, integrator="rodas4")[0].x
     np.testing.assert_allclose(ros, auto, rtol=1e-6, atol=1e-6)
 
 
@@ -150,7 +150,7 @@ def test_collection_flags_are_measured():
         assert s.meta["stiff"] == (s.meta["stiffness_index"] > STIFF_THRESHOLD)
 
 
-@pytest.mark.parametrize("method", ["radau", "DOP853", None, 3])
-def test_bad_method_raises(method):
-    with pytest.raises(ValidationError, match="method must be one of"):
-        simulate(get_system("Lorenz"), n_steps=10, method=method)
+@pytest.mark.parametrize("integrator", ["radau", "DOP853", None, 3, "rosenbrock"])
+def test_bad_integrator_raises(integrator):
+    with pytest.raises(ValidationError, match="integrator must be one of"):
+        simulate(get_system("Lorenz"), n_steps=10, integrator=integrator)

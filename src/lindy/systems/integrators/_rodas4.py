@@ -1,4 +1,4 @@
-"""numba kernel: the linearly implicit Rosenbrock method RODAS4 for stiff flows.
+"""Compiled loops: the linearly implicit Rosenbrock method RODAS4 for stiff flows.
 
 RODAS4 (Hairer & Wanner, *Solving Ordinary Differential Equations II*, 2nd ed.,
 Springer 1996, section IV.7; coefficients of their code ``rodas.f``) is a
@@ -13,11 +13,11 @@ with one LU factorization of the iteration matrix per step; ``y + sum m_i K_i``
 is the new state and ``K_6`` the error estimate. ``J`` is the analytic Jacobian
 (a first-class numba function, like the right-hand side) or forward finite
 differences; ``df/dt`` is a forward difference (zero for autonomous flows). The
-step-size control mirrors the DOP853 kernel (RMS error norm, steps clipped to
+step-size control mirrors DOP853 (``_dop853``) (RMS error norm, steps clipped to
 the output times, no growth right after a rejection).
 
-Entry points compile on first use (``_integrate.kernel``); status codes as in
-``_kernels``: 0 success, 1 too many steps, 2 non-finite state, 3 step size
+Entry points compile on first use (``_compiled.compiled``); status codes as in
+``_dop853``: 0 success, 1 too many steps, 2 non-finite state, 3 step size
 underflow.
 """
 
@@ -27,13 +27,9 @@ import numba as nb
 import numpy as np
 from numba import types
 
-RHS_SIG = types.float64[::1](types.float64, types.float64[::1], types.float64[::1])
-JAC_SIG = types.float64[:, ::1](types.float64, types.float64[::1], types.float64[::1])
-_f8 = types.float64
-_i8 = types.int64
-_v = types.float64[::1]
-_m = types.float64[:, ::1]
-_a3 = types.float64[:, :, ::1]
+from ._numba_types import ARR3, F8, I8, IMAT, IVEC, JAC_T, MAT, RHS_T, VEC
+
+__all__ = ["rodas4_batch", "RODAS4_BATCH_SIG"]
 
 #: RODAS4 coefficients (Hairer & Wanner 1996, ``rodas.f``), transformed formulation
 GAMMA = 0.25
@@ -212,11 +208,11 @@ def _advance(f, jac, use_jac, y, fy, t, t_end, h, p, rtol, atol, max_steps, K, G
     return y, fy, h, 0, steps, nfev
 
 
-ROSENBROCK_BATCH_SIG = types.Tuple((_a3, types.int64[::1], types.int64[::1], types.int64[:, ::1]))(
-    types.FunctionType(RHS_SIG), types.FunctionType(JAC_SIG), _i8, _m, _v, _v, _f8, _f8, _i8)
+RODAS4_BATCH_SIG = types.Tuple((ARR3, IVEC, IVEC, IMAT))(
+    RHS_T, JAC_T, I8, MAT, VEC, VEC, F8, F8, I8)
 
 
-def rosenbrock_batch(f, jac, use_jac, Y0, p, t_out, rtol, atol, max_steps):  # pragma: no cover
+def rodas4_batch(f, jac, use_jac, Y0, p, t_out, rtol, atol, max_steps):  # pragma: no cover
     """Integrate each row of ``Y0`` with RODAS4 and sample at ``t_out``.
 
     Returns (B, T, d) states, status, samples reached, and (B, 2) counts of

@@ -1,4 +1,6 @@
-"""Recompute the invariants data file: ``python -m lindy.systems.regenerate``.
+"""Recompute the invariants data file: ``python -m lindy._tools.regenerate``.
+
+A developer tool: nothing in the runtime package imports it.
 
 For every registered flow, map and delay equation, lindy's own analysis code
 estimates the dominant period (power spectrum of a long trajectory on the
@@ -6,8 +8,8 @@ attractor), a default sampling interval (``period / 100``), the Lyapunov
 spectrum (QR method with the Jacobian; for delay equations the largest
 exponent, by the QR method on the discretized delay equation), the
 Kaplan-Yorke and the correlation dimensions, and for flows the stiffness index
-with the ``stiff`` flag that ``simulate(method="auto")`` reads (see
-``_stiffness``). Results go to ``lindy/systems/data/invariants.json``; nothing
+with the ``stiff`` flag that ``simulate(integrator="auto")`` reads (see
+``lindy.systems._stiffness``). Results go to ``lindy/systems/data/invariants.json``; nothing
 in that file is entered by hand.
 
 For flows the renormalization interval is shortened until the exponents spread
@@ -20,7 +22,8 @@ Jacobian trace along a trajectory as long, is stored with the spectrum, which
 must sum to it.
 
 Options: ``--only NAME [NAME ...]`` to update some systems, ``--jobs N`` worker
-processes, ``--jacobians`` to regenerate ``_jacobians.py`` (needs sympy),
+processes, ``--jacobians`` to regenerate ``lindy/systems/_equations/jacobians.py``
+(needs sympy; see ``symbolic_jacobians``),
 ``--stiffness`` to update only the stiffness entries of the flows,
 ``--lyapunov`` to update only their Lyapunov entries.
 """
@@ -39,7 +42,9 @@ import numpy as np
 
 __all__ = ["compute_invariants", "main"]
 
-DATA = Path(__file__).resolve().parent / "data" / "invariants.json"
+SYSTEMS = Path(__file__).resolve().parents[1] / "systems"
+DATA = SYSTEMS / "data" / "invariants.json"
+JACOBIANS = SYSTEMS / "_equations" / "jacobians.py"
 N_SAMPLES = 2 ** 14
 #: flows: averaging time of the Lyapunov spectrum, in periods (at least)
 LYAP_PERIODS = 500
@@ -78,7 +83,7 @@ def _flow_period(system, x0, rtol=1e-10):
     the attractor. Broadband flows without a converging spectral peak fall back to
     2 pi times the velocity decorrelation time."""
     from ..analysis import dominant_period
-    from ._integrate import integrate_flow
+    from ..systems.integrators import integrate_flow
 
     f0 = np.linalg.norm(system.rhs(0.0, x0, system.param_array))
     period = 2 * np.pi * float(np.clip(max(np.linalg.norm(x0), 1e-3) / max(f0, 1e-12),
@@ -109,8 +114,8 @@ def _flow_period(system, x0, rtol=1e-10):
 
 def _stiffness(system, period):
     """Stiffness index over 10 periods from the default initial condition, and the flag."""
-    from ._integrate import integrate_flow
-    from ._stiffness import STIFF_THRESHOLD, stiffness_index
+    from ..systems._stiffness import STIFF_THRESHOLD, stiffness_index
+    from ..systems.integrators import integrate_flow
 
     t = np.linspace(0.0, 10.0 * period, 1001)
     X = integrate_flow(system, system.x0, t, rtol=1e-6, atol=1e-9)[0]
@@ -176,7 +181,7 @@ LYAPUNOV_KEYS = ("max_lyapunov", "lyapunov_spectrum", "lyapunov_method", "lyapun
 def _flow_lyapunov(system, x0, period):
     """The Lyapunov entries of a flow, from ``x0`` on the attractor."""
     from ..analysis import kaplan_yorke_dimension
-    from ._integrate import integrate_flow
+    from ..systems.integrators import integrate_flow
 
     try:
         spectrum, tau, t_avg = _flow_spectrum(system, x0, period)
@@ -230,7 +235,7 @@ def _flow_invariants(system):
 
 def _map_invariants(system):
     from ..analysis import correlation_dimension, kaplan_yorke_dimension, lyapunov_spectrum
-    from ._integrate import iterate_map
+    from ..systems.integrators import iterate_map
 
     X = iterate_map(system, system.x0, N_SAMPLES + 1000)[0, 1000:]
     spectrum = lyapunov_spectrum(system, x0=X[0], n_renorm=20000, n_transient=1000)
@@ -268,9 +273,10 @@ def _delay_period(system, x, dts, tau):
 
 
 def _delay_invariants(system):
-    from ..analysis import correlation_dimension, delay_embed, delay_lyapunov_spectrum
+    from ..analysis import correlation_dimension, delay_lyapunov_spectrum
+    from ..data import delay_embed
     from ..errors import NumericalError
-    from ._integrate import integrate_delay
+    from ..systems.integrators import integrate_delay
 
     tau = float(system.params["tau"])
     dts = tau / 20.0
@@ -306,7 +312,7 @@ def compute_invariants(name: str) -> tuple[str, dict]:
         ``kaplan_yorke_dimension``, ``correlation_dimension``, ``seconds`` (or
         ``{"error": ...}`` on failure).
     """
-    from ._registry import get_system
+    from ..systems import get_system
 
     system = get_system(name)
     start = time.perf_counter()
@@ -330,7 +336,7 @@ def compute_lyapunov(name: str) -> tuple[str, dict]:
     computes them (from the period it estimates and the end of that trajectory);
     ``main(["--lyapunov"])`` leaves the stored period, ``dt`` and other entries alone.
     """
-    from ._registry import get_system
+    from ..systems import get_system
 
     system = get_system(name)
     start = time.perf_counter()
@@ -357,7 +363,7 @@ def main(argv=None) -> int:
     int
         Exit status.
     """
-    parser = argparse.ArgumentParser(prog="python -m lindy.systems.regenerate",
+    parser = argparse.ArgumentParser(prog="python -m lindy._tools.regenerate",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="*", help="system names to update")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
@@ -366,18 +372,18 @@ def main(argv=None) -> int:
     parser.add_argument("--lyapunov", action="store_true",
                         help="update only the Lyapunov entries of the flows")
     parser.add_argument("--jacobians", action="store_true",
-                        help="regenerate _jacobians.py by symbolic differentiation (sympy)")
+                        help="regenerate systems/_equations/jacobians.py by symbolic differentiation "
+                             "(sympy)")
     args = parser.parse_args(argv)
     if args.jacobians:
-        from ._collection import load_collection
-        from ._symbolic import generate_jacobians
+        from ..systems._collection import load_collection
+        from .symbolic_jacobians import generate_jacobians
 
-        target = Path(__file__).resolve().parent / "_jacobians.py"
-        target.write_text(generate_jacobians(load_collection()), encoding="utf-8")
-        print(f"wrote {target.name}")
+        JACOBIANS.write_text(generate_jacobians(load_collection()), encoding="utf-8")
+        print(f"wrote {JACOBIANS}")
         return 0
     from .. import __version__
-    from ._registry import get_system, list_systems
+    from ..systems import get_system, list_systems
 
     names = args.only or list_systems()
     if args.stiffness:
@@ -415,7 +421,7 @@ def main(argv=None) -> int:
 
 
 def _update_stiffness(current, names):
-    from ._registry import get_system
+    from ..systems import get_system
 
     for name in names:
         system = get_system(name)
@@ -431,7 +437,7 @@ def _update_stiffness(current, names):
 
 
 def _write(current, version):
-    current["__about__"] = {"generator": "python -m lindy.systems.regenerate",
+    current["__about__"] = {"generator": "python -m lindy._tools.regenerate",
                             "lindy_version": version}
     ordered = {k: current[k] for k in sorted(current)}
     tmp = DATA.with_suffix(".tmp")

@@ -1,14 +1,14 @@
-"""numba kernel: adaptive DOP853 for flows.
+"""Compiled loops: the adaptive Dormand-Prince 8(5,3) method (DOP853) for flows.
 
 Right-hand sides are passed as first-class numba functions of one fixed
-signature, so the kernel compiles once (and is cached on disk) for every
-system. Nothing in ``import lindy`` imports this module, and importing it
-compiles nothing: ``_integrate.kernel`` compiles (or loads from the cache) each
-entry point on first use, so simulating a flow compiles only the flow kernel.
+signature (``_numba_types``), so the loop compiles once (and is cached on disk)
+for every system. Nothing in ``import lindy`` imports this module, and importing
+it compiles nothing: ``_compiled.compiled`` compiles (or loads from the cache)
+each entry point on first use, so simulating a flow compiles only this loop.
 
 The stepping code (``_initial_step``, ``_advance``) evaluates derivatives
 through ``_eval(f, jac, mode, d, t, y, p)``; here that is just ``f(t, y, p)``.
-``_kernels_tangent`` compiles the same stepping code a second time with an
+``_tangent`` compiles the same stepping code a second time with an
 ``_eval`` for the variational equations (see ``specialize``), so DOP853 is
 written once and a plain simulation never compiles tangent dynamics.
 
@@ -31,56 +31,22 @@ underflow, 4 stiffness detected.
 
 from __future__ import annotations
 
-import types as pytypes
-
 import numba as nb
 import numpy as np
-from numba import types
 
-from ._tableau import E3 as _E3
-from ._tableau import E5 as _E5
-from ._tableau import A as _A
-from ._tableau import B as _B
-from ._tableau import C as _C
+from ._dop853_tableau import E3 as _E3
+from ._dop853_tableau import E5 as _E5
+from ._dop853_tableau import A as _A
+from ._dop853_tableau import B as _B
+from ._dop853_tableau import C as _C
+from ._numba_types import ARR3, F8, I8, IVEC, MAT, RHS_T, VEC
 
-RHS_SIG = types.float64[::1](types.float64, types.float64[::1], types.float64[::1])
-JAC_SIG = types.float64[:, ::1](types.float64, types.float64[::1], types.float64[::1])
-RHS_T = types.FunctionType(RHS_SIG)
-JAC_T = types.FunctionType(JAC_SIG)
-_f8 = types.float64
-_i8 = types.int64
-_v = types.float64[::1]
-_m = types.float64[:, ::1]
-_a3 = types.float64[:, :, ::1]
-_iv = types.int64[::1]
+__all__ = ["dop853_batch", "DOP853_BATCH_SIG"]
 
 #: accepted steps between stiffness tests, failed tests that declare stiffness, h*lambda bound
 STIFF_EVERY = 1000
 STIFF_COUNT = 15
 STIFF_HLAMBDA = 6.1
-
-
-def specialize(dispatcher, name: str, **replace):
-    """Compile ``dispatcher``'s Python function again, under ``name``, with globals replaced.
-
-    The copy shares the code object and has its own qualified name, hence its
-    own on-disk cache entry.
-    """
-    func = dispatcher.py_func
-    glb = dict(func.__globals__)
-    glb.update(replace)
-    copy = pytypes.FunctionType(func.__code__, glb, name, func.__defaults__, func.__closure__)
-    copy.__qualname__ = name
-    return nb.njit(cache=True, error_model="numpy")(copy)
-
-
-def no_jacobian(t, x, p):  # pragma: no cover - compiled
-    """Placeholder Jacobian argument for systems without one (finite differences are
-    used instead; never called)."""
-    return np.zeros((x.shape[0], x.shape[0]))
-
-
-NO_JACOBIAN_SIG = JAC_SIG
 
 
 @nb.njit(cache=True, error_model="numpy")
@@ -222,14 +188,14 @@ def _advance(f, jac, mode, d, y, fy, t, t_end, h, p, rtol, atol, max_steps, K,
     return y, fy, h, 0, steps
 
 
-FLOW_BATCH_SIG = types.Tuple((_a3, _iv, _iv))(RHS_T, _m, _v, _v, _f8, _f8, _i8, _i8)
+DOP853_BATCH_SIG = nb.types.Tuple((ARR3, IVEC, IVEC))(RHS_T, MAT, VEC, VEC, F8, F8, I8, I8)
 
 
-def flow_batch(f, Y0, p, t_out, rtol, atol, max_steps, detect_stiff):  # pragma: no cover
+def dop853_batch(f, Y0, p, t_out, rtol, atol, max_steps, detect_stiff):  # pragma: no cover
     """Integrate each row of ``Y0`` and sample at ``t_out``: (B, T, n), status, reached.
 
     ``detect_stiff`` (0/1) stops a row with status 4 when it turns out stiff.
-    Compiled on first use with ``FLOW_BATCH_SIG`` (see ``_integrate.kernel``).
+    Compiled on first use with ``DOP853_BATCH_SIG`` (see ``_compiled.compiled``).
     """
     nb_ = Y0.shape[0]
     n = Y0.shape[1]

@@ -1,7 +1,8 @@
 """Scalar delay differential equations ``x'(t) = f(x(t), x(t - tau))``.
 
 The right-hand side receives ``s = [x(t), x(t - tau)]``; the delay is the
-parameter ``tau``. Integrated by the method of steps (see ``_kernels_other.dde_rk4``).
+parameter ``tau``. Integrated by the method of steps
+(``lindy.systems.integrators``, entry point ``delay_batch``).
 """
 
 import numpy as np
@@ -39,6 +40,7 @@ def piecewise_circuit(t, s, p):
     return np.array([-alpha * xt + beta * (-((xt / c) ** 3) + 3.0 * xt / c)])
 
 
+#: published-collection name -> right-hand side
 RHS = {
     "MackeyGlass": mackey_glass,
     "IkedaDelay": ikeda_delay,

@@ -1,65 +1,39 @@
-"""Engineering and classic systems: oscillators, hysteresis, population models,
-map-based neuron networks, coupled map lattices.
+"""Systems defined in code: classic and engineering systems, factories, SDEs.
 
-Right-hand sides are pure functions ``rhs(t, x, p)`` that numba compiles on
-first use; parameters in the order of ``System.params``. Periodically forced
-systems carry the forcing phase as their last state. Factories build systems of
-any size; ``CATALOG`` holds the default instances registered by name.
+``CATALOG`` holds oscillators, hysteresis and population models, map-based
+neuron networks and coupled map lattices (default instances, registered by
+name); the factories build them at any size. ``STOCHASTIC`` holds the
+stochastic systems (kind ``"sde"``): additive noise of intensity ``sigma``,
+integrated by Euler-Maruyama (flows) or added after each iteration (maps,
+``meta["discrete"]``), on the coordinates in ``meta["noise_dims"]`` (default:
+all). Their right-hand sides are in ``_equations``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from ._equations.biological_flows import lotka_volterra_jac, lotka_volterra_rhs
+from ._equations.maps import (
+    chialvo_ring_star_rhs,
+    chialvo_rulkov_rhs,
+    coupled_logistic_rhs,
+    leslie_gower_rhs,
+)
+from ._equations.oscillators import (
+    bouc_wen_rhs,
+    chain_jac,
+    chain_rhs,
+    pendulum_rhs,
+    silverbox_rhs,
+    vanderpol_jac,
+    vanderpol_rhs,
+)
+from ._equations.sde_drifts import double_well_rhs, noisy_logistic_rhs, ou_rhs
 from ._system import System
 
-__all__ = ["CATALOG", "oscillator_chain", "chialvo_ring_star", "chialvo_rulkov_chain",
-           "coupled_logistic"]
-
-
-def vanderpol_rhs(t, x, p):
-    mu = p[0]
-    return np.array([x[1], mu * (1.0 - x[0] * x[0]) * x[1] - x[0]])
-
-
-def vanderpol_jac(t, x, p):
-    mu = p[0]
-    return np.array([[0.0, 1.0], [-2.0 * mu * x[0] * x[1] - 1.0, mu * (1.0 - x[0] ** 2)]])
-
-
-def chain_rhs(t, x, p):
-    # n unit masses in a line, springs k between neighbours and to the walls,
-    # dampers c on each mass, force f cos(phase) on the first mass;
-    # state = (positions, velocities[, phase])
-    c, f, k, omega = p[0], p[1], p[2], p[3]
-    n = x.shape[0] // 2
-    out = np.empty(x.shape[0])
-    for i in range(n):
-        left = x[i - 1] if i > 0 else 0.0
-        right = x[i + 1] if i < n - 1 else 0.0
-        out[i] = x[n + i]
-        out[n + i] = k * (left - 2.0 * x[i] + right) - c * x[n + i]
-    if x.shape[0] > 2 * n:
-        out[n] += f * np.cos(x[2 * n])
-        out[2 * n] = omega
-    return out
-
-
-def chain_jac(t, x, p):
-    c, f, k = p[0], p[1], p[2]
-    n = x.shape[0] // 2
-    J = np.zeros((x.shape[0], x.shape[0]))
-    for i in range(n):
-        J[i, n + i] = 1.0
-        J[n + i, i] = -2.0 * k
-        if i > 0:
-            J[n + i, i - 1] = k
-        if i < n - 1:
-            J[n + i, i + 1] = k
-        J[n + i, n + i] = -c
-    if x.shape[0] > 2 * n:
-        J[n, 2 * n] = -f * np.sin(x[2 * n])
-    return J
+__all__ = ["CATALOG", "STOCHASTIC", "oscillator_chain", "chialvo_ring_star",
+           "chialvo_rulkov_chain", "coupled_logistic"]
 
 
 def chain_matrix(n: int, k: float, c: float) -> np.ndarray:
@@ -97,99 +71,6 @@ def oscillator_chain(n: int = 3, k: float = 1.0, c: float = 0.1, force: float = 
                   dim=x0.size, params={"c": c, "f": force, "k": k, "omega": omega}, x0=x0,
                   dt=float(2 * np.pi / np.abs(eig.imag).max() / 10), rhs=chain_rhs,
                   jac=chain_jac, kind="flow", meta=meta)
-
-
-def pendulum_rhs(t, x, p):
-    # damped, driven pendulum: theta'' = -theta'/q - sin(theta) + g cos(phase)
-    g, omega, q = p
-    return np.array([x[1], -x[1] / q - np.sin(x[0]) + g * np.cos(x[2]), omega])
-
-
-def bouc_wen_rhs(t, x, p):
-    # m y'' + c y' + k y + z = u, z' = alpha y' - beta (gamma |y'| |z|^(nu-1) z + delta y' |z|^nu)
-    # with force input u = amp sin(phase)
-    y, v, z, ph = x[0], x[1], x[2], x[3]
-    alpha, amp, beta, c, delta, gamma, k, m, nu, omega = p
-    u = amp * np.sin(ph)
-    az = abs(z)
-    zdot = alpha * v - beta * (gamma * abs(v) * az ** (nu - 1.0) * z + delta * v * az ** nu)
-    return np.array([v, (u - c * v - k * y - z) / m, zdot, omega])
-
-
-def silverbox_rhs(t, x, p):
-    # electronic Duffing oscillator: m y'' + d y' + a y + b y^3 = u, u = amp sin(phase)
-    a, amp, b, d, m, omega = p
-    return np.array([x[1], (amp * np.sin(x[2]) - d * x[1] - a * x[0] - b * x[0] ** 3) / m, omega])
-
-
-def lotka_volterra_rhs(t, x, p):
-    alpha, beta, delta, gamma = p
-    return np.array([alpha * x[0] - beta * x[0] * x[1], delta * x[0] * x[1] - gamma * x[1]])
-
-
-def lotka_volterra_jac(t, x, p):
-    alpha, beta, delta, gamma = p
-    return np.array([[alpha - beta * x[1], -beta * x[0]], [delta * x[1], delta * x[0] - gamma]])
-
-
-def leslie_gower_rhs(t, x, p):
-    # prey with Ricker growth and predation; predator with prey-proportional capacity
-    a, r, s = p
-    return np.array([x[0] * np.exp(r * (1.0 - x[0]) - a * x[1]),
-                     x[1] * np.exp(s * (1.0 - x[1] / x[0]))])
-
-
-def chialvo_ring_star_rhs(t, x, p):
-    # node 0 is the hub; nodes 1..n-1 form a ring; state (x_0..x_{n-1}, y_0..y_{n-1})
-    a, b, c, k0, mu, radius, sigma = p
-    n = x.shape[0] // 2
-    R = int(radius)
-    out = np.empty(2 * n)
-    fx = np.empty(n)
-    for i in range(n):
-        fx[i] = x[i] ** 2 * np.exp(x[n + i] - x[i]) + k0
-        out[n + i] = a * x[n + i] - b * x[i] + c
-    m = n - 1
-    hub = 0.0
-    for i in range(1, n):
-        hub += x[i] - x[0]
-    out[0] = fx[0] + mu * hub / m
-    for i in range(1, n):
-        ring = 0.0
-        for j in range(-R, R + 1):
-            ring += x[1 + (i - 1 + j) % m] - x[i]
-        out[i] = fx[i] + mu * (x[0] - x[i]) + sigma / (2.0 * R) * ring
-    return out
-
-
-def chialvo_rulkov_rhs(t, x, p):
-    # chain alternating Chialvo (even) and Rulkov (odd) map neurons, coupled in x
-    a, alpha, b, c, eps, k0, mu, sig = p
-    n = x.shape[0] // 2
-    out = np.empty(2 * n)
-    for i in range(n):
-        u, w = x[i], x[n + i]
-        if i % 2 == 0:
-            out[i] = u ** 2 * np.exp(w - u) + k0
-            out[n + i] = a * w - b * u + c
-        else:
-            out[i] = alpha / (1.0 + u ** 2) + w
-            out[n + i] = w - mu * (u - sig)
-        left = x[i - 1] if i > 0 else u
-        right = x[i + 1] if i < n - 1 else u
-        out[i] += eps * (left + right - 2.0 * u)
-    return out
-
-
-def coupled_logistic_rhs(t, x, p):
-    # coupled map lattice of logistic maps with periodic boundary
-    eps, r = p
-    n = x.shape[0]
-    f = r * x * (1.0 - x)
-    out = np.empty(n)
-    for i in range(n):
-        out[i] = (1.0 - eps) * f[i] + 0.5 * eps * (f[i - 1] + f[(i + 1) % n])
-    return out
 
 
 def chialvo_ring_star(n: int = 10, mu: float = 0.1, sigma: float = 0.05,
@@ -292,4 +173,24 @@ CATALOG: tuple[System, ...] = (
     chialvo_ring_star(),
     chialvo_rulkov_chain(),
     coupled_logistic(),
+)
+
+
+STOCHASTIC: tuple[System, ...] = (
+    System("OrnsteinUhlenbeck", 1, {"mu": 0.0, "sigma": 0.5, "theta": 1.0}, [1.0], 0.01, ou_rhs,
+           kind="sde",
+           meta={"citation": "Uhlenbeck, G. E. and Ornstein, L. S. (1930). On the theory of the "
+                             "Brownian motion. Phys. Rev. 36, 823-841.",
+                 "description": "mean-reverting Gaussian process dx = theta (mu - x) dt + "
+                                "sigma dW", "period": 2 * np.pi, "fixed_dt": True}),
+    System("DoubleWellLangevin", 1, {"sigma": 0.5}, [1.0], 0.01, double_well_rhs, kind="sde",
+           meta={"citation": "Kramers, H. A. (1940). Brownian motion in a field of force and "
+                             "the diffusion model of chemical reactions. Physica 7, 284-304.",
+                 "description": "overdamped Langevin dynamics in a double-well potential",
+                 "period": 2 * np.pi, "fixed_dt": True}),
+    System("NoisyLogistic", 1, {"r": 3.8, "sigma": 0.01}, [0.4], 1.0, noisy_logistic_rhs,
+           kind="sde",
+           meta={"citation": "May (1976), Nature 261, 459-467, with additive dynamical noise",
+                 "description": "logistic map with additive dynamical noise", "discrete": True,
+                 "period": 1.0, "fixed_dt": True}),
 )

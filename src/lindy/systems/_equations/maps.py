@@ -1,7 +1,11 @@
-"""Chaotic maps: ``rhs(t, s, p)`` returns the next state.
+"""Maps: ``rhs(t, s, p)`` returns the next state.
 
-Equations follow the publications cited in ``published.json``; parameters in
-alphabetical order of their names.
+The published chaotic maps (``RHS``; Henon, logistic, Ikeda, ...; equations
+as cited in ``published.json``, parameters in alphabetical order), the
+catalog's maps (the Leslie-Gower predator-prey map, Chialvo/Rulkov neuron
+networks, coupled logistic lattices), and hand-derived Jacobians (``JAC``) of
+right-hand sides that the sympy generator of ``jacobians`` cannot
+differentiate (an iterative solve).
 """
 
 import numpy as np
@@ -241,6 +245,67 @@ def blinking_vortex_map_jac(t, s, p):
     return np.array([[j11, j12], [j21, j22]])
 
 
+def leslie_gower_rhs(t, x, p):
+    # prey with Ricker growth and predation; predator with prey-proportional capacity
+    a, r, s = p
+    return np.array([x[0] * np.exp(r * (1.0 - x[0]) - a * x[1]),
+                     x[1] * np.exp(s * (1.0 - x[1] / x[0]))])
+
+
+def chialvo_ring_star_rhs(t, x, p):
+    # node 0 is the hub; nodes 1..n-1 form a ring; state (x_0..x_{n-1}, y_0..y_{n-1})
+    a, b, c, k0, mu, radius, sigma = p
+    n = x.shape[0] // 2
+    R = int(radius)
+    out = np.empty(2 * n)
+    fx = np.empty(n)
+    for i in range(n):
+        fx[i] = x[i] ** 2 * np.exp(x[n + i] - x[i]) + k0
+        out[n + i] = a * x[n + i] - b * x[i] + c
+    m = n - 1
+    hub = 0.0
+    for i in range(1, n):
+        hub += x[i] - x[0]
+    out[0] = fx[0] + mu * hub / m
+    for i in range(1, n):
+        ring = 0.0
+        for j in range(-R, R + 1):
+            ring += x[1 + (i - 1 + j) % m] - x[i]
+        out[i] = fx[i] + mu * (x[0] - x[i]) + sigma / (2.0 * R) * ring
+    return out
+
+
+def chialvo_rulkov_rhs(t, x, p):
+    # chain alternating Chialvo (even) and Rulkov (odd) map neurons, coupled in x
+    a, alpha, b, c, eps, k0, mu, sig = p
+    n = x.shape[0] // 2
+    out = np.empty(2 * n)
+    for i in range(n):
+        u, w = x[i], x[n + i]
+        if i % 2 == 0:
+            out[i] = u ** 2 * np.exp(w - u) + k0
+            out[n + i] = a * w - b * u + c
+        else:
+            out[i] = alpha / (1.0 + u ** 2) + w
+            out[n + i] = w - mu * (u - sig)
+        left = x[i - 1] if i > 0 else u
+        right = x[i + 1] if i < n - 1 else u
+        out[i] += eps * (left + right - 2.0 * u)
+    return out
+
+
+def coupled_logistic_rhs(t, x, p):
+    # coupled map lattice of logistic maps with periodic boundary
+    eps, r = p
+    n = x.shape[0]
+    f = r * x * (1.0 - x)
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = (1.0 - eps) * f[i] + 0.5 * eps * (f[i - 1] + f[(i + 1) % n])
+    return out
+
+
+#: published-collection name -> right-hand side
 RHS = {
     "Logistic": logistic,
     "Ricker": ricker,
@@ -268,8 +333,7 @@ RHS = {
     "BlinkingVortexMap": blinking_vortex_map,
 }
 
-# hand-derived Jacobians of right-hand sides that the sympy generator of
-# ``_jacobians`` cannot differentiate (an iterative solve)
+#: right-hand-side name -> hand-derived Jacobian
 JAC = {
     "blinking_vortex_map": blinking_vortex_map_jac,
 }
