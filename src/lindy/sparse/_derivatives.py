@@ -95,6 +95,9 @@ def smoothed_finite_difference(x: np.ndarray, t: np.ndarray, window: int = 11,
                                polyorder: int = 3) -> np.ndarray:
     """Savitzky-Golay smoothing of the states, then :func:`finite_difference`.
 
+    SINDy with ``derivative="smoothed"`` also evaluates the library on the
+    smoothed states.
+
     Parameters
     ----------
     x : ndarray, shape (T, d)
@@ -113,9 +116,14 @@ def smoothed_finite_difference(x: np.ndarray, t: np.ndarray, window: int = 11,
     >>> smoothed_finite_difference(np.c_[2 * t], t)[5, 0].round(6)
     np.float64(2.0)
     """
+    return finite_difference(savgol_smooth(x, t, window, polyorder), t)
+
+
+def savgol_smooth(x: np.ndarray, t: np.ndarray, window: int = 11, polyorder: int = 3) -> np.ndarray:
+    """Savitzky-Golay smoothing of the states (uniform sampling): (T, d)."""
     _uniform_step(t, "smoothed")
     w = _window(window, x.shape[0], polyorder)
-    return finite_difference(savgol_filter(x, w, polyorder, axis=0, mode="interp"), t)
+    return savgol_filter(x, w, polyorder, axis=0, mode="interp")
 
 
 def weak_form_matrices(t: np.ndarray, n_windows: int, window: int,

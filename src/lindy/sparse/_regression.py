@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ValidationError
-from ._derivatives import finite_difference, savitzky_golay, smoothed_finite_difference, weak_form_matrices
+from ._derivatives import finite_difference, savgol_smooth, savitzky_golay, weak_form_matrices
 
 __all__ = ["regression_problem", "ensemble", "DERIVATIVES", "default_window"]
 
@@ -35,8 +35,9 @@ def default_window(derivative: str, window: int | None) -> int:
     return 25 if derivative == "weak" else 11
 
 
-def _variables(tr) -> np.ndarray:
-    return tr.x if tr.u is None else np.hstack([tr.x, tr.u])
+def _variables(tr, x=None) -> np.ndarray:
+    x = tr.x if x is None else x
+    return x if tr.u is None else np.hstack([x, tr.u])
 
 
 def regression_problem(data, library, *, derivative: str = "finite_difference",
@@ -50,12 +51,13 @@ def regression_problem(data, library, *, derivative: str = "finite_difference",
     library : Library
         Applied to ``[x, u]``.
     derivative : {"finite_difference", "savgol", "smoothed", "weak"}
-        Continuous time only. ``"weak"`` integrates against test functions on
+        Continuous time only. ``"smoothed"`` evaluates the library on the
+        smoothed states too. ``"weak"`` integrates against test functions on
         sub-domains (rows are sub-domains, not samples).
     window : int, optional
         Samples per Savitzky-Golay fit (default 11) or weak sub-domain (default 25).
     n_windows : int, optional
-        Weak form: sub-domains per trajectory (default ``2 T / window``).
+        Weak form: sub-domains per trajectory (default ``T / 5``, overlapping).
     discrete_time : bool
         Regress ``x[k+1]`` on ``Theta(x[k], u[k])``.
 
@@ -73,7 +75,7 @@ def regression_problem(data, library, *, derivative: str = "finite_difference",
             targets.append(tr.x[1:])
             continue
         if derivative == "weak":
-            n_win = n_windows or max(1, int(np.ceil(2 * tr.n_steps / w)))
+            n_win = n_windows or max(1, int(np.ceil(tr.n_steps / 5)))
             V, Vd = weak_form_matrices(tr.t, n_win, w)
             thetas.append(V @ library.transform(Z))
             targets.append(-Vd @ tr.x)
@@ -83,7 +85,9 @@ def regression_problem(data, library, *, derivative: str = "finite_difference",
         elif derivative == "savgol":
             dx = savitzky_golay(tr.x, tr.t, w)
         else:
-            dx = smoothed_finite_difference(tr.x, tr.t, w)
+            smooth = savgol_smooth(tr.x, tr.t, w)
+            dx = finite_difference(smooth, tr.t)
+            Z = _variables(tr, smooth)
         thetas.append(library.transform(Z))
         targets.append(dx)
     Theta, Y = np.vstack(thetas), np.vstack(targets)

@@ -252,7 +252,7 @@ _DOC_PARAMS = """
     window : int, optional
         Samples per Savitzky-Golay fit (11) or weak-form sub-domain (25).
     n_windows : int, optional
-        Weak form: sub-domains per trajectory (default ``2 T / window``).
+        Weak form: sub-domains per trajectory (default ``T / 5``, overlapping).
     discrete_time : bool
         Learn the map ``x[k+1] = f(x[k], u[k])`` instead of ``x' = f(x, u)``.
     n_models : int, optional
