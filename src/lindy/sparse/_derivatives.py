@@ -133,7 +133,9 @@ def weak_form_matrices(t: np.ndarray, n_windows: int, window: int,
     The test function of sub-domain ``k`` is ``phi_k(t) = (1 - s^2)^power`` with
     ``s`` mapping the sub-domain onto ``[-1, 1]``; it vanishes at both ends, so
     ``int phi_k x' dt = -int phi_k' x dt``. With trapezoid weights, ``V @ f``
-    approximates ``int phi_k f dt`` and ``-Vd @ x`` approximates ``int phi_k x' dt``.
+    approximates ``int phi_k f dt`` and ``-Vd @ x`` approximates ``int phi_k x' dt``;
+    each ``phi_k`` is scaled to unit integral, so the rows are local weighted
+    averages on the scale of the pointwise problem (thresholds mean the same).
 
     Parameters
     ----------
@@ -171,6 +173,7 @@ def weak_form_matrices(t: np.ndarray, n_windows: int, window: int,
         dtt = np.diff(tt)
         w[:-1] += 0.5 * dtt
         w[1:] += 0.5 * dtt
-        V[k, a:a + L] = w * phi
-        Vd[k, a:a + L] = w * dphi
+        scale = np.sum(w * phi)
+        V[k, a:a + L] = w * phi / scale
+        Vd[k, a:a + L] = w * dphi / scale
     return V, Vd
