@@ -88,18 +88,34 @@ def _names(names, n: int) -> list[str]:
 
 
 def evaluate_terms(terms, Z: np.ndarray) -> np.ndarray:
-    """Evaluate factor-described terms on ``Z`` (T, n): (T, n_terms)."""
-    out = np.ones((Z.shape[0], len(terms)))
-    for j, term in enumerate(terms):
-        for kind, var, par in term:
+    """Evaluate factor-described terms on ``Z`` (T, n): (T, n_terms).
+
+    Each factor is computed once (powers by repeated products) and every term
+    is one product of cached factors, written to a contiguous row.
+    """
+    cache: dict = {}
+
+    def factor(kind, var, par):
+        key = (kind, var, par)
+        if key not in cache:
             z = Z[:, var]
-            if kind == POWER:
-                out[:, j] *= z ** int(par) if float(par).is_integer() else z ** par
-            elif kind == SIN:
-                out[:, j] *= np.sin(par * z)
+            if kind == POWER and float(par).is_integer() and par > 1:
+                cache[key] = factor(POWER, var, par - 1) * z
+            elif kind == POWER:
+                cache[key] = z.copy() if par == 1 else z ** par
             else:
-                out[:, j] *= np.cos(par * z)
-    return out
+                cache[key] = np.sin(par * z) if kind == SIN else np.cos(par * z)
+        return cache[key]
+
+    out = np.empty((len(terms), Z.shape[0]))
+    for j, term in enumerate(terms):
+        if not term:
+            out[j] = 1.0
+            continue
+        np.copyto(out[j], factor(*term[0]))
+        for f in term[1:]:
+            out[j] *= factor(*f)
+    return out.T
 
 
 def term_name(term, names: Sequence[str]) -> str:

@@ -83,15 +83,37 @@ def _ridge_active(G, B, active, alpha, constraints):
 
 
 def _unbias(Theta, Y, G, B, active, constraints):
-    """Least squares on the selected support (exact columns, no normal equations)."""
+    """Least squares on the selected support (no ridge)."""
     if constraints is not None:
         return _kkt(G, B, active, 0.0, constraints)
     out = np.zeros(active.shape)
     for i in range(active.shape[0]):
         cols = np.flatnonzero(active[i])
         if cols.size:
-            out[i, cols] = np.linalg.lstsq(Theta[:, cols], Y[:, i], rcond=None)[0]
+            out[i, cols] = _lstsq(Theta, Y[:, i], G, B[:, i], cols)
     return out
+
+
+def _lstsq(Theta, y, G, b, cols) -> np.ndarray:
+    """Least squares on the columns ``cols``: Cholesky of the Gram block plus one step of
+    iterative refinement on the exact residual (corrected semi-normal equations); the
+    SVD solver when the block is too ill-conditioned for that."""
+    try:
+        L = np.linalg.cholesky(G[np.ix_(cols, cols)])
+    except np.linalg.LinAlgError:
+        L = None
+    diag = np.abs(np.diag(L)) if L is not None else None
+    A = Theta[:, cols]
+    if L is None or diag.min() < 1e-6 * diag.max():
+        return np.linalg.lstsq(A, y, rcond=None)[0]
+    x = _cho_solve(L, b[cols])
+    return x + _cho_solve(L, A.T @ (y - A @ x))
+
+
+def _cho_solve(L, b):
+    from scipy.linalg import solve_triangular
+
+    return solve_triangular(L.T, solve_triangular(L, b, lower=True), lower=False)
 
 
 def constrained_lstsq(Theta, Y, constraints=None, support=None) -> np.ndarray:
@@ -161,10 +183,7 @@ def stlsq(Theta, Y, threshold: float = 0.1, alpha: float = 0.05, max_iter: int =
     cons = _check_constraints(constraints, n_targets, n_features)
     G, B = Theta.T @ Theta, Theta.T @ Y
     active = np.ones((n_targets, n_features), bool)
-    if cons is None:
-        coef = np.linalg.lstsq(Theta, Y, rcond=None)[0].T
-    else:
-        coef = _kkt(G, B, active, 0.0, cons)
+    coef = np.zeros((n_targets, n_features))
     for _ in range(max_iter):
         coef = _ridge_active(G, B, active, alpha, cons)
         new = active & (np.abs(coef) >= threshold)

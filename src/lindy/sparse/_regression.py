@@ -90,7 +90,7 @@ def regression_problem(data, library, *, derivative: str = "finite_difference",
             Z = _variables(tr, smooth)
         thetas.append(library.transform(Z))
         targets.append(dx)
-    Theta, Y = np.vstack(thetas), np.vstack(targets)
+    Theta, Y = (thetas[0], targets[0]) if len(thetas) == 1 else (np.vstack(thetas), np.vstack(targets))
     if not (np.all(np.isfinite(Theta)) and np.all(np.isfinite(Y))):
         raise ValidationError("The library gave non-finite values on the training data; check "
                               "the library functions (e.g. a log of negative values).")
