@@ -58,3 +58,17 @@ def test_library_names_equal_pysindy():
     assert lib.feature_names(names) == ref.get_feature_names()
     Z = np.random.default_rng(1).standard_normal((7, 2))
     np.testing.assert_allclose(lib.transform(Z), ref.transform(Z), rtol=1e-14)
+
+
+@pytest.mark.parametrize("penalty", ["l0", "l1"])
+def test_sr3_equals_pysindy(lorenz, penalty):
+    """pysindy's SR3 weight: lam = threshold^2 / (2 nu) (L0) or threshold / nu (L1)."""
+    nu, threshold = 1e-2, 0.5
+    lam = threshold ** 2 / (2 * nu) if penalty == "l0" else threshold / nu
+    opt = ps.SR3(reg_weight_lam=lam, regularizer=penalty.upper(), relax_coeff_nu=nu, unbias=True,
+                 max_iter=10000, tol=1e-12)
+    theirs = ps.SINDy(optimizer=opt, feature_library=ps.PolynomialLibrary(degree=2),
+                      differentiation_method=ps.FiniteDifference()).fit(lorenz[0].x, t=DT)
+    ours = ld.sparse.SINDy(solver="sr3", penalty=penalty, threshold=threshold, nu=nu).fit(lorenz[0])
+    assert np.array_equal(ours.coef_ != 0, theirs.coefficients() != 0)
+    np.testing.assert_allclose(ours.coef_, theirs.coefficients(), rtol=0, atol=1e-6)

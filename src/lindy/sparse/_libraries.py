@@ -42,6 +42,12 @@ class Library:
 
     Subclasses give ``n_terms(n)``, ``transform(Z)``, ``feature_names(names)``
     and ``terms(n)`` (the factor description, or None when not expressible).
+
+    Examples
+    --------
+    >>> lib = PolynomialLibrary(1) * FourierLibrary(1)
+    >>> isinstance(lib, Library), lib.n_terms(1)
+    (True, 4)
     """
 
     def __add__(self, other: Library) -> ConcatLibrary:
