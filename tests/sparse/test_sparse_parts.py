@@ -181,3 +181,13 @@ def test_sindyc_discrete_and_continuous():
 
 def _forced_rhs(t, x, p):
     return np.array([x[1], -2.0 * x[0] - 0.3 * x[1] + np.sin(p[0] * t)])
+
+
+def test_discrete_time_system_steps_by_iterations():
+    data = ld.testing.conformance_data()
+    sindy = SINDy(discrete_time=True).fit(data)
+    system = sindy.to_system()
+    assert system.kind == "map" and system.dt == 1.0
+    assert system.meta["sampling_interval"] == pytest.approx(0.1)
+    sim = ld.systems.simulate(system, n_steps=8, x0=data[1].x[-1])[0].x
+    np.testing.assert_allclose(sim[1:], sindy.forecast(data[1], horizon=7).x, rtol=1e-12, atol=1e-12)

@@ -98,7 +98,8 @@ def build_system(model: SparseModel, *, dt: float, x0: np.ndarray, u=None, name:
     ----------
     model : SparseModel
     dt : float
-        Default sampling interval of the System.
+        Sampling interval of the data: the System's ``dt`` for a flow; a map
+        steps by one iteration (``dt = 1``) and keeps it as ``meta["sampling_interval"]``.
     x0 : ndarray, shape (d,)
         Default initial condition.
     u : array_like, shape (m,), optional
@@ -124,8 +125,9 @@ def build_system(model: SparseModel, *, dt: float, x0: np.ndarray, u=None, name:
     if u is not None and (not m or np.asarray(u).size != m):
         raise ValidationError(f"{name}: u must hold {m} constant input value(s); got {u!r}.")
     p, keys = pack(terms, model.coef, m, u)
+    meta = {"equations": model.equations(), "description": "vector field learned by lindy.sparse"}
+    if model.discrete_time:  # a map steps by whole iterations; keep the data's interval as meta
+        meta["sampling_interval"] = float(dt)
     return System(name=name, dim=len(model.state_names), params=dict(zip(keys, p)),
-                  x0=np.asarray(x0, dtype=float), dt=float(dt), rhs=sparse_rhs,
-                  kind="map" if model.discrete_time else "flow",
-                  meta={"equations": model.equations(),
-                        "description": "vector field learned by lindy.sparse"})
+                  x0=np.asarray(x0, dtype=float), dt=1.0 if model.discrete_time else float(dt),
+                  rhs=sparse_rhs, kind="map" if model.discrete_time else "flow", meta=meta)
