@@ -153,6 +153,8 @@ def test_bad_settings_are_validation_errors(lorenz):
         SINDy().fit(lorenz[0].x, u=np.zeros((3000, 1)))
     with pytest.raises(ld.errors.NotFittedError):
         SINDy().equations()
+    with pytest.raises(ValidationError, match="too short"):
+        SINDy(derivative="weak").fit([lorenz[0].x, lorenz[1].x[:3]])
 
 
 # ------------------------------------------------------------------ inputs

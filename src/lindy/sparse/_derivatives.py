@@ -160,6 +160,10 @@ def weak_form_matrices(t: np.ndarray, n_windows: int, window: int,
     """
     T = t.shape[0]
     L = min(int(window), T)
+    if L < 5:
+        raise ValidationError(f"A trajectory of {T} samples is too short for the weak form (a "
+                              "sub-domain needs at least 5 samples); use longer trajectories or "
+                              "derivative='finite_difference'.")
     starts = np.unique(np.linspace(0, T - L, n_windows).round().astype(int))
     V = np.zeros((starts.size, T))
     Vd = np.zeros((starts.size, T))
