@@ -107,3 +107,11 @@ def test_discrete_time_recovers_the_henon_map():
     np.testing.assert_allclose(fc.x, data[0].x[100:120], rtol=1e-6, atol=1e-6)
     sim = ld.systems.simulate(system, n_steps=21, x0=data[0].x[99])[0].x
     np.testing.assert_allclose(sim[1:], fc.x, rtol=1e-10, atol=1e-10)
+
+
+def test_diverging_map_forecast_raises_numerical_error():
+    x = 1.5 ** np.arange(30.0)[:, None]
+    sindy = ld.sparse.SINDy(discrete_time=True).fit(x)
+    assert sindy.equations() == ["x0[k+1] = 1.500 x0"]
+    with pytest.raises(NumericalError, match="non-finite"):
+        sindy.forecast(x, horizon=5000)

@@ -174,6 +174,10 @@ class _SparseRegression(Estimator):
         x0 = context.x[-1:]
         if not self.discrete_time and u_future is None:
             out = self._flow(x0, None, horizon)[0, 1:]
+        elif u_future is None and self._compilable():
+            from ..systems._integrate import iterate_map
+
+            out = iterate_map(self._system(), x0, horizon + 1)[0, 1:]
         else:
             drive = None if u_future is None else self._step_inputs(context, u_future)
             out = np.empty((horizon, self.n_features_in_))
