@@ -50,6 +50,13 @@ class SparseModel:
     input_names: tuple
     discrete_time: bool
 
+    def __post_init__(self) -> None:
+        coef = np.array(self.coef, dtype=float)
+        coef.flags.writeable = False
+        object.__setattr__(self, "coef", coef)
+        object.__setattr__(self, "state_names", tuple(self.state_names))
+        object.__setattr__(self, "input_names", tuple(self.input_names))
+
     @property
     def feature_names(self) -> list[str]:
         """Names of the library terms."""

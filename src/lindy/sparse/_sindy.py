@@ -91,7 +91,7 @@ class _SparseRegression(Estimator):
         states = tuple(f"x{i}" for i in range(data.dim))
         inputs = tuple(f"u{i}" for i in range(data.input_dim))
         self.model_ = SparseModel(library, coef, states, inputs, bool(self.discrete_time))
-        self.coef_ = coef
+        self.coef_ = self.model_.coef
         self.feature_names_ = self.model_.feature_names
         self.x0_ = data[0].x[0].copy()
         self.__dict__.pop("_cache_system", None)
