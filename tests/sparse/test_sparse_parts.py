@@ -193,3 +193,16 @@ def test_discrete_time_system_steps_by_iterations():
     assert system.meta["sampling_interval"] == pytest.approx(0.1)
     sim = ld.systems.simulate(system, n_steps=8, x0=data[1].x[-1])[0].x
     np.testing.assert_allclose(sim[1:], sindy.forecast(data[1], horizon=7).x, rtol=1e-12, atol=1e-12)
+
+
+def test_fitted_model_is_a_value_and_predict_is_one_integrated_step(lorenz):
+    sindy = SINDy().fit(lorenz)
+    with pytest.raises(ValueError):
+        sindy.coef_[0, 0] = 1.0
+    with pytest.raises(AttributeError):
+        sindy.model_.coef = None
+    ctx = lorenz[0][:20]
+    pred = sindy.predict(ctx)
+    sim = ld.systems.simulate(sindy.to_system(), n_steps=2, dt=DT, x0=ctx.x, n_traj=20)
+    np.testing.assert_allclose(pred, np.array([tr.x[1] for tr in sim]), rtol=1e-12, atol=1e-12)
+    assert sindy.model_.equations(precision=1)[0] == "x0' = -10.0 x0 + 10.0 x1"
