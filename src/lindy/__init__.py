@@ -11,7 +11,8 @@ ssm         state-space models: Kalman filtering, smoothing, EM, subspace ID, GP
 analysis    Lyapunov spectra, dimensions, periods
 baselines   persistence and linear autoregression
 edm         empirical dynamic modelling: simplex, S-map, context parroting
-metrics     forecasting metrics (RMSE, NRMSE, sMAPE, valid prediction time)
+sparse      sparse identification of dynamics (SINDy): libraries, solvers, derivatives
+metrics     forecasting and reconstruction metrics (sMAPE, VPT, D_stsp, D_H, CRPS)
 bench       benchmark jobs, runner, store and report
 plot        matplotlib helpers (imported lazily)
 datasets    real benchmark data (Silverbox, cascaded tanks, Bouc-Wen, ECG)
@@ -52,6 +53,7 @@ __all__ = [
     "metrics",
     "operators",
     "plot",
+    "sparse",
     "spectral",
     "ssm",
     "systems",
@@ -61,7 +63,7 @@ __all__ = [
 #: subpackages, imported on first attribute access (``import lindy.systems`` in a
 #: worker process then pays only for what the systems database needs)
 _SUBPACKAGES = {"analysis", "baselines", "bench", "data", "datasets", "edm", "errors", "metrics",
-                "operators", "plot", "spectral", "ssm", "systems", "testing"}
+                "operators", "plot", "sparse", "spectral", "ssm", "systems", "testing"}
 #: top-level names re-exported from a subpackage
 _NAMES = {"Estimator": "base", "Forecaster": "base", "Forecast": "data", "Trajectory": "data",
           "TrajectorySet": "data", "as_trajectories": "data", "load": "_io"}

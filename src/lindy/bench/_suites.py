@@ -29,6 +29,8 @@ _QUICK_METHODS = _BASE_METHODS + [
     ("BOPDMD(r3)", "BOPDMD", {"rank": 3}),
     ("LGSSM-EM(6)", "LinearGaussianSSM", {"state_dim": 6, "n_iter": 20}),
     ("N4SID", "SubspaceID", {}),
+    ("SINDy(poly3)", "SINDy", {"library": {"class": "lindy.sparse:PolynomialLibrary",
+                                           "params": {"degree": 3}}}),
 ]
 _STANDARD_METHODS = _QUICK_METHODS + [
     ("LinearAR(20)", "LinearAR", {"n_lags": 20}),
