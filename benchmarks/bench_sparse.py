@@ -73,12 +73,12 @@ def bench_simulate(m_ours, m_theirs, x0, n_steps, repeats, tol):
     t = DT * np.arange(n_steps)
     t0 = time.perf_counter()
     system = m_ours.to_system()
-    ld.systems.simulate(system, n_steps=2, dt=DT, x0=x0, method="dop853")  # compile (or load cache)
+    ld.systems.simulate(system, n_steps=2, dt=DT, x0=x0, integrator="dop853")  # compile (or load cache)
     t_compile = time.perf_counter() - t0
 
     def ours():
         return ld.systems.simulate(system, n_steps=n_steps, dt=DT, x0=x0, rtol=tol, atol=tol,
-                                   method="dop853")[0].x
+                                   integrator="dop853")[0].x
 
     def theirs():
         return m_theirs.simulate(x0, t, integrator_kws={"method": "LSODA", "rtol": tol, "atol": tol})
@@ -109,7 +109,7 @@ def main(argv=None):
     repeats = 1 if args.quick else args.repeats
     print(f"lindy {ld.__version__}, pysindy {version('pysindy')}, numpy {np.__version__}, "
           f"BLAS threads {args.threads}")
-    x = ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=n, dt=DT, seed=0)[0].x
+    x = ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=n, dt=DT, random_state=0)[0].x
     with threadpool_limits(limits=args.threads, user_api="blas"):
         m_ours, m_theirs, fit_ratio = bench_fit(x, 3, repeats)
         sim = [bench_simulate(m_ours, m_theirs, x[-1], n_steps, repeats, tol) for tol in (1e-12, 1e-6)]

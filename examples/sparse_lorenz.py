@@ -23,7 +23,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     lorenz = ld.systems.get_system("Lorenz")
-    data = ld.systems.simulate(lorenz, n_steps=2500, dt=0.01, n_traj=4, noise=args.noise, seed=0)
+    data = ld.systems.simulate(lorenz, n_steps=2500, dt=0.01, n_traj=4, obs_noise=args.noise, random_state=0)
     sindy = ld.sparse.SINDy(library=ld.sparse.PolynomialLibrary(2), threshold=0.1,
                             derivative="weak", n_models=20, random_state=0).fit(data)
     print(f"Lorenz-63 from {sum(data.lengths)} noisy samples ({args.noise:.0%} noise):")

@@ -21,12 +21,12 @@ def lorenz():
 
 @pytest.fixture(scope="module")
 def clean(lorenz):
-    return ld.systems.simulate(lorenz, n_steps=5000, dt=DT, seed=0)
+    return ld.systems.simulate(lorenz, n_steps=5000, dt=DT, random_state=0)
 
 
 @pytest.fixture(scope="module")
 def noisy(lorenz):
-    return ld.systems.simulate(lorenz, n_steps=5000, dt=DT, noise=0.01, seed=0)
+    return ld.systems.simulate(lorenz, n_steps=5000, dt=DT, obs_noise=0.01, random_state=0)
 
 
 def _max_rel_error(coef):
@@ -96,7 +96,7 @@ def test_diverging_simulation_raises_numerical_error():
 
 def test_discrete_time_recovers_the_henon_map():
     henon = ld.systems.get_system("Henon")
-    data = ld.systems.simulate(henon, n_steps=500, n_traj=2, seed=0)
+    data = ld.systems.simulate(henon, n_steps=500, n_traj=2, random_state=0)
     sindy = ld.sparse.SINDy(threshold=0.05, discrete_time=True).fit(data)
     a, b = henon.params["a"], henon.params["b"]
     assert sindy.equations() == [f"x0[k+1] = 1.000 + 1.000 x1 - {a:.3f} x0^2",

@@ -12,7 +12,7 @@ DT = 0.01
 @pytest.fixture(scope="module")
 def lorenz():
     return ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=5000, dt=DT, n_traj=2,
-                               seed=0)
+                               random_state=0)
 
 
 def _pysindy(derivative, degree=2, threshold=0.1):

@@ -26,7 +26,7 @@ DT = 0.01
 @pytest.fixture(scope="module")
 def lorenz():
     return ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=3000, dt=DT, n_traj=2,
-                               seed=1)
+                               random_state=1)
 
 
 # ---------------------------------------------------------------- libraries

@@ -2,7 +2,7 @@
 
 The model travels in the parameter vector ``p`` (see :func:`pack`), so a
 single compiled function (cached on disk by numba) serves every learned model:
-lindy's integrators call it through :func:`lindy.systems._integrate.compiled_rhs`.
+lindy's integrators call it through :func:`lindy.systems.integrators.compiled_rhs`.
 
 Layout of ``p``: ``[d, m, n_terms, n_factors, term_start (n_terms + 1),
 kind (n_factors), var (n_factors), param (n_factors), coef (d * n_terms), u (m)]``.

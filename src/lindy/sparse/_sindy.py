@@ -147,7 +147,7 @@ class _SparseRegression(Estimator):
         """Integrate from each row of X0 (B, d) with constant u (m,): states (B, n_steps + 1, d)."""
         grid = self._forecast_step() * np.arange(n_steps + 1)
         if self._compilable():
-            from ..systems._integrate import integrate_flow
+            from ..systems.integrators import integrate_flow
 
             system = self._system()
             if u is not None:
@@ -175,7 +175,7 @@ class _SparseRegression(Estimator):
         if not self.discrete_time and u_future is None:
             out = self._flow(x0, None, horizon)[0, 1:]
         elif u_future is None and self._compilable():
-            from ..systems._integrate import iterate_map
+            from ..systems.integrators import iterate_map
 
             out = iterate_map(self._system(), x0, horizon + 1)[0, 1:]
         else:
