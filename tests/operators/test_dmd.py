@@ -1,5 +1,7 @@
 """DMD: exact/projected modes, TLS, Gram route, and agreement with PyDMD and kooplearn."""
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -30,18 +32,18 @@ def _sorted(lam):
     ld.operators.DMD(),
     ld.operators.DMD(rank=2, exact=False),
     ld.operators.DMD(rank=0.99, tls_rank=2),
-    ld.operators.DMD(method="svd"),
-    ld.operators.DMD(method="gram"),
+    ld.operators.DMD(solver="svd"),
+    ld.operators.DMD(solver="gram"),
 ])
 def test_conformance(est):
     check_estimator(est)
 
 
-@pytest.mark.parametrize("method", ["svd", "gram", "auto"])
-def test_routes_agree(method):
+@pytest.mark.parametrize("solver", ["svd", "gram", "auto"])
+def test_routes_agree(solver):
     x, _ = _noisy_linear()
-    ref = ld.operators.DMD(rank=5, method="svd").fit(x)
-    model = ld.operators.DMD(rank=5, method=method).fit(x)
+    ref = ld.operators.DMD(rank=5, solver="svd").fit(x)
+    model = ld.operators.DMD(rank=5, solver=solver).fit(x)
     np.testing.assert_allclose(model.eigenvalues_, ref.eigenvalues_, atol=1e-10)
     fc = model.forecast(x[:1], horizon=10).x
     np.testing.assert_allclose(fc, ref.forecast(x[:1], horizon=10).x, atol=1e-9)
@@ -95,8 +97,8 @@ def test_multiple_trajectories_never_cross():
 
 def test_bad_params():
     x, _ = _noisy_linear()
-    with pytest.raises(ValidationError, match="method"):
-        ld.operators.DMD(method="qr").fit(x)
+    with pytest.raises(ValidationError, match="solver"):
+        ld.operators.DMD(solver="qr").fit(x)
     with pytest.raises(ValidationError, match="rank"):
         ld.operators.DMD(rank=-1).fit(x)
     with pytest.raises(ValidationError, match="tls_rank"):
@@ -121,3 +123,16 @@ def test_matches_pydmd_and_kooplearn():
         np.testing.assert_allclose(ours, theirs, atol=1e-8)
         koop = kl.Ridge(n_components=r, reduced_rank=False, alpha=None, eigen_solver="dense").fit(x)
         np.testing.assert_allclose(ours, _sorted(koop.eig()), atol=1e-8)
+
+
+def test_int_rank_above_the_data_rank_warns_and_says_how_many_were_kept():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((200, 4)) @ rng.standard_normal((4, 20))  # rank-4 snapshots
+    for solver in ("svd", "gram", "auto"):
+        with pytest.warns(ld.errors.RankWarning, match="rank=14.*only 4"):
+            model = ld.operators.DMD(rank=14, solver=solver).fit(x)
+        assert model.eigenvalues_.shape == (4,)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ld.operators.DMD(rank=4).fit(x)
+        ld.operators.DMD().fit(x)

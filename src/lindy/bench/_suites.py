@@ -23,7 +23,7 @@ _BASE_METHODS = [
 _QUICK_METHODS = _BASE_METHODS + [
     ("HankelDMD(10,r20)", "HankelDMD", {"n_delays": 10, "rank": 20}),
     ("EDMD(poly3)", "EDMD", {"dictionary": _poly(3)}),
-    ("EDMD(poly4,rrr30)", "EDMD", {"dictionary": _poly(4), "estimator": "rrr", "rank": 30,
+    ("EDMD(poly4,rrr30)", "EDMD", {"dictionary": _poly(4), "reduced_rank": True, "rank": 30,
                                    "alpha": 1e-8}),
     ("KernelEDMD(rbf,30)", "KernelEDMD", {"rank": 30}),
     ("BOPDMD(r3)", "BOPDMD", {"rank": 3}),

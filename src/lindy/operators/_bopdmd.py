@@ -5,16 +5,15 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .._validation import check_positive_int
+from .._constraints import RANDOM_STATE, Interval, Options
 from ..base import Estimator
 from ..errors import ValidationError
 from ._bopdmd_core import trapezoid_eigs, varpro_fit
 from ._dmd_core import truncation_rank
+from ._params import NONNEG_INT, POS_INT, RANK
 from ._spectral import SpectralMixin
 
 __all__ = ["BOPDMD"]
-
-_CONSTRAINTS = (None, "stable", "imaginary")
 
 
 def _projector(constraint):
@@ -76,8 +75,9 @@ class BOPDMD(SpectralMixin, Estimator):
         Bagging spread (real and imaginary parts separately).
     bag_eigenvalues_ : ndarray, shape (n_bags, r)
         Continuous-time eigenvalues of each bag, matched to ``alpha``.
-    residual_ : float
-        Relative fit residual.
+    fit_residual_ : float
+        Relative residual of the variable-projection fit (``residuals()``
+        gives the ResDMD residual of each eigenpair).
 
     Examples
     --------
@@ -90,6 +90,10 @@ class BOPDMD(SpectralMixin, Estimator):
     """
 
     _allow_irregular = True
+    _parameter_constraints = {
+        "rank": RANK, "n_bags": NONNEG_INT, "bag_fraction": [Interval(float, 0, 1, closed="right")],
+        "constraint": [None, Options("stable", "imaginary")], "max_iter": POS_INT,
+        "tol": [Interval(float, 0, None)], "random_state": [RANDOM_STATE]}
 
     def __init__(self, rank=None, *, n_bags=0, bag_fraction=0.6, constraint=None,
                  max_iter=100, tol=1e-12, random_state=0):
@@ -101,18 +105,7 @@ class BOPDMD(SpectralMixin, Estimator):
         self.tol = tol
         self.random_state = random_state
 
-    def _check_params(self):
-        if self.rank is not None:
-            truncation_rank(np.ones(1), self.rank)
-        if self.constraint not in _CONSTRAINTS:
-            raise ValidationError(f"constraint must be one of {_CONSTRAINTS}; got {self.constraint!r}.")
-        if not 0.0 < float(self.bag_fraction) <= 1.0:
-            raise ValidationError(f"bag_fraction must be in (0, 1]; got {self.bag_fraction!r}.")
-        check_positive_int(self.max_iter, "max_iter")
-        check_positive_int(int(self.n_bags) + 1, "n_bags + 1")
-
     def _fit(self, data) -> None:
-        self._check_params()
         ts = [tr.t - tr.t[0] for tr in data]
         S = np.concatenate([tr.x for tr in data])
         _, s, Vt = np.linalg.svd(S, full_matrices=False)
@@ -124,7 +117,7 @@ class BOPDMD(SpectralMixin, Estimator):
         project = _projector(self.constraint)
         res = varpro_fit(ts, Xs, alpha0, max_iter=int(self.max_iter), tol=float(self.tol),
                          project=project)
-        self.residual_, self.n_iter_ = res.residual, res.n_iter
+        self.fit_residual_, self.n_iter_ = res.residual, res.n_iter
         alpha = res.alpha
         W = _modes(res.amplitudes, Ur)
         self.amplitudes_ = [np.linalg.lstsq(W, tr.x[0].astype(complex), rcond=None)[0] for tr in data]

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_positive_int
+from .._constraints import BOOL
 from ..data import lag_pairs
-from ._dmd_core import check_method, dmd_fit, truncation_rank
+from ._dmd_core import dmd_fit
 from ._linalg import eig_sorted
+from ._params import DMD_SOLVER, POS_INT, RANK
 from ._spectral import SpectralEstimator
 
 __all__ = ["DMD"]
-
-
-def check_tls_rank(tls_rank):
-    """Validate a TLS rank (None or a positive int)."""
-    return None if tls_rank is None else check_positive_int(tls_rank, "tls_rank")
 
 
 class DMD(SpectralEstimator):
@@ -26,8 +22,10 @@ class DMD(SpectralEstimator):
     Parameters
     ----------
     rank : None, int or float, default None
-        Truncation: ``None`` keeps the numerical rank, an int that many POD
-        modes, a float in (0, 1) the fraction of energy to keep.
+        Truncation: ``None`` keeps the numerical rank, an int exactly that many
+        POD modes (capped at the numerical rank with a
+        :class:`~lindy.errors.RankWarning`), a float in (0, 1) the fraction of
+        energy to keep.
     exact : bool, default True
         Exact DMD modes (Tu et al. 2014); ``False`` gives projected modes
         ``U_r W``. Eigenvalues and forecasts are the same either way.
@@ -35,7 +33,7 @@ class DMD(SpectralEstimator):
         Total-least-squares DMD (Hemati et al. 2017): project the data on this
         many leading time directions of ``[X, Y]`` first, which removes the
         eigenvalue bias caused by measurement noise.
-    method : {"auto", "svd", "gram"}, default "auto"
+    solver : {"auto", "svd", "gram"}, default "auto"
         ``"gram"`` forms the ``d x d`` Gram matrices (fast for many samples);
         ``"svd"`` factors the snapshot matrix; ``"auto"`` picks the Gram route
         for tall data unless it would lose accuracy.
@@ -72,25 +70,21 @@ class DMD(SpectralEstimator):
     True
     """
 
-    def __init__(self, rank=None, *, exact=True, tls_rank=None, method="auto"):
+    _parameter_constraints = {"rank": RANK, "exact": [BOOL], "tls_rank": [None, *POS_INT],
+                              "solver": DMD_SOLVER}
+
+    def __init__(self, rank=None, *, exact=True, tls_rank=None, solver="auto"):
         self.rank = rank
         self.exact = exact
         self.tls_rank = tls_rank
-        self.method = method
-
-    def _check_params(self):
-        if self.rank is not None:
-            truncation_rank(np.ones(1), self.rank)  # validate the rule early
-        check_method(self.method)
-        check_tls_rank(self.tls_rank)
+        self.solver = solver
 
     def _fit(self, data) -> None:
-        self._check_params()
         X, Y = lag_pairs(data)
         self._fit_pairs(X, Y)
 
     def _fit_pairs(self, X, Y) -> None:
-        res = dmd_fit(X, Y, self.rank, exact=bool(self.exact), method=self.method,
+        res = dmd_fit(X, Y, self.rank, exact=bool(self.exact), solver=self.solver,
                       tls_rank=self.tls_rank)
         U, At = res.basis, res.reduced_operator
         self.basis_ = U

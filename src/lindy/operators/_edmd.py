@@ -1,14 +1,15 @@
-"""Extended DMD (Williams, Kevrekidis and Rowley 2015) with PCR or reduced-rank estimators."""
+"""Extended DMD (Williams, Kevrekidis and Rowley 2015), principal-component or reduced-rank."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from .._constraints import BOOL
 from ..base import Estimator
 from ..data import TrajectorySet
 from ._dictionaries import as_dictionary
-from ._dmd_core import truncation_rank
-from ._edmd_core import check_estimator_name, pair_gram, pcr_basis, rrr_basis, stacked_lift
+from ._edmd_core import pair_gram, pcr_basis, rrr_basis, stacked_lift
+from ._params import ALPHA, DICTIONARY, POS_FLOAT_OR_NONE, RANK
 from ._spectral import SpectralMixin
 
 __all__ = ["EDMD"]
@@ -29,12 +30,13 @@ class EDMD(SpectralMixin, Estimator):
         :class:`RandomFourier`, :class:`Delay`, :class:`Function`; ``a + b``
         concatenates). A plain callable ``f(X) -> (n, q)`` is wrapped.
     rank : None, int or float, default None
-        Rank of the estimator: ``None`` the numerical rank, an int, or an
+        Rank of the estimator: ``None`` the numerical rank, an int (capped at
+        the numerical rank with a :class:`~lindy.errors.RankWarning`), or an
         energy fraction in (0, 1).
-    estimator : {"pcr", "rrr"}, default "pcr"
-        Principal-component regression (classical truncated EDMD) or
-        reduced-rank regression (Kostic et al. 2022), the rank-``r`` operator
-        with the least one-step prediction error.
+    reduced_rank : bool, default False
+        ``False``: principal-component regression (classical truncated EDMD);
+        ``True``: reduced-rank regression (Kostic et al. 2022), the rank-``r``
+        operator with the least one-step prediction error.
     alpha : float, default 0.0
         Tikhonov regularization (relative to the normalized Gram matrix).
     residual_tol : float, optional
@@ -69,11 +71,14 @@ class EDMD(SpectralMixin, Estimator):
     True
     """
 
-    def __init__(self, dictionary=None, rank=None, *, estimator="pcr", alpha=0.0,
+    _parameter_constraints = {"dictionary": DICTIONARY, "rank": RANK, "reduced_rank": [BOOL],
+                              "alpha": ALPHA, "residual_tol": POS_FLOAT_OR_NONE}
+
+    def __init__(self, dictionary=None, rank=None, *, reduced_rank=False, alpha=0.0,
                  residual_tol=None):
         self.dictionary = dictionary
         self.rank = rank
-        self.estimator = estimator
+        self.reduced_rank = reduced_rank
         self.alpha = alpha
         self.residual_tol = residual_tol
 
@@ -84,15 +89,12 @@ class EDMD(SpectralMixin, Estimator):
         return self.dictionary_.window if hasattr(self, "dictionary_") else 1
 
     def _fit(self, data: TrajectorySet) -> None:
-        check_estimator_name(self.estimator)
-        if self.rank is not None:
-            truncation_rank(np.ones(1), self.rank)
         xs = [tr.x for tr in data]
         self.dictionary_ = as_dictionary(self.dictionary).fit(xs)
         F, ix, iy, Y = stacked_lift(xs, self.dictionary_)
         n = ix.shape[0]
         G = pair_gram(F, ix)
-        if self.estimator == "pcr":
+        if not self.reduced_rank:
             U = pcr_basis(G, self.rank, self.alpha)
         else:  # V^T A = (Psi_X V)^T Psi_Y / n without forming A
             U = rrr_basis(G, lambda V: (F @ V)[ix].T @ F[iy] / n, self.rank, self.alpha)

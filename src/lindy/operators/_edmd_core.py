@@ -22,14 +22,7 @@ from ..errors import NumericalError, ValidationError
 from ._dmd_core import truncation_rank
 from ._linalg import eigh_desc, gram
 
-__all__ = ["lifted_pairs", "stacked_lift", "pcr_basis", "rrr_basis", "check_estimator_name"]
-
-
-def check_estimator_name(name: str) -> str:
-    """Validate an estimator name (``"pcr"`` or ``"rrr"``)."""
-    if name not in ("pcr", "rrr"):
-        raise ValidationError(f"estimator must be 'pcr' or 'rrr'; got {name!r}.")
-    return name
+__all__ = ["lifted_pairs", "stacked_lift", "pcr_basis", "rrr_basis"]
 
 
 def lifted_pairs(trajs, dictionary):

@@ -5,17 +5,16 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
+from .._constraints import Options
 from ..base import Estimator
 from ..errors import ValidationError
 from ._dictionaries import as_dictionary
-from ._dmd_core import truncation_rank
-from ._edmd_core import _check_alpha, pcr_basis
+from ._edmd_core import pcr_basis
 from ._linalg import eig_sorted, gram
+from ._params import ALPHA, DICTIONARY, RANK
 from ._spectral import SpectralMixin
 
 __all__ = ["GeneratorEDMD"]
-
-_KINDS = ("sde", "ode")
 
 
 def generator_data(x: np.ndarray, dt: float, kind: str):
@@ -80,6 +79,9 @@ class GeneratorEDMD(SpectralMixin, Estimator):
     True
     """
 
+    _parameter_constraints = {"dictionary": DICTIONARY, "rank": RANK,
+                              "kind": [Options("sde", "ode")], "alpha": ALPHA}
+
     def __init__(self, dictionary=None, rank=None, *, kind="sde", alpha=0.0):
         self.dictionary = dictionary
         self.rank = rank
@@ -90,11 +92,7 @@ class GeneratorEDMD(SpectralMixin, Estimator):
         return 3
 
     def _fit(self, data) -> None:
-        alpha = _check_alpha(self.alpha)
-        if self.kind not in _KINDS:
-            raise ValidationError(f"kind must be one of {_KINDS}; got {self.kind!r}.")
-        if self.rank is not None:
-            truncation_rank(np.ones(1), self.rank)
+        alpha = float(self.alpha)
         dic = as_dictionary(self.dictionary)
         if not hasattr(dic, "derivatives"):
             raise ValidationError(

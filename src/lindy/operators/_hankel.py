@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._constraints import Interval
 from .._validation import check_positive_int
 from ..base import Estimator
 from ..data import delay_embed
 from ..errors import ValidationError
 from ._dmd import DMD
+from ._dmd_core import warn_rank_capped
+from ._params import POS_INT
 from ._spectral import SpectralMixin
 
 __all__ = ["HankelDMD", "HAVOK"]
@@ -62,7 +65,7 @@ class HankelDMD(_DelayWindow, DMD):
     ----------
     n_delays : int, default 10
     stride : int, default 1
-    rank, exact, tls_rank, method
+    rank, exact, tls_rank, solver
         As in :class:`DMD`.
 
     Attributes
@@ -80,14 +83,16 @@ class HankelDMD(_DelayWindow, DMD):
     array([-1.,  1.])
     """
 
+    _parameter_constraints = {**DMD._parameter_constraints, "n_delays": POS_INT,
+                              "stride": POS_INT}
+
     def __init__(self, n_delays=10, stride=1, rank=None, *, exact=True, tls_rank=None,
-                 method="auto"):
-        super().__init__(rank=rank, exact=exact, tls_rank=tls_rank, method=method)
+                 solver="auto"):
+        super().__init__(rank=rank, exact=exact, tls_rank=tls_rank, solver=solver)
         self.n_delays = n_delays
         self.stride = stride
 
     def _fit(self, data) -> None:
-        self._check_params()
         X, Y = _windows(data, int(self.n_delays), int(self.stride))
         self._fit_pairs(X, Y)
         d = data.dim
@@ -137,20 +142,22 @@ class HAVOK(_DelayWindow, SpectralMixin, Estimator):
     ((5, 5), (3000,))
     """
 
+    _parameter_constraints = {"n_delays": POS_INT, "stride": POS_INT,
+                              "rank": [Interval(int, 2, None)]}
+
     def __init__(self, n_delays=20, stride=1, rank=5):
         self.n_delays = n_delays
         self.stride = stride
         self.rank = rank
 
     def _fit(self, data) -> None:
-        r = check_positive_int(self.rank, "rank")
-        if r < 2:
-            raise ValidationError(f"HAVOK needs rank >= 2 (one forcing coordinate); got {r}.")
+        r = int(self.rank)
         q, s = int(self.n_delays), int(self.stride)
         X, Y = _windows(data, q, s)
         H = np.vstack([X, Y[-1:]])
         _, sv, Vt = np.linalg.svd(H, full_matrices=False)
         r = min(r, int((sv > 0).sum()))
+        warn_rank_capped(self.rank, r, "the Hankel matrix has no more nonzero singular values")
         if r < 2:
             raise ValidationError("The Hankel matrix has rank 1; HAVOK needs at least 2.")
         self.rank_ = r

@@ -15,7 +15,8 @@ from ..data import lag_pairs
 from ..errors import ValidationError
 from ._dictionaries import as_dictionary
 from ._dmd_core import truncation_rank
-from ._edmd_core import _check_alpha, pair_gram, pcr_basis, stacked_lift
+from ._edmd_core import pair_gram, pcr_basis, stacked_lift
+from ._params import ALPHA, DICTIONARY, RANK
 from ._spectral import SpectralMixin
 
 __all__ = ["DMDc", "EDMDc"]
@@ -75,6 +76,10 @@ class DMDc(_InputModel):
     which separates the unforced dynamics ``A`` from the input map ``B`` even
     when the inputs are not rich (Proctor, Brunton and Kutz 2016).
 
+    ``u[k]`` is the input applied at ``t[k]``. ``forecast(context, horizon, u)``
+    needs a context :class:`~lindy.data.Trajectory` with inputs (its last input
+    drives the first step) and ``u`` holds the inputs at the forecast times.
+
     Parameters
     ----------
     rank : None, int or float, default None
@@ -97,14 +102,18 @@ class DMDc(_InputModel):
     >>> model = ld.operators.DMDc().fit(x, u=u)
     >>> np.allclose(model.A_, A) and np.allclose(model.B_, B)
     True
+    >>> ctx = ld.data.Trajectory(t=np.arange(100.0), x=x, u=u)   # u[-1] drives step 1
+    >>> fc = model.forecast(ctx, horizon=2, u=[[0.0], [0.0]])
+    >>> np.allclose(fc.x[0], A @ x[-1] + B @ u[-1])
+    True
     """
+
+    _parameter_constraints = {"rank": RANK}
 
     def __init__(self, rank=None):
         self.rank = rank
 
     def _fit(self, data) -> None:
-        if self.rank is not None:
-            truncation_rank(np.ones(1), self.rank)
         X, Y, U = lag_pairs(data, with_inputs=True)
         d = X.shape[1]
         G = _lstsq_truncated(np.hstack([X, U]), Y, self.rank)  # (d + m, d)
@@ -122,7 +131,9 @@ class EDMDc(_InputModel):
 
     ``Psi(x_{k+1}) U ≈ Psi(x_k) U M + u_k B``, where ``U`` spans the top
     principal components of the dictionary, and ``x ≈ Psi(x) U C``. Forecasts
-    under any new input sequence run the linear recursion in the lifted space.
+    under any new input sequence run the linear recursion in the lifted space,
+    with lindy's input convention: the context's last input drives the first
+    step and ``u`` holds the inputs at the forecast times.
 
     Parameters
     ----------
@@ -146,6 +157,8 @@ class EDMDc(_InputModel):
     (3, 2)
     """
 
+    _parameter_constraints = {"dictionary": DICTIONARY, "rank": RANK, "alpha": ALPHA}
+
     def __init__(self, dictionary=None, rank=None, *, alpha=0.0):
         self.dictionary = dictionary
         self.rank = rank
@@ -158,9 +171,7 @@ class EDMDc(_InputModel):
         return self.dictionary_.window if hasattr(self, "dictionary_") else 1
 
     def _fit(self, data) -> None:
-        alpha = _check_alpha(self.alpha)
-        if self.rank is not None:
-            truncation_rank(np.ones(1), self.rank)
+        alpha = float(self.alpha)
         xs = [tr.x for tr in data]
         self.dictionary_ = as_dictionary(self.dictionary).fit(xs)
         F, ix, iy, _ = stacked_lift(xs, self.dictionary_)

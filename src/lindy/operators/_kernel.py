@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-from .._validation import check_positive_int
+from .._constraints import BOOL, CALLABLE, RANDOM_STATE, Options
 from ..base import Estimator
-from ..errors import NumericalError, ValidationError
-from ._edmd_core import _check_alpha, check_estimator_name, pcr_basis, rrr_basis
+from ..errors import NumericalError
+from ._dmd_core import warn_rank_capped
+from ._edmd_core import pcr_basis, rrr_basis
 from ._kernel_core import KERNELS, PairKernel, kernel_matrix, median_length_scale, pcr_dual, rrr_dual
+from ._params import ALPHA, INT_RANK, NONNEG_INT, POS_FLOAT_OR_NONE, POS_INT
 from ._spectral import SpectralMixin
 
 __all__ = ["KernelEDMD"]
@@ -34,10 +36,11 @@ class KernelEDMD(SpectralMixin, Estimator):
     length_scale : float, optional
         Default: the median pairwise distance of the training states.
     rank : int, default 10
-    estimator : {"rrr", "pcr"}, default "rrr"
-        Reduced-rank regression (Kostic et al. 2022) or principal components.
+    reduced_rank : bool, default True
+        Reduced-rank regression (Kostic et al. 2022) if True, principal
+        components if False.
     alpha : float, default 1e-6
-        Tikhonov regularization (must be positive for ``"rrr"``).
+        Tikhonov regularization (must be positive for reduced-rank regression).
     solver : {"auto", "dense", "arpack", "randomized", "nystrom"}, default "auto"
         ``"dense"``, ``"arpack"`` and ``"randomized"`` compute the exact
         estimator in the dual (cost ``O(n^3)`` or ``O(n^2 r)`` per iteration);
@@ -48,8 +51,8 @@ class KernelEDMD(SpectralMixin, Estimator):
         eigensolver.
     n_centers : int, optional
         Nyström centres (default ``max(20 * rank, 500)``, at most the sample count).
-    n_oversamples, n_iter : int
-        Randomized solver: extra sketch columns and subspace iterations.
+    n_oversamples, n_power_iter : int
+        Randomized solver: extra sketch columns and power (subspace) iterations.
     residual_tol : float, optional
         Drop eigenpairs whose ResDMD residual exceeds this tolerance.
     random_state : int, default 0
@@ -73,39 +76,32 @@ class KernelEDMD(SpectralMixin, Estimator):
     ((5,), (3, 2))
     """
 
-    def __init__(self, kernel="rbf", length_scale=None, rank=10, *, estimator="rrr",
-                 alpha=1e-6, solver="auto", n_centers=None, n_oversamples=10, n_iter=4,
+    _parameter_constraints = {
+        "kernel": [Options(*KERNELS), CALLABLE], "length_scale": POS_FLOAT_OR_NONE,
+        "rank": INT_RANK, "reduced_rank": [BOOL], "alpha": ALPHA, "solver": [Options(*_SOLVERS)],
+        "n_centers": [None, *POS_INT], "n_oversamples": NONNEG_INT, "n_power_iter": NONNEG_INT,
+        "residual_tol": POS_FLOAT_OR_NONE, "random_state": [RANDOM_STATE]}
+
+    def __init__(self, kernel="rbf", length_scale=None, rank=10, *, reduced_rank=True,
+                 alpha=1e-6, solver="auto", n_centers=None, n_oversamples=10, n_power_iter=4,
                  residual_tol=None, random_state=0):
         self.kernel = kernel
         self.length_scale = length_scale
         self.rank = rank
-        self.estimator = estimator
+        self.reduced_rank = reduced_rank
         self.alpha = alpha
         self.solver = solver
         self.n_centers = n_centers
         self.n_oversamples = n_oversamples
-        self.n_iter = n_iter
+        self.n_power_iter = n_power_iter
         self.residual_tol = residual_tol
         self.random_state = random_state
-
-    def _check_params(self):
-        check_estimator_name(self.estimator)
-        if self.solver not in _SOLVERS:
-            raise ValidationError(f"solver must be one of {_SOLVERS}; got {self.solver!r}.")
-        if not callable(self.kernel) and self.kernel not in KERNELS:
-            raise ValidationError(f"kernel must be one of {KERNELS} or a callable; got {self.kernel!r}.")
-        check_positive_int(self.rank, "rank")
-        check_positive_int(self.n_iter + 1, "n_iter + 1")
-        check_positive_int(self.n_oversamples + 1, "n_oversamples + 1")
-        if self.length_scale is not None and not float(self.length_scale) > 0:
-            raise ValidationError(f"length_scale must be positive; got {self.length_scale!r}.")
-        return _check_alpha(self.alpha)
 
     def _k(self, X, Y):
         return kernel_matrix(X, Y, self.kernel, self.length_scale_)
 
     def _fit(self, data) -> None:
-        alpha = self._check_params()
+        alpha = float(self.alpha)
         S = np.concatenate([tr.x for tr in data])
         offsets = np.cumsum([0] + data.lengths)
         ix = np.concatenate([np.arange(a, b - 1) for a, b in zip(offsets[:-1], offsets[1:])])
@@ -122,9 +118,9 @@ class KernelEDMD(SpectralMixin, Estimator):
             ZX, ZY = self._fit_nystrom(S, ix, iy, alpha)
         else:
             pk = PairKernel(self._k(S, S), ix, iy)
-            dual = pcr_dual if self.estimator == "pcr" else rrr_dual
+            dual = rrr_dual if self.reduced_rank else pcr_dual
             a = dual(pk, self.rank, alpha, solver, rng=self.random_state,
-                     n_oversamples=int(self.n_oversamples), n_iter=int(self.n_iter))
+                     n_oversamples=int(self.n_oversamples), n_power_iter=int(self.n_power_iter))
             if a.shape[1] == 0:
                 raise NumericalError("No usable direction found; lower rank or raise alpha.")
             self.dual_coef_ = a
@@ -132,6 +128,8 @@ class KernelEDMD(SpectralMixin, Estimator):
             ZX, ZY = pk.matmul("x", "x", a), pk.matmul("y", "x", a)
             self._left_coef = ZX / n  # left eigenfunctions: k(x, Y) K_X a y / n
         self.rank_ = ZX.shape[1]
+        warn_rank_capped(self.rank, self.rank_, f"{n} training pairs and the {self.solver_!r} "
+                         "solver support no more directions")
         M = ZX.T @ ZY / n
         C = ZX.T @ Y / n
         self._set_spectrum(M, C)
@@ -141,7 +139,7 @@ class KernelEDMD(SpectralMixin, Estimator):
     def _fit_nystrom(self, S, ix, iy, alpha):
         rng = np.random.default_rng(self.random_state)
         m = self.n_centers if self.n_centers is not None else max(20 * int(self.rank), 500)
-        m = min(check_positive_int(m, "n_centers"), S.shape[0])
+        m = min(int(m), S.shape[0])
         self.centers_ = S[np.sort(rng.choice(S.shape[0], m, replace=False))]
         Kcc = self._k(self.centers_, self.centers_)
         Kcc[np.diag_indices_from(Kcc)] += 1e-10 * max(np.trace(Kcc) / m, 1e-300)
@@ -155,7 +153,7 @@ class KernelEDMD(SpectralMixin, Estimator):
         G = PX.T @ PX / n
         A = PX.T @ PY / n
         r = min(int(self.rank), m)
-        U = pcr_basis(G, r, alpha) if self.estimator == "pcr" else rrr_basis(G, A, r, alpha)
+        U = rrr_basis(G, A, r, alpha) if self.reduced_rank else pcr_basis(G, r, alpha)
         self._nys_coef = scipy.linalg.solve_triangular(R, U)  # E(x) = k(x, C) R^{-1} U
         ZX = PX @ U
         # left eigenvectors of K = U U^T A are A^T U y = PY^T ZX y / n

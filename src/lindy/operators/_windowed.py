@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_positive_int
+from .._constraints import Interval
 from ._dmd import DMD
 from ._dmd_core import dmd_fit
+from ._params import POS_INT
 
 __all__ = ["WindowedDMD"]
 
@@ -25,7 +26,7 @@ class WindowedDMD(DMD):
         Samples per window.
     step : int, optional
         Shift between windows (default ``window // 2``).
-    rank, exact, tls_rank, method
+    rank, exact, tls_rank, solver
         As in :class:`DMD`, applied in every window.
 
     Attributes
@@ -50,9 +51,12 @@ class WindowedDMD(DMD):
     array([1., 2.])
     """
 
+    _parameter_constraints = {**DMD._parameter_constraints, "window": [Interval(int, 2, None)],
+                              "step": [None, *POS_INT]}
+
     def __init__(self, window=50, step=None, rank=None, *, exact=True, tls_rank=None,
-                 method="auto"):
-        super().__init__(rank=rank, exact=exact, tls_rank=tls_rank, method=method)
+                 solver="auto"):
+        super().__init__(rank=rank, exact=exact, tls_rank=tls_rank, solver=solver)
         self.window = window
         self.step = step
 
@@ -60,10 +64,8 @@ class WindowedDMD(DMD):
         return 2
 
     def _fit(self, data) -> None:
-        self._check_params()
-        win = check_positive_int(self.window, "window")
-        win = max(win, 2)
-        step = check_positive_int(self.step if self.step is not None else max(win // 2, 1), "step")
+        win = int(self.window)
+        step = int(self.step) if self.step is not None else max(win // 2, 1)
         T = max(data.lengths)
         starts = list(range(0, max(T - win, 0) + 1, step))
         if starts[-1] + win < T:
@@ -79,7 +81,7 @@ class WindowedDMD(DMD):
             if not X:
                 continue
             X, Y = np.concatenate(X), np.concatenate(Y)
-            eigs.append(dmd_fit(X, Y, self.rank, method=self.method,
+            eigs.append(dmd_fit(X, Y, self.rank, solver=self.solver,
                                 tls_rank=self.tls_rank).eigenvalues)
             kept.append(s)
             last = (X, Y)
