@@ -9,7 +9,7 @@ from ..base import Estimator
 from ..data import TrajectorySet
 from ._dictionaries import as_dictionary
 from ._edmd_core import pair_gram, pcr_basis, rrr_basis, stacked_lift
-from ._params import ALPHA, DICTIONARY, POS_FLOAT_OR_NONE, RANK
+from ._params import ALPHA, DICTIONARY, POS_FLOAT_OR_NONE, RANK, REENCODE
 from ._spectral import SpectralMixin
 
 __all__ = ["EDMD"]
@@ -42,6 +42,14 @@ class EDMD(SpectralMixin, Estimator):
     residual_tol : float, optional
         Drop eigenpairs whose ResDMD residual (see :meth:`residuals`) exceeds
         this tolerance; forecasts then use the verified eigenpairs only.
+    reencode_every : int or None, default 1
+        ``forecast`` decodes the state and lifts it again every this many
+        steps; ``None`` runs the pure linear recursion in feature space. The
+        default re-encodes every step: measured on the quick benchmark (2 x
+        2000 samples), EDMD(Polynomial(3)) goes from 0.17 to 3.8 Lyapunov times
+        on Lorenz-63 and EDMD(Polynomial(2)) from 0.84 to 30 on Hénon, at about
+        10 µs per step; every 5 or 25 steps keeps little of the gain (see
+        :mod:`lindy.operators._rollout`).
 
     Attributes
     ----------
@@ -72,15 +80,17 @@ class EDMD(SpectralMixin, Estimator):
     """
 
     _parameter_constraints = {"dictionary": DICTIONARY, "rank": RANK, "reduced_rank": [BOOL],
-                              "alpha": ALPHA, "residual_tol": POS_FLOAT_OR_NONE}
+                              "alpha": ALPHA, "residual_tol": POS_FLOAT_OR_NONE,
+                              "reencode_every": REENCODE}
 
     def __init__(self, dictionary=None, rank=None, *, reduced_rank=False, alpha=0.0,
-                 residual_tol=None):
+                 residual_tol=None, reencode_every=1):
         self.dictionary = dictionary
         self.rank = rank
         self.reduced_rank = reduced_rank
         self.alpha = alpha
         self.residual_tol = residual_tol
+        self.reencode_every = reencode_every
 
     def _min_fit_length(self) -> int:
         return as_dictionary(self.dictionary).window + 1

@@ -11,7 +11,7 @@ from ..errors import NumericalError
 from ._dmd_core import warn_rank_capped
 from ._edmd_core import pcr_basis, rrr_basis
 from ._kernel_core import KERNELS, PairKernel, kernel_matrix, median_length_scale, pcr_dual, rrr_dual
-from ._params import ALPHA, INT_RANK, NONNEG_INT, POS_FLOAT_OR_NONE, POS_INT
+from ._params import ALPHA, INT_RANK, NONNEG_INT, POS_FLOAT_OR_NONE, POS_INT, REENCODE
 from ._spectral import SpectralMixin
 
 __all__ = ["KernelEDMD"]
@@ -56,6 +56,14 @@ class KernelEDMD(SpectralMixin, Estimator):
     residual_tol : float, optional
         Drop eigenpairs whose ResDMD residual exceeds this tolerance.
     random_state : int, default 0
+    reencode_every : int or None, default 1
+        ``forecast`` decodes the state and lifts it again every this many
+        steps; ``None`` runs the pure linear recursion in feature space. The
+        default re-encodes every step: measured on the quick benchmark (2 x
+        2000 samples), EDMD(Polynomial(3)) goes from 0.17 to 3.8 Lyapunov times
+        on Lorenz-63 and EDMD(Polynomial(2)) from 0.84 to 30 on Hénon, at about
+        10 µs per step; every 5 or 25 steps keeps little of the gain (see
+        :mod:`lindy.operators._rollout`).
 
     Attributes
     ----------
@@ -80,11 +88,12 @@ class KernelEDMD(SpectralMixin, Estimator):
         "kernel": [Options(*KERNELS), CALLABLE], "length_scale": POS_FLOAT_OR_NONE,
         "rank": INT_RANK, "reduced_rank": [BOOL], "alpha": ALPHA, "solver": [Options(*_SOLVERS)],
         "n_centers": [None, *POS_INT], "n_oversamples": NONNEG_INT, "n_power_iter": NONNEG_INT,
-        "residual_tol": POS_FLOAT_OR_NONE, "random_state": [RANDOM_STATE]}
+        "residual_tol": POS_FLOAT_OR_NONE, "random_state": [RANDOM_STATE],
+        "reencode_every": REENCODE}
 
     def __init__(self, kernel="rbf", length_scale=None, rank=10, *, reduced_rank=True,
                  alpha=1e-6, solver="auto", n_centers=None, n_oversamples=10, n_power_iter=4,
-                 residual_tol=None, random_state=0):
+                 residual_tol=None, random_state=0, reencode_every=1):
         self.kernel = kernel
         self.length_scale = length_scale
         self.rank = rank
@@ -96,6 +105,7 @@ class KernelEDMD(SpectralMixin, Estimator):
         self.n_power_iter = n_power_iter
         self.residual_tol = residual_tol
         self.random_state = random_state
+        self.reencode_every = reencode_every
 
     def _k(self, X, Y):
         return kernel_matrix(X, Y, self.kernel, self.length_scale_)

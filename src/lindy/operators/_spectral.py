@@ -23,6 +23,7 @@ import scipy.linalg
 from ..base import Estimator
 from ..errors import NumericalError, ValidationError
 from ._linalg import eig_sorted
+from ._rollout import rollout
 
 __all__ = ["SpectralMixin", "StabilityReport"]
 
@@ -111,13 +112,16 @@ class SpectralMixin:
     def _predict_next(self, x, u):
         return self._cast(self._encode(x) @ self._C)
 
-    def _rollout(self, x, horizon):
-        z = self._encode(x)[-1]
-        out = np.empty((horizon, self._C.shape[1]), dtype=np.result_type(z, self._C, self._M))
-        for k in range(horizon):
-            out[k] = z @ self._C
-            z = z @ self._M
-        return self._cast(out)
+    def _rollout(self, x, horizon, step=None, drive=None, z0=None):
+        """Forecast states from the context ``x`` (re-encoded every ``reencode_every`` steps)."""
+        C, M = self._C, self._M
+        if step is None:
+            def step(z, u):
+                return z @ C, z @ M
+        return rollout(step, self._encode(x)[-1] if z0 is None else z0, horizon, drive=drive,
+                       reencode_every=getattr(self, "reencode_every", None),
+                       encode=lambda h: self._encode(h)[-1], history=x,
+                       window=self._min_context(), cast=self._cast)
 
     def _forecast(self, context, horizon, u_future):
         return self._forecast_result(context, self._rollout(context.x, horizon))
