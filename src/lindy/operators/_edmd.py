@@ -49,7 +49,10 @@ class EDMD(SpectralMixin, Estimator):
         2000 samples), EDMD(Polynomial(3)) goes from 0.17 to 3.8 Lyapunov times
         on Lorenz-63 and EDMD(Polynomial(2)) from 0.84 to 30 on Hénon, at about
         10 µs per step; every 5 or 25 steps keeps little of the gain (see
-        :mod:`lindy.operators._rollout`).
+        :mod:`lindy.operators._rollout`). Use ``None`` for spectral forecasts
+        (with ``residual_tol``) and for dictionaries that are numerically rank
+        deficient on the data (a degree-8 polynomial on a limit cycle): lifting
+        decoded states evaluates such features off the training manifold.
 
     Attributes
     ----------
