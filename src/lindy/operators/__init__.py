@@ -4,7 +4,9 @@ Every estimator here fits on many (ragged) trajectories without letting a lag
 pair cross two of them, and shares one analysis API: ``eigenvalues_``,
 ``continuous_eigenvalues_``, ``modes_``, ``eigenfunctions(X)``,
 ``left_eigenfunctions(X)``, ``forecast``, ``forecast_observable`` and
-``stability()``.
+``stability()``. The DMD family (``DMD``, ``HankelDMD``, ``WindowedDMD``,
+``BOPDMD``) also fits complex snapshots and returns complex modes and
+forecasts; the lifted models refuse complex data with a ValidationError.
 
 Examples
 --------

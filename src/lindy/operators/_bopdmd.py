@@ -90,6 +90,7 @@ class BOPDMD(SpectralMixin, Estimator):
     """
 
     _allow_irregular = True
+    _allow_complex = True
     _parameter_constraints = {
         "rank": RANK, "n_bags": NONNEG_INT, "bag_fraction": [Interval(float, 0, 1, closed="right")],
         "constraint": [None, Options("stable", "imaginary")], "max_iter": POS_INT,
@@ -110,7 +111,7 @@ class BOPDMD(SpectralMixin, Estimator):
         S = np.concatenate([tr.x for tr in data])
         _, s, Vt = np.linalg.svd(S, full_matrices=False)
         r = truncation_rank(s, self.rank)
-        Ur = Vt[:r].conj().T  # POD basis (d, r)
+        Ur = Vt[:r].T  # POD basis (d, r): S^T = Vt^T diag(s) U^T
         Xs = [tr.x @ Ur.conj() for tr in data]
         self.basis_ = Ur
         alpha0 = trapezoid_eigs(ts, Xs, r)

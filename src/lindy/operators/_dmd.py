@@ -70,6 +70,7 @@ class DMD(SpectralEstimator):
     True
     """
 
+    _allow_complex = True
     _parameter_constraints = {"rank": RANK, "exact": [BOOL], "tls_rank": [None, *POS_INT],
                               "solver": DMD_SOLVER}
 

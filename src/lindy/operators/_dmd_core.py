@@ -203,8 +203,9 @@ def _dmd_svd(X, Y, rank, exact) -> DMDResult:
     r = truncation_rank(s, rank)
     if s[r - 1] <= 0:
         raise NumericalError("The snapshot matrix is zero; DMD needs nonzero data.")
-    U = Ut[:r].conj().T  # (d, r)
-    YVSinv = (Y.T @ Vrows[:, :r]) / s[:r]  # (d, r)
+    # column convention: X^T = U S V^* with U = Ut^T and V = conj(Vrows)
+    U = Ut[:r].T  # (d, r)
+    YVSinv = (Y.T @ Vrows[:, :r].conj()) / s[:r]  # (d, r)
     return _finish(U, s, r, YVSinv, YVSinv, exact)
 
 
