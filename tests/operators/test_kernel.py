@@ -94,3 +94,15 @@ def test_left_eigenfunctions_agree_between_dual_and_nystrom():
     a, b = dual.left_eigenfunctions(x), nys.left_eigenfunctions(x)
     ratio = a / b
     np.testing.assert_allclose(ratio, np.broadcast_to(ratio[:1], ratio.shape), rtol=1e-5)
+
+
+def test_fitted_model_is_a_saved_value_and_a_callable_kernel_is_refused(tmp_path):
+    data = conformance_data()
+    model = KernelEDMD(rank=4, solver="dense").fit(data)
+    model.save(tmp_path / "k.lindy")
+    again = ld.load(tmp_path / "k.lindy")
+    np.testing.assert_array_equal(again.eigenvalues_, model.eigenvalues_)
+    assert type(again.model_) is type(model.model_)
+    custom = KernelEDMD(kernel=lambda X, Y: (1.0 + X @ Y.T) ** 2, rank=4).fit(data)
+    with pytest.raises(ValidationError, match="function"):
+        custom.save(tmp_path / "c.lindy")

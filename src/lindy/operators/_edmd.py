@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from .._constraints import BOOL
-from ..base import Estimator
 from ..data import TrajectorySet
+from ._analysis import verified
 from ._dictionaries import as_dictionary
 from ._edmd_core import pair_gram, pcr_basis, rrr_basis, stacked_lift
+from ._estimator import OperatorEstimator
+from ._model import DictionaryLift, operator_model
 from ._params import ALPHA, DICTIONARY, POS_FLOAT_OR_NONE, RANK, REENCODE
-from ._spectral import SpectralMixin
 
 __all__ = ["EDMD"]
 
 
-class EDMD(SpectralMixin, Estimator):
+class EDMD(OperatorEstimator):
     """Extended DMD: a linear operator on a dictionary of observables.
 
     Fits ``Psi(x_{k+1}) ≈ Psi(x_k) K`` over the lag pairs of every trajectory
@@ -98,49 +97,25 @@ class EDMD(SpectralMixin, Estimator):
     def _min_fit_length(self) -> int:
         return as_dictionary(self.dictionary).window + 1
 
-    def _min_context(self) -> int:
-        return self.dictionary_.window if hasattr(self, "dictionary_") else 1
-
     def _fit(self, data: TrajectorySet) -> None:
-        xs = [tr.x for tr in data]
-        self.dictionary_ = as_dictionary(self.dictionary).fit(xs)
-        F, ix, iy, Y = stacked_lift(xs, self.dictionary_)
+        self.dictionary_ = as_dictionary(self.dictionary).fit([tr.x for tr in data])
+        s, F, ix, iy = stacked_lift(data, self.dictionary_)
         n = ix.shape[0]
         G = pair_gram(F, ix)
         if not self.reduced_rank:
             U = pcr_basis(G, self.rank, self.alpha)
         else:  # V^T A = (Psi_X V)^T Psi_Y / n without forming A
             U = rrr_basis(G, lambda V: (F @ V)[ix].T @ F[iy] / n, self.rank, self.alpha)
-        self.basis_ = U
-        self.rank_ = U.shape[1]
+        self.basis_, self.rank_ = U, U.shape[1]
         self.n_dictionary_features_ = F.shape[1]
         Z = F @ U
-        ZX, ZY = Z[ix], Z[iy]
-        M = ZX.T @ ZY / n  # U^T A U
-        C = ZX.T @ Y / n  # next-step decoder of the state (kooplearn's convention)
-        self._train_xs = xs
-        self._AtU = None
-        self._set_spectrum(M, C)
-        self._set_training_pairs(ZX, ZY, Y)
-        self._apply_residual_tol(self.residual_tol)
-
-    def _lift(self, x):
-        return self._padded(x, self.basis_)
-
-    def _left_lift(self, x):
-        if self._AtU is None:  # A^T U: left eigenvectors of K = U U^T A are A^T U y
-            F, ix, iy, _ = stacked_lift(self._train_xs, self.dictionary_)
-            Z = F @ self.basis_
-            self._AtU = F[iy].T @ Z[ix] / ix.shape[0]
-        return self._padded(x, self._AtU)
-
-    def _padded(self, x, B):
-        F = self.dictionary_.transform(x) @ B
-        pad = x.shape[0] - F.shape[0]
-        if pad:
-            F = np.vstack([np.full((pad, F.shape[1]), np.nan), F])
-        return F
-
-    def _decoder_for(self, gY):
-        return self._train_Z_.T @ gY / self._train_Z_.shape[0] if self._T is None \
-            else super()._decoder_for(gY)
+        ZX, ZY, Y = Z[ix], Z[iy], s.x[iy]
+        model = operator_model(
+            DictionaryLift(self.dictionary_, U), ZX.T @ ZY / n, ZX.T @ Y / n, ZX, ZY, Y,
+            dt=self.dt_, real=True,
+            # left eigenvectors of K = U U^T A are A^T U y = Psi_Y^T Z_X y / n
+            left_encoder=DictionaryLift(self.dictionary_, F[iy].T @ ZX / n),
+            observable_decoder="gram")  # C = Z_X^T Y / n: kooplearn's decoder
+        self.model_, self.residuals_, every = verified(model, self.residual_tol)
+        if self.residual_tol is not None:
+            self.all_eigenvalues_, self.all_residuals_ = model.eigenvalues, every

@@ -6,22 +6,24 @@ import numpy as np
 import scipy.linalg
 
 from .._constraints import Options
-from ..base import Estimator
+from ..data import stack
 from ..errors import ValidationError
 from ._dictionaries import as_dictionary
 from ._edmd_core import pcr_basis
+from ._estimator import OperatorEstimator
 from ._linalg import eig_sorted, gram
+from ._model import DictionaryLift, operator_model
 from ._params import ALPHA, DICTIONARY, RANK, REENCODE
-from ._spectral import SpectralMixin
 
 __all__ = ["GeneratorEDMD"]
 
 
-def generator_data(x: np.ndarray, dt: float, kind: str):
-    """Points, drift and diffusion estimates of one trajectory (Kramers-Moyal).
+def generator_data(s, dt: float, kind: str):
+    """Points, drift and diffusion estimates from stacked trajectories (Kramers-Moyal).
 
     ``"sde"``: ``b_k = (x_{k+1} - x_k) / dt`` and ``a_k = dx dx^T / dt`` (Itô);
     ``"ode"``: central differences ``b_k = (x_{k+1} - x_{k-1}) / (2 dt)``, ``a = 0``.
+    Differences never cross two trajectories (:meth:`lindy.data.Stacked.pairs`).
 
     Returns
     -------
@@ -30,12 +32,14 @@ def generator_data(x: np.ndarray, dt: float, kind: str):
     a : ndarray (n, d, d) or None
     """
     if kind == "sde":
-        dx = x[1:] - x[:-1]
-        return x[:-1], dx / dt, dx[:, :, None] * dx[:, None, :] / dt
-    return x[1:-1], (x[2:] - x[:-2]) / (2 * dt), None
+        ix, iy = s.pairs(1)
+        dx = s.x[iy] - s.x[ix]
+        return s.x[ix], dx / dt, dx[:, :, None] * dx[:, None, :] / dt
+    ix, iy = s.pairs(2)
+    return s.x[ix + 1], (s.x[iy] - s.x[ix]) / (2 * dt), None
 
 
-class GeneratorEDMD(SpectralMixin, Estimator):
+class GeneratorEDMD(OperatorEstimator):
     """Generator EDMD (gEDMD): fit ``d/dt Psi`` instead of ``Psi`` one step later.
 
     With drift ``b`` and diffusion ``a = sigma sigma^T`` estimated from the
@@ -108,40 +112,23 @@ class GeneratorEDMD(SpectralMixin, Estimator):
             raise ValidationError(
                 "GeneratorEDMD needs a dictionary with analytic derivatives (Polynomial); "
                 f"got {type(dic).__name__}.")
-        xs = [tr.x for tr in data]
-        self.dictionary_ = dic.fit(xs)
-        Fs, dPs, Xs = [], [], []
-        for x in xs:
-            X, b, a = generator_data(x, self.dt_, self.kind)
-            F, dF, d2F = self.dictionary_.derivatives(X)
-            dP = np.einsum("kpi,ki->kp", dF, b)
-            if a is not None:
-                dP += 0.5 * np.einsum("kpij,kij->kp", d2F, a)
-            Fs.append(F)
-            dPs.append(dP)
-            off = 0 if self.kind == "sde" else 1
-            Xs.append(x[off: off + X.shape[0]])
-        F, dP = np.concatenate(Fs), np.concatenate(dPs)
+        self.dictionary_ = dic.fit([tr.x for tr in data])
+        s = stack(data)
+        X, b, a = generator_data(s, self.dt_, self.kind)
+        F, dF, d2F = self.dictionary_.derivatives(X)
+        dP = np.einsum("kpi,ki->kp", dF, b)
+        if a is not None:
+            dP += 0.5 * np.einsum("kpij,kij->kp", d2F, a)
         n = F.shape[0]
         U = pcr_basis(gram(F, 1.0 / n), self.rank, alpha)
         Z, dZ = F @ U, dP @ U
         Lr = Z.T @ dZ / n  # dz/dt = z Lr (row convention)
         self.basis_, self.rank_, self.generator_ = U, U.shape[1], Lr
         mu, W = eig_sorted(Lr)
-        self._mu = mu
         M = scipy.linalg.expm(Lr * self.dt_)
-        C0 = np.linalg.lstsq(Z, np.concatenate(Xs), rcond=None)[0]  # x ≈ z C0
-        self._set_spectrum(M, M @ C0, lam=np.exp(mu * self.dt_), W=W)
-        ZX = np.concatenate([self._lift(x)[:-1] for x in xs])
-        ZY = np.concatenate([self._lift(x)[1:] for x in xs])
-        self._set_training_pairs(ZX, ZY, np.concatenate([x[1:] for x in xs]))
-
-    def _lift(self, x):
-        return self.dictionary_.transform(x) @ self.basis_
-
-    @property
-    def continuous_eigenvalues_(self) -> np.ndarray:
-        """Generator eigenvalues (rates, 1/time)."""
-        self._check_is_fitted()
-        return self._mu
-
+        C0 = np.linalg.lstsq(Z, X, rcond=None)[0]  # x ≈ z C0
+        lift = DictionaryLift(self.dictionary_, U)
+        Zs = lift.encode(s.x)
+        ix, iy = s.pairs()
+        self.model_ = operator_model(lift, M, M @ C0, Zs[ix], Zs[iy], s.x[iy], dt=self.dt_,
+                                     real=True, eigenvalues=np.exp(mu * self.dt_), W=W, rates=mu)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..base import Estimator
 from ..data import lag_pairs
-from ..errors import ValidationError
 from ._dictionaries import as_dictionary
 from ._dmd_core import truncation_rank
 from ._edmd_core import pair_gram, pcr_basis, stacked_lift
+from ._estimator import OperatorEstimator
+from ._model import DictionaryLift, LinearLift, operator_model
 from ._params import ALPHA, DICTIONARY, RANK, REENCODE
-from ._spectral import SpectralMixin
 
 __all__ = ["DMDc", "EDMDc"]
 
@@ -37,37 +36,10 @@ def _ridge(Om, Y, alpha):
     return np.linalg.solve(G, Om.T @ Y)
 
 
-class _InputModel(SpectralMixin, Estimator):
-    """Shared forecasting with inputs: ``z' = z M + u Bz``, ``x = z Cd``."""
+class _InputModel(OperatorEstimator):
+    """Abstract: ``z' = z M + u B``, ``x = z C_d`` (forecasts and predictions in the base)."""
 
     _inputs = "required"
-
-    def _predict_next(self, x, u):
-        return self._cast((self._encode(x) @ self._M + u @ self._Bz) @ self._Cd)
-
-    def _forecast(self, context, horizon, u_future):
-        M, Bz, Cd = self._M, self._Bz, self._Cd
-
-        def step(z, u):
-            z = z @ M + u @ Bz
-            return z @ Cd, z
-
-        out = self._rollout(context.x, horizon, step, drive=self._step_inputs(context, u_future))
-        return self._forecast_result(context, out, u_future=u_future)
-
-    def forecast_observable(self, context, horizon, observable):
-        """Not available for input-driven models: their future depends on the inputs.
-
-        Raises
-        ------
-        lindy.errors.ValidationError
-            Always; forecast the state with ``forecast(context, horizon, u=...)`` and
-            apply the observable to the result.
-        """
-        raise ValidationError(
-            f"{type(self).__name__} is driven by inputs, so an observable's forecast needs the "
-            "future inputs: call forecast(context, horizon, u=u_future) and apply the "
-            "observable to its states.")
 
 
 class DMDc(_InputModel):
@@ -119,12 +91,9 @@ class DMDc(_InputModel):
         d = X.shape[1]
         G = _lstsq_truncated(np.hstack([X, U]), Y, self.rank)  # (d + m, d)
         self.A_, self.B_ = G[:d].T, G[d:].T
-        self._Bz, self._Cd = G[d:], np.eye(d)
-        self._set_spectrum(G[:d], G[:d])
-        self._set_training_pairs(X, Y - U @ G[d:], Y)
-
-    def _lift(self, x):
-        return x
+        eye = np.eye(d)
+        self.model_ = operator_model(LinearLift(eye), G[:d], G[:d], X, Y - U @ G[d:], Y,
+                                     dt=self.dt_, real=True, input_map=G[d:], state_decoder=eye)
 
 
 class EDMDc(_InputModel):
@@ -178,32 +147,19 @@ class EDMDc(_InputModel):
     def _min_fit_length(self) -> int:
         return as_dictionary(self.dictionary).window + 1
 
-    def _min_context(self) -> int:
-        return self.dictionary_.window if hasattr(self, "dictionary_") else 1
-
     def _fit(self, data) -> None:
         alpha = float(self.alpha)
-        xs = [tr.x for tr in data]
-        self.dictionary_ = as_dictionary(self.dictionary).fit(xs)
-        F, ix, iy, _ = stacked_lift(xs, self.dictionary_)
-        w = self.dictionary_.window
-        us = [tr.u[w - 1:] for tr in data if tr.n_steps - w + 1 >= 2]
-        states = np.concatenate([tr.x[w - 1:] for tr in data if tr.n_steps - w + 1 >= 2])
-        Urows = np.concatenate(us)
+        self.dictionary_ = as_dictionary(self.dictionary).fit([tr.x for tr in data])
+        s, F, ix, iy = stacked_lift(data, self.dictionary_)
         U = pcr_basis(pair_gram(F, ix), self.rank, alpha)
         self.basis_, self.rank_ = U, U.shape[1]
         Z = F @ U
-        ZX, ZY, UX = Z[ix], Z[iy], Urows[ix]
+        ZX, ZY, UX = Z[ix], Z[iy], s.u[ix]
         coef = _ridge(np.hstack([ZX, UX]), ZY, alpha)
         r = U.shape[1]
-        M, self._Bz = coef[:r], coef[r:]
-        self._Cd = _ridge(Z, states, alpha)
-        self._set_spectrum(M, M @ self._Cd)
-        self._set_training_pairs(ZX, ZY - UX @ self._Bz, states[iy])
-
-    def _lift(self, x):
-        F = self.dictionary_.transform(x) @ self.basis_
-        pad = x.shape[0] - F.shape[0]
-        if pad:
-            F = np.vstack([np.full((pad, F.shape[1]), np.nan), F])
-        return F
+        M, B = coef[:r], coef[r:]
+        full, _ = s.pairs(0, history=self.dictionary_.window - 1)  # rows with a full window
+        Cd = _ridge(Z[full], s.x[full], alpha)
+        self.model_ = operator_model(DictionaryLift(self.dictionary_, U), M, M @ Cd, ZX,
+                                     ZY - UX @ B, s.x[iy], dt=self.dt_, real=True,
+                                     input_map=B, state_decoder=Cd)

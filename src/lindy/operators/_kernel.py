@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import scipy.linalg
 
 from .._constraints import BOOL, CALLABLE, RANDOM_STATE, Options
-from ..base import Estimator
+from ..data import stack
 from ..errors import NumericalError
+from ._analysis import verified
 from ._dmd_core import warn_rank_capped
 from ._edmd_core import pcr_basis, rrr_basis
+from ._estimator import OperatorEstimator
 from ._kernel_core import KERNELS, PairKernel, kernel_matrix, median_length_scale, pcr_dual, rrr_dual
+from ._model import KernelLift, operator_model
 from ._params import ALPHA, INT_RANK, NONNEG_INT, POS_FLOAT_OR_NONE, POS_INT, REENCODE
-from ._spectral import SpectralMixin
 
 __all__ = ["KernelEDMD"]
 
 _SOLVERS = ("auto", "dense", "arpack", "randomized", "nystrom")
 
 
-class KernelEDMD(SpectralMixin, Estimator):
+class KernelEDMD(OperatorEstimator):
     """Kernel EDMD: Koopman / transfer operator in a reproducing-kernel Hilbert space.
 
     The estimator is found in the dual (one coefficient per training pair) or,
@@ -107,15 +111,10 @@ class KernelEDMD(SpectralMixin, Estimator):
         self.random_state = random_state
         self.reencode_every = reencode_every
 
-    def _k(self, X, Y):
-        return kernel_matrix(X, Y, self.kernel, self.length_scale_)
-
     def _fit(self, data) -> None:
         alpha = float(self.alpha)
-        S = np.concatenate([tr.x for tr in data])
-        offsets = np.cumsum([0] + data.lengths)
-        ix = np.concatenate([np.arange(a, b - 1) for a, b in zip(offsets[:-1], offsets[1:])])
-        iy = ix + 1
+        s = stack(data)
+        S, (ix, iy) = s.x, s.pairs()
         self.length_scale_ = float(self.length_scale) if self.length_scale is not None \
             else median_length_scale(S, self.random_state)
         n = ix.shape[0]
@@ -123,59 +122,51 @@ class KernelEDMD(SpectralMixin, Estimator):
         if solver == "auto":
             solver = "dense" if n <= 500 else "nystrom"
         self.solver_ = solver
-        Y = S[iy]
+        lift = partial(KernelLift, kernel=self.kernel, length_scale=self.length_scale_)
         if solver == "nystrom":
-            ZX, ZY = self._fit_nystrom(S, ix, iy, alpha)
+            ZX, ZY, enc, left = self._fit_nystrom(S, ix, iy, alpha, lift)
         else:
-            pk = PairKernel(self._k(S, S), ix, iy)
+            pk = PairKernel(kernel_matrix(S, S, self.kernel, self.length_scale_), ix, iy)
             dual = rrr_dual if self.reduced_rank else pcr_dual
             a = dual(pk, self.rank, alpha, solver, rng=self.random_state,
                      n_oversamples=int(self.n_oversamples), n_power_iter=int(self.n_power_iter))
             if a.shape[1] == 0:
                 raise NumericalError("No usable direction found; lower rank or raise alpha.")
             self.dual_coef_ = a
-            self._train_X, self._train_Y = S[ix], S[iy]
             ZX, ZY = pk.matmul("x", "x", a), pk.matmul("y", "x", a)
-            self._left_coef = ZX / n  # left eigenfunctions: k(x, Y) K_X a y / n
+            # E(x) = k(x, X) a; left eigenfunctions k(x, Y) K_X a y / n
+            enc, left = lift(points=S[ix], B=a), lift(points=S[iy], B=ZX / n)
         self.rank_ = ZX.shape[1]
         warn_rank_capped(self.rank, self.rank_, f"{n} training pairs and the {self.solver_!r} "
                          "solver support no more directions")
-        M = ZX.T @ ZY / n
-        C = ZX.T @ Y / n
-        self._set_spectrum(M, C)
-        self._set_training_pairs(ZX, ZY, Y)
-        self._apply_residual_tol(self.residual_tol)
+        Y = S[iy]
+        model = operator_model(enc, ZX.T @ ZY / n, ZX.T @ Y / n, ZX, ZY, Y, dt=self.dt_,
+                               real=True, left_encoder=left)
+        self.model_, self.residuals_, every = verified(model, self.residual_tol)
+        if self.residual_tol is not None:
+            self.all_eigenvalues_, self.all_residuals_ = model.eigenvalues, every
 
-    def _fit_nystrom(self, S, ix, iy, alpha):
+    def _fit_nystrom(self, S, ix, iy, alpha, lift):
         rng = np.random.default_rng(self.random_state)
         m = self.n_centers if self.n_centers is not None else max(20 * int(self.rank), 500)
         m = min(int(m), S.shape[0])
         self.centers_ = S[np.sort(rng.choice(S.shape[0], m, replace=False))]
-        Kcc = self._k(self.centers_, self.centers_)
+        Kcc = kernel_matrix(self.centers_, self.centers_, self.kernel, self.length_scale_)
         Kcc[np.diag_indices_from(Kcc)] += 1e-10 * max(np.trace(Kcc) / m, 1e-300)
         try:
             R = scipy.linalg.cholesky(Kcc, lower=False)
         except np.linalg.LinAlgError:
             raise NumericalError("The Nyström centre kernel matrix is singular.") from None
-        F = scipy.linalg.solve_triangular(R, self._k(S, self.centers_).T, trans="T").T  # k R^{-1}
+        KSC = kernel_matrix(S, self.centers_, self.kernel, self.length_scale_)
+        F = scipy.linalg.solve_triangular(R, KSC.T, trans="T").T  # k R^{-1}
         PX, PY = F[ix], F[iy]
         n = PX.shape[0]
         G = PX.T @ PX / n
         A = PX.T @ PY / n
         r = min(int(self.rank), m)
         U = rrr_basis(G, A, r, alpha) if self.reduced_rank else pcr_basis(G, r, alpha)
-        self._nys_coef = scipy.linalg.solve_triangular(R, U)  # E(x) = k(x, C) R^{-1} U
         ZX = PX @ U
-        # left eigenvectors of K = U U^T A are A^T U y = PY^T ZX y / n
-        self._nys_left = scipy.linalg.solve_triangular(R, PY.T @ ZX / n)
-        return ZX, PY @ U
-
-    def _left_lift(self, x):
-        if self.solver_ == "nystrom":
-            return self._k(x, self.centers_) @ self._nys_left
-        return self._k(x, self._train_Y) @ self._left_coef
-
-    def _lift(self, x):
-        if self.solver_ == "nystrom":
-            return self._k(x, self.centers_) @ self._nys_coef
-        return self._k(x, self._train_X) @ self.dual_coef_
+        # E(x) = k(x, C) R^{-1} U; left eigenvectors of K = U U^T A are A^T U y = PY^T ZX y / n
+        enc = lift(points=self.centers_, B=scipy.linalg.solve_triangular(R, U))
+        left = lift(points=self.centers_, B=scipy.linalg.solve_triangular(R, PY.T @ ZX / n))
+        return ZX, PY @ U, enc, left

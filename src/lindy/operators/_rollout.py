@@ -35,7 +35,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["rollout"]
+__all__ = ["rollout", "forecast_states"]
 
 
 def rollout(step: Callable, z0: np.ndarray, horizon: int, *, drive=None, reencode_every=None,
@@ -99,3 +99,41 @@ def _loop(step, z, horizon, drive, reencode_every, encode, buf, n0, window, cast
         if (k + 1) % reencode_every == 0 and k + 1 < horizon:
             end = n0 + k + 1
             z = encode(buf[max(end - window, 0): end])
+
+
+def forecast_states(model, x: np.ndarray, horizon: int, *, drive=None,
+                    reencode_every=None) -> np.ndarray:
+    """Forecast of an :class:`~lindy.operators._model.OperatorModel` from the context ``x``.
+
+    Parameters
+    ----------
+    model : OperatorModel
+    x : ndarray, shape (Tc, d)
+        Context (its last ``model.encoder.window`` samples are used).
+    horizon : int
+    drive : ndarray, shape (horizon, m), optional
+        Input driving each step (input models).
+    reencode_every : int, optional
+        See :func:`rollout`.
+
+    Returns
+    -------
+    ndarray, shape (horizon, d)
+    """
+    enc = model.encoder
+    M, C = model.M, model.C
+    if model.input_map is None:
+        def step(z, u):
+            return z @ C, z @ M
+    else:
+        B, Cd = model.input_map, model.state_decoder
+
+        def step(z, u):
+            z = z @ M + u @ B
+            return z @ Cd, z
+
+    def cast(a):
+        return a.real if model.real and np.iscomplexobj(a) else a
+
+    return rollout(step, enc.encode(x)[-1], horizon, drive=drive, reencode_every=reencode_every,
+                   encode=lambda h: enc.encode(h)[-1], history=x, window=enc.window, cast=cast)
