@@ -144,14 +144,14 @@ def verified(model: OperatorModel, tol):
     -------
     model : OperatorModel
         Unchanged when ``tol`` is None.
-    residuals : ndarray
-        Residuals of the kept eigenpairs.
-    all_residuals : ndarray
+    residuals : ndarray or None
+        Residuals of the kept eigenpairs (None when ``tol`` is None).
+    all_residuals : ndarray or None
         Residuals of every eigenpair of the input model.
     """
-    res = residuals(model, model.ZX, model.ZY)
     if tol is None:
-        return model, res, res
+        return model, None, None
+    res = residuals(model, model.ZX, model.ZY)
     keep = res <= float(tol)
     if not keep.any():
         raise ValidationError(

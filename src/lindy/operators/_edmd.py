@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._constraints import BOOL
 from ..data import TrajectorySet
 from ._analysis import verified
@@ -110,12 +112,17 @@ class EDMD(OperatorEstimator):
         self.n_dictionary_features_ = F.shape[1]
         Z = F @ U
         ZX, ZY, Y = Z[ix], Z[iy], s.x[iy]
+        # left eigenvectors of K = U U^T A are A^T U y = Psi_Y^T Z_X y / n (F^T times the
+        # codes scattered to the successor rows: F[iy] is never copied)
+        scattered = np.zeros((F.shape[0], ZX.shape[1]))
+        scattered[iy] = ZX
         model = operator_model(
             DictionaryLift(self.dictionary_, U), ZX.T @ ZY / n, ZX.T @ Y / n, ZX, ZY, Y,
             dt=self.dt_, real=True,
-            # left eigenvectors of K = U U^T A are A^T U y = Psi_Y^T Z_X y / n
-            left_encoder=DictionaryLift(self.dictionary_, F[iy].T @ ZX / n),
+            left_encoder=DictionaryLift(self.dictionary_, F.T @ scattered / n),
             observable_decoder="gram")  # C = Z_X^T Y / n: kooplearn's decoder
-        self.model_, self.residuals_, every = verified(model, self.residual_tol)
-        if self.residual_tol is not None:
-            self.all_eigenvalues_, self.all_residuals_ = model.eigenvalues, every
+        if self.residual_tol is None:
+            self.model_ = model
+        else:
+            self.model_, self.residuals_, self.all_residuals_ = verified(model, self.residual_tol)
+            self.all_eigenvalues_ = model.eigenvalues

@@ -63,6 +63,8 @@ def stacked_lift(data, dictionary):
         raise ValidationError(
             f"No trajectory is longer than the dictionary window + 1 ({w + 1} samples); "
             "pass longer trajectories or fewer delays.")
+    if w == 1:  # a pointwise dictionary lifts the stack at once, rows aligned with s.x
+        return s, dictionary.transform(s.x), ix, iy
     parts = []
     for tr in data:
         F = dictionary.transform(tr.x) if tr.n_steps >= w else np.zeros((0, 1))

@@ -142,9 +142,11 @@ class KernelEDMD(OperatorEstimator):
         Y = S[iy]
         model = operator_model(enc, ZX.T @ ZY / n, ZX.T @ Y / n, ZX, ZY, Y, dt=self.dt_,
                                real=True, left_encoder=left)
-        self.model_, self.residuals_, every = verified(model, self.residual_tol)
-        if self.residual_tol is not None:
-            self.all_eigenvalues_, self.all_residuals_ = model.eigenvalues, every
+        if self.residual_tol is None:
+            self.model_ = model
+        else:
+            self.model_, self.residuals_, self.all_residuals_ = verified(model, self.residual_tol)
+            self.all_eigenvalues_ = model.eigenvalues
 
     def _fit_nystrom(self, S, ix, iy, alpha, lift):
         rng = np.random.default_rng(self.random_state)
