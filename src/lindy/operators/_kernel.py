@@ -12,7 +12,7 @@ from ..data import stack
 from ..errors import NumericalError
 from ._analysis import verified
 from ._dmd_core import warn_rank_capped
-from ._edmd_core import pcr_basis, rrr_basis
+from ._edmd_core import pair_gram, pcr_basis, rrr_basis
 from ._estimator import OperatorEstimator
 from ._kernel_core import KERNELS, PairKernel, kernel_matrix, median_length_scale, pcr_dual, rrr_dual
 from ._model import KernelLift, operator_model
@@ -163,10 +163,9 @@ class KernelEDMD(OperatorEstimator):
         F = scipy.linalg.solve_triangular(R, KSC.T, trans="T").T  # k R^{-1}
         PX, PY = F[ix], F[iy]
         n = PX.shape[0]
-        G = PX.T @ PX / n
-        A = PX.T @ PY / n
+        G = pair_gram(F, ix)  # a symmetric rank-k update: half the flops of PX^T PX
         r = min(int(self.rank), m)
-        U = rrr_basis(G, A, r, alpha) if self.reduced_rank else pcr_basis(G, r, alpha)
+        U = rrr_basis(G, PX.T @ PY / n, r, alpha) if self.reduced_rank else pcr_basis(G, r, alpha)
         ZX = PX @ U
         # E(x) = k(x, C) R^{-1} U; left eigenvectors of K = U U^T A are A^T U y = PY^T ZX y / n
         enc = lift(points=self.centers_, B=scipy.linalg.solve_triangular(R, U))
