@@ -11,7 +11,7 @@ rebuilt on demand (search trees, factorizations) and are not written.
 Examples
 --------
 >>> import numpy as np, lindy as ld, tempfile, os
->>> model = ld.operators.DMD(rank=2).fit(np.cumsum(np.ones((20, 2)), axis=0))
+>>> model = ld.operators.DMD(rank=2).fit(np.cumsum(np.random.default_rng(0).standard_normal((20, 2)), axis=0))
 >>> path = os.path.join(tempfile.mkdtemp(), "dmd.lindy")
 >>> model.save(path)
 >>> same = ld.load(path)

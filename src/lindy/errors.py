@@ -17,6 +17,11 @@ Exception tree::
     ├── UnknownNameError (KeyError)          unknown system / method / suite name
     └── FileFormatError (ValueError)         a saved model file lindy cannot read
 
+Warning tree::
+
+    LindyWarning (Warning)
+    └── RankWarning (UserWarning)            an int rank was capped at what the data support
+
 Examples
 --------
 >>> import lindy as ld
@@ -39,6 +44,8 @@ __all__ = [
     "MissingDependencyError",
     "UnknownNameError",
     "FileFormatError",
+    "LindyWarning",
+    "RankWarning",
 ]
 
 
@@ -98,3 +105,15 @@ class UnknownNameError(LindyError, KeyError):
 
 class FileFormatError(LindyError, ValueError):
     """A saved model file is damaged, not a lindy file, or from an incompatible version."""
+
+
+class LindyWarning(Warning):
+    """Base class of every warning lindy emits on purpose."""
+
+
+class RankWarning(LindyWarning, UserWarning):
+    """An int ``rank`` asked for more components than the data support; fewer were kept.
+
+    The message says how many were kept and why (numerically zero singular
+    values, too few samples).
+    """

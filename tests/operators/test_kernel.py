@@ -13,7 +13,7 @@ from lindy.testing import check_estimator, conformance_data
 
 @pytest.mark.parametrize("est", [
     KernelEDMD(rank=5),
-    KernelEDMD(rank=5, estimator="pcr", solver="arpack"),
+    KernelEDMD(rank=5, reduced_rank=False, solver="arpack"),
     KernelEDMD(rank=4, solver="randomized", kernel="matern52"),
     KernelEDMD(rank=4, solver="nystrom", n_centers=60, residual_tol=0.9),
 ])
@@ -21,23 +21,23 @@ def test_conformance(est):
     check_estimator(est)
 
 
-@pytest.mark.parametrize("estimator", ["rrr", "pcr"])
-def test_solvers_agree(estimator):
+@pytest.mark.parametrize("reduced_rank", [True, False])
+def test_solvers_agree(reduced_rank):
     data = conformance_data()
-    ref = KernelEDMD(rank=5, estimator=estimator, solver="dense", length_scale=1.0).fit(data)
+    ref = KernelEDMD(rank=5, reduced_rank=reduced_rank, solver="dense", length_scale=1.0).fit(data)
     for solver in ("arpack", "randomized"):
-        m = KernelEDMD(rank=5, estimator=estimator, solver=solver, length_scale=1.0).fit(data)
+        m = KernelEDMD(rank=5, reduced_rank=reduced_rank, solver=solver, length_scale=1.0).fit(data)
         np.testing.assert_allclose(m.eigenvalues_, ref.eigenvalues_, atol=1e-6)
         np.testing.assert_allclose(m.predict(data[0].x), ref.predict(data[0].x), atol=1e-5)
     # Nystrom with every sample as a centre is the exact estimator
-    nys = KernelEDMD(rank=5, estimator=estimator, solver="nystrom", length_scale=1.0,
+    nys = KernelEDMD(rank=5, reduced_rank=reduced_rank, solver="nystrom", length_scale=1.0,
                      n_centers=10_000).fit(data)
     np.testing.assert_allclose(nys.eigenvalues_, ref.eigenvalues_, atol=1e-6)
 
 
 def test_pcr_is_truncated_kernel_ridge():
     x = conformance_data()[2].x
-    m = KernelEDMD(rank=6, estimator="pcr", solver="dense", length_scale=1.0, alpha=1e-4).fit(x)
+    m = KernelEDMD(rank=6, reduced_rank=False, solver="dense", length_scale=1.0, alpha=1e-4).fit(x)
     K = kernel_matrix(x[:-1], x[:-1], "rbf", 1.0)
     d, Q = np.linalg.eigh(K)
     d, Q = d[::-1][:6], Q[:, ::-1][:, :6]
@@ -50,7 +50,7 @@ def test_pcr_is_truncated_kernel_ridge():
 def test_eigenvalues_match_kooplearn(reduced_rank):
     kl = pytest.importorskip("kooplearn.kernel")
     x = conformance_data()[2].x
-    ours = KernelEDMD(rank=5, solver="dense", estimator="rrr" if reduced_rank else "pcr",
+    ours = KernelEDMD(rank=5, solver="dense", reduced_rank=reduced_rank,
                       length_scale=1.0, alpha=1e-4).fit(x)
     with warnings.catch_warnings():  # kooplearn warns about small singular values
         warnings.simplefilter("ignore")
@@ -85,8 +85,8 @@ def test_callable_kernel_and_errors():
 def test_left_eigenfunctions_agree_between_dual_and_nystrom():
     data = conformance_data()
     x = data[0].x[:30]
-    dual = KernelEDMD(rank=4, estimator="pcr", solver="dense", length_scale=1.0).fit(data)
-    nys = KernelEDMD(rank=4, estimator="pcr", solver="nystrom", n_centers=10_000,
+    dual = KernelEDMD(rank=4, reduced_rank=False, solver="dense", length_scale=1.0).fit(data)
+    nys = KernelEDMD(rank=4, reduced_rank=False, solver="nystrom", n_centers=10_000,
                      length_scale=1.0).fit(data)
     for m in (dual, nys):
         assert m.left_eigenfunctions(x).shape == (30, 4)
@@ -94,3 +94,15 @@ def test_left_eigenfunctions_agree_between_dual_and_nystrom():
     a, b = dual.left_eigenfunctions(x), nys.left_eigenfunctions(x)
     ratio = a / b
     np.testing.assert_allclose(ratio, np.broadcast_to(ratio[:1], ratio.shape), rtol=1e-5)
+
+
+def test_fitted_model_is_a_saved_value_and_a_callable_kernel_is_refused(tmp_path):
+    data = conformance_data()
+    model = KernelEDMD(rank=4, solver="dense").fit(data)
+    model.save(tmp_path / "k.lindy")
+    again = ld.load(tmp_path / "k.lindy")
+    np.testing.assert_array_equal(again.eigenvalues_, model.eigenvalues_)
+    assert type(again.model_) is type(model.model_)
+    custom = KernelEDMD(kernel=lambda X, Y: (1.0 + X @ Y.T) ** 2, rank=4).fit(data)
+    with pytest.raises(ValidationError, match="function"):
+        custom.save(tmp_path / "c.lindy")

@@ -22,10 +22,14 @@ _BASE_METHODS = [
 ]
 _QUICK_METHODS = _BASE_METHODS + [
     ("HankelDMD(10,r20)", "HankelDMD", {"n_delays": 10, "rank": 20}),
-    ("EDMD(poly3)", "EDMD", {"dictionary": _poly(3)}),
-    ("EDMD(poly4,rrr30)", "EDMD", {"dictionary": _poly(4), "estimator": "rrr", "rank": 30,
-                                   "alpha": 1e-8}),
-    ("KernelEDMD(rbf,30)", "KernelEDMD", {"rank": 30}),
+    # lifted models: the pure linear rollout next to the re-encoded one (decode and lift
+    # again every step, the models' default)
+    ("EDMD(poly3)", "EDMD", {"dictionary": _poly(3), "reencode_every": None}),
+    ("EDMD(poly3,re1)", "EDMD", {"dictionary": _poly(3), "reencode_every": 1}),
+    ("EDMD(poly4,rrr30)", "EDMD", {"dictionary": _poly(4), "reduced_rank": True, "rank": 30,
+                                   "alpha": 1e-8, "reencode_every": None}),
+    ("KernelEDMD(rbf,30)", "KernelEDMD", {"rank": 30, "reencode_every": None}),
+    ("KernelEDMD(rbf,30,re1)", "KernelEDMD", {"rank": 30, "reencode_every": 1}),
     ("BOPDMD(r3)", "BOPDMD", {"rank": 3}),
     ("LGSSM-EM(6)", "LinearGaussianSSM", {"state_dim": 6, "n_iter": 20}),
     ("N4SID", "SubspaceID", {}),

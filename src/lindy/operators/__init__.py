@@ -4,7 +4,12 @@ Every estimator here fits on many (ragged) trajectories without letting a lag
 pair cross two of them, and shares one analysis API: ``eigenvalues_``,
 ``continuous_eigenvalues_``, ``modes_``, ``eigenfunctions(X)``,
 ``left_eigenfunctions(X)``, ``forecast``, ``forecast_observable`` and
-``stability()``.
+``stability()``. A fitted estimator holds its operator as a frozen value
+``model_`` (:class:`OperatorModel`: lifting, reduced operator, eigenpairs,
+decoders, encoded training pairs) and delegates to pure functions of it.
+The DMD family (``DMD``, ``HankelDMD``, ``WindowedDMD``, ``BOPDMD``) also
+fits complex snapshots and returns complex modes and forecasts; the lifted
+models refuse complex data with a ValidationError.
 
 Examples
 --------
@@ -14,6 +19,7 @@ Examples
 2
 """
 
+from ._analysis import StabilityReport
 from ._bopdmd import BOPDMD
 from ._bopdmd_core import VarproResult, varpro_fit
 from ._dictionaries import (
@@ -34,7 +40,7 @@ from ._hankel import HAVOK, HankelDMD
 from ._inputs import DMDc, EDMDc
 from ._kernel import KernelEDMD
 from ._kernel_core import kernel_matrix
-from ._spectral import StabilityReport
+from ._model import OperatorModel
 from ._windowed import WindowedDMD
 
 __all__ = [
@@ -60,6 +66,7 @@ __all__ = [
     "rrr_basis",
     "DMDResult",
     "StabilityReport",
+    "OperatorModel",
     "dmd_fit",
     "tls_project",
     "truncation_rank",

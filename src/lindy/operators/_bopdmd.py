@@ -5,16 +5,18 @@ from __future__ import annotations
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
-from .._validation import check_positive_int
-from ..base import Estimator
+from .._constraints import RANDOM_STATE, Interval, Options
+from ..data import stack
 from ..errors import ValidationError
+from ._analysis import as_real
 from ._bopdmd_core import trapezoid_eigs, varpro_fit
 from ._dmd_core import truncation_rank
-from ._spectral import SpectralMixin
+from ._estimator import OperatorEstimator
+from ._model import ModalLift, operator_model
+from ._params import NONNEG_INT, POS_INT, RANK
+from ._rollout import forecast_states
 
 __all__ = ["BOPDMD"]
-
-_CONSTRAINTS = (None, "stable", "imaginary")
 
 
 def _projector(constraint):
@@ -37,7 +39,7 @@ def _modes(Bs, Ur):
     return W
 
 
-class BOPDMD(SpectralMixin, Estimator):
+class BOPDMD(OperatorEstimator):
     """Optimized DMD by variable projection, with optional bagging (BOP-DMD).
 
     Fits ``x(t) ≈ sum_j w_j b_j exp(alpha_j t)`` to every trajectory at its own
@@ -76,8 +78,9 @@ class BOPDMD(SpectralMixin, Estimator):
         Bagging spread (real and imaginary parts separately).
     bag_eigenvalues_ : ndarray, shape (n_bags, r)
         Continuous-time eigenvalues of each bag, matched to ``alpha``.
-    residual_ : float
-        Relative fit residual.
+    fit_residual_ : float
+        Relative residual of the variable-projection fit (``residuals()``
+        gives the ResDMD residual of each eigenpair).
 
     Examples
     --------
@@ -90,6 +93,11 @@ class BOPDMD(SpectralMixin, Estimator):
     """
 
     _allow_irregular = True
+    _allow_complex = True
+    _parameter_constraints = {
+        "rank": RANK, "n_bags": NONNEG_INT, "bag_fraction": [Interval(float, 0, 1, closed="right")],
+        "constraint": [None, Options("stable", "imaginary")], "max_iter": POS_INT,
+        "tol": [Interval(float, 0, None)], "random_state": [RANDOM_STATE]}
 
     def __init__(self, rank=None, *, n_bags=0, bag_fraction=0.6, constraint=None,
                  max_iter=100, tol=1e-12, random_state=0):
@@ -101,50 +109,35 @@ class BOPDMD(SpectralMixin, Estimator):
         self.tol = tol
         self.random_state = random_state
 
-    def _check_params(self):
-        if self.rank is not None:
-            truncation_rank(np.ones(1), self.rank)
-        if self.constraint not in _CONSTRAINTS:
-            raise ValidationError(f"constraint must be one of {_CONSTRAINTS}; got {self.constraint!r}.")
-        if not 0.0 < float(self.bag_fraction) <= 1.0:
-            raise ValidationError(f"bag_fraction must be in (0, 1]; got {self.bag_fraction!r}.")
-        check_positive_int(self.max_iter, "max_iter")
-        check_positive_int(int(self.n_bags) + 1, "n_bags + 1")
-
     def _fit(self, data) -> None:
-        self._check_params()
         ts = [tr.t - tr.t[0] for tr in data]
         S = np.concatenate([tr.x for tr in data])
         _, s, Vt = np.linalg.svd(S, full_matrices=False)
         r = truncation_rank(s, self.rank)
-        Ur = Vt[:r].conj().T  # POD basis (d, r)
+        Ur = Vt[:r].T  # POD basis (d, r): S^T = Vt^T diag(s) U^T
         Xs = [tr.x @ Ur.conj() for tr in data]
         self.basis_ = Ur
         alpha0 = trapezoid_eigs(ts, Xs, r)
         project = _projector(self.constraint)
         res = varpro_fit(ts, Xs, alpha0, max_iter=int(self.max_iter), tol=float(self.tol),
                          project=project)
-        self.residual_, self.n_iter_ = res.residual, res.n_iter
+        self.fit_residual_, self.n_iter_ = res.residual, res.n_iter
         alpha = res.alpha
         W = _modes(res.amplitudes, Ur)
         self.amplitudes_ = [np.linalg.lstsq(W, tr.x[0].astype(complex), rcond=None)[0] for tr in data]
-        self._set_model(alpha, W)
         self._bag(data, ts, Xs, Ur, alpha, project)
-        self._real_data = bool(np.isrealobj(S))
-        ZX, ZY, Y = [], [], []
-        for tr in data:
-            Z = self._lift(tr.x)
-            ZX.append(Z[:-1])
-            ZY.append(Z[1:])
-            Y.append(tr.x[1:])
-        self._set_training_pairs(np.concatenate(ZX), np.concatenate(ZY), np.concatenate(Y))
-        self._irregular = data.dt is None
-
-    def _set_model(self, alpha, W):
+        # one step of the forecast grid: dt_, or the median interval of irregular data
         lam = np.exp(alpha * self._forecast_step())
-        self._alpha, self._modes_W = alpha, W
+        lift = ModalLift(W)
+        s = stack(data)
+        Z = lift.encode(s.x)
+        ix, iy = s.pairs()
         r = alpha.shape[0]
-        self._set_spectrum(np.diag(lam), lam[:, None] * W.T, lam=lam, W=np.eye(r, dtype=complex))
+        self.model_ = operator_model(lift, np.diag(lam), lam[:, None] * W.T, Z[ix], Z[iy], s.x[iy],
+                                     dt=self._forecast_step(), real=np.isrealobj(S),
+                                     eigenvalues=lam, W=np.eye(r, dtype=complex), rates=alpha,
+                                     modes=W)
+        self._irregular = data.dt is None
 
     def _bag(self, data, ts, Xs, Ur, alpha, project):
         n_bags = int(self.n_bags)
@@ -172,39 +165,23 @@ class BOPDMD(SpectralMixin, Estimator):
         else:
             self.continuous_eigenvalues_std_ = np.full(alpha.shape, np.nan + 1j * np.nan)
 
-    def _lift(self, x):
-        W = self._modes_W
-        return np.linalg.lstsq(W, x.T.astype(complex), rcond=None)[0].T
-
-    @property
-    def continuous_eigenvalues_(self) -> np.ndarray:
-        """The optimized continuous-time eigenvalues ``alpha`` (rates, 1/time)."""
-        self._check_is_fitted()
-        return self._alpha
-
-    @property
-    def modes_(self) -> np.ndarray:
-        """Unit modes, shape (d, r), in the order of ``eigenvalues_``."""
-        self._check_is_fitted()
-        return self._modes_W
-
     def _forecast(self, context, horizon, u_future):
         x = context.x
-        mean = self._rollout(x, horizon)
+        mean = forecast_states(self.model_, x, horizon)
         if not self._bag_models:
             return self._forecast_result(context, mean)
         k = self._forecast_step() * np.arange(1, horizon + 1)
         paths = []
         for a_b, W_b in self._bag_models:
             z = np.linalg.lstsq(W_b, x[-1].astype(complex), rcond=None)[0]
-            paths.append(self._cast((np.exp(np.outer(k, a_b)) * z) @ W_b.T))
+            paths.append(as_real(self.model_, (np.exp(np.outer(k, a_b)) * z) @ W_b.T))
         P = np.stack(paths)  # (n_bags, horizon, d)
         D = P - P.mean(0)
         cov = np.einsum("bti,btj->tij", D, D) / max(len(paths) - 1, 1)
         return self._forecast_result(context, mean, cov=np.real(cov))
 
     def residuals(self, X=None):
-        """ResDMD residuals (uniformly sampled data only; see :meth:`SpectralMixin.residuals`)."""
+        """ResDMD residuals (uniformly sampled data only; see :meth:`OperatorEstimator.residuals`)."""
         self._check_is_fitted()
         if X is None and self._irregular:
             raise ValidationError(

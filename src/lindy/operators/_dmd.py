@@ -4,21 +4,51 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_positive_int
+from .._constraints import BOOL
 from ..data import lag_pairs
-from ._dmd_core import check_method, dmd_fit, truncation_rank
+from ._dmd_core import dmd_fit
+from ._estimator import OperatorEstimator
 from ._linalg import eig_sorted
-from ._spectral import SpectralEstimator
+from ._model import LinearLift, operator_model
+from ._params import DMD_SOLVER, POS_INT, RANK
 
 __all__ = ["DMD"]
 
 
-def check_tls_rank(tls_rank):
-    """Validate a TLS rank (None or a positive int)."""
-    return None if tls_rank is None else check_positive_int(tls_rank, "tls_rank")
+class _DMDFamily(OperatorEstimator):
+    """Abstract: a DMD of snapshot pairs under some lifting (identity, delay windows)."""
+
+    _allow_complex = True
+    _parameter_constraints = {"rank": RANK, "exact": [BOOL], "tls_rank": [None, *POS_INT],
+                              "solver": DMD_SOLVER}
+
+    def _fit_pairs(self, X, Y, lift, d_out: int) -> None:
+        """DMD of ``Y ≈ X A^T``; ``lift(B)`` is the encoder ``z = lifting(x) B``."""
+        res = dmd_fit(X, Y, self.rank, exact=bool(self.exact), solver=self.solver,
+                      tls_rank=self.tls_rank)
+        U, At = res.basis, res.reduced_operator
+        self.basis_, self.reduced_operator_ = U, At
+        self.singular_values_, self.rank_ = res.singular_values, U.shape[1]
+        # row convention: z = x conj(U), z' = z At^T, x' = z At^T U^T; the right
+        # eigenvectors of At (sorted as in dmd_fit) give those of At^T by W^{-T}
+        M = At.T
+        lam, W_At = eig_sorted(At)
+        W_M = np.linalg.solve(W_At.T, np.eye(W_At.shape[0], dtype=W_At.dtype))
+        Uc = U.conj()
+        self.model_ = operator_model(
+            lift(Uc), M, (M @ U.T)[:, -d_out:], X @ Uc, Y @ Uc, Y[:, -d_out:],
+            dt=self._forecast_step(), real=np.isrealobj(X), eigenvalues=lam, W=W_M,
+            modes=res.modes)
+
+    @property
+    def operator_(self) -> np.ndarray:
+        """The linear map ``A = U A_tilde U^*`` on the (lifted) state, shape (D, D)."""
+        self._check_is_fitted()
+        A = self.basis_ @ self.reduced_operator_ @ self.basis_.conj().T
+        return A.real if self.model_.real else A
 
 
-class DMD(SpectralEstimator):
+class DMD(_DMDFamily):
     """Dynamic mode decomposition: a best-fit linear map ``x_{k+1} ≈ A x_k`` of rank ``rank``.
 
     Snapshot pairs come from every trajectory and never cross two.
@@ -26,8 +56,10 @@ class DMD(SpectralEstimator):
     Parameters
     ----------
     rank : None, int or float, default None
-        Truncation: ``None`` keeps the numerical rank, an int that many POD
-        modes, a float in (0, 1) the fraction of energy to keep.
+        Truncation: ``None`` keeps the numerical rank, an int exactly that many
+        POD modes (capped at the numerical rank with a
+        :class:`~lindy.errors.RankWarning`), a float in (0, 1) the fraction of
+        energy to keep.
     exact : bool, default True
         Exact DMD modes (Tu et al. 2014); ``False`` gives projected modes
         ``U_r W``. Eigenvalues and forecasts are the same either way.
@@ -35,7 +67,7 @@ class DMD(SpectralEstimator):
         Total-least-squares DMD (Hemati et al. 2017): project the data on this
         many leading time directions of ``[X, Y]`` first, which removes the
         eigenvalue bias caused by measurement noise.
-    method : {"auto", "svd", "gram"}, default "auto"
+    solver : {"auto", "svd", "gram"}, default "auto"
         ``"gram"`` forms the ``d x d`` Gram matrices (fast for many samples);
         ``"svd"`` factors the snapshot matrix; ``"auto"`` picks the Gram route
         for tall data unless it would lose accuracy.
@@ -72,53 +104,12 @@ class DMD(SpectralEstimator):
     True
     """
 
-    def __init__(self, rank=None, *, exact=True, tls_rank=None, method="auto"):
+    def __init__(self, rank=None, *, exact=True, tls_rank=None, solver="auto"):
         self.rank = rank
         self.exact = exact
         self.tls_rank = tls_rank
-        self.method = method
-
-    def _check_params(self):
-        if self.rank is not None:
-            truncation_rank(np.ones(1), self.rank)  # validate the rule early
-        check_method(self.method)
-        check_tls_rank(self.tls_rank)
+        self.solver = solver
 
     def _fit(self, data) -> None:
-        self._check_params()
         X, Y = lag_pairs(data)
-        self._fit_pairs(X, Y)
-
-    def _fit_pairs(self, X, Y) -> None:
-        res = dmd_fit(X, Y, self.rank, exact=bool(self.exact), method=self.method,
-                      tls_rank=self.tls_rank)
-        U, At = res.basis, res.reduced_operator
-        self.basis_ = U
-        self.reduced_operator_ = At
-        self.singular_values_ = res.singular_values
-        self.rank_ = U.shape[1]
-        # row convention: z = x conj(U), z' = z At^T, x' = z At^T U^T
-        M = At.T
-        # right eigenvectors of At (sorted as in dmd_fit) give those of At^T by W^{-T}
-        lam, W_At = eig_sorted(At)
-        W_M = np.linalg.solve(W_At.T, np.eye(W_At.shape[0], dtype=W_At.dtype))
-        self._set_spectrum(M, M @ U.T, lam=lam, W=W_M)
-        self._dmd_modes = res.modes
-        self._set_training_pairs(X @ U.conj(), Y @ U.conj(), Y)
-        self._real_data = bool(np.isrealobj(X))
-
-    def _lift(self, x):
-        return x @ self.basis_.conj()
-
-    @property
-    def modes_(self) -> np.ndarray:
-        """DMD modes, shape (d, r), in the order of ``eigenvalues_``."""
-        self._check_is_fitted()
-        return self._dmd_modes
-
-    @property
-    def operator_(self) -> np.ndarray:
-        """The full-state linear map ``A = U A_tilde U^*``, shape (d, d)."""
-        self._check_is_fitted()
-        A = self.basis_ @ self.reduced_operator_ @ self.basis_.conj().T
-        return A.real if self._real_data else A
+        self._fit_pairs(X, Y, LinearLift, X.shape[1])

@@ -8,22 +8,23 @@ For tall data (``n`` much larger than ``d``) the Gram route forms the ``d x d``
 matrices ``X^T X`` and ``Y^T X`` in one pass over the data and works on them
 alone (as kooplearn does with covariances); it is several times faster than an
 SVD of the snapshot matrix and gives the same answer while the kept singular
-values are well above ``sqrt(eps) * s_max``. ``method="auto"`` checks this and
+values are well above ``sqrt(eps) * s_max``. ``solver="auto"`` checks this and
 falls back to the SVD when the Gram route would lose accuracy.
 """
 
 from __future__ import annotations
 
+import warnings
 from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import NumericalError, ValidationError
+from ..errors import NumericalError, RankWarning, ValidationError
 from ._linalg import eig_sorted, eigh_desc, gram
 
-__all__ = ["DMDResult", "dmd_fit", "truncation_rank", "tls_project"]
+__all__ = ["DMDResult", "dmd_fit", "truncation_rank", "tls_project", "warn_rank_capped"]
 
-_METHODS = ("auto", "svd", "gram")
+_SOLVERS = ("auto", "svd", "gram")
 
 
 class DMDResult(NamedTuple):
@@ -50,12 +51,21 @@ class DMDResult(NamedTuple):
     singular_values: np.ndarray
 
 
-def truncation_rank(s: np.ndarray, rank) -> int:
+def warn_rank_capped(rank, kept: int, why: str) -> None:
+    """Emit a :class:`~lindy.errors.RankWarning` if an int ``rank`` asked for more than ``kept``."""
+    if isinstance(rank, (int, np.integer)) and not isinstance(rank, bool) and rank > kept:
+        warnings.warn(f"rank={int(rank)} was requested but only {kept} component(s) were kept: "
+                      f"{why}. Pass rank={kept} (or None) to silence this warning.",
+                      RankWarning, stacklevel=3)
+
+
+def truncation_rank(s: np.ndarray, rank, *, warn: bool = True) -> int:
     """Rank from a truncation rule.
 
     ``None`` keeps every singular value above ``max(s) * len * eps``; an int keeps
-    that many; a float in (0, 1) keeps the fewest that hold that fraction of the
-    energy ``sum(s**2)``.
+    exactly that many, capped at that numerical rank with a
+    :class:`~lindy.errors.RankWarning` (unless ``warn=False``); a float in
+    (0, 1) keeps the fewest that hold that fraction of the energy ``sum(s**2)``.
 
     Examples
     --------
@@ -72,17 +82,21 @@ def truncation_rank(s: np.ndarray, rank) -> int:
         energy = np.cumsum(s**2) / np.sum(s**2)
         return int(max(min(np.searchsorted(energy, rank) + 1, numerical), 1))
     if isinstance(rank, (int, np.integer)) and not isinstance(rank, bool) and rank >= 1:
-        return int(max(min(rank, numerical), 1))
+        r = int(max(min(rank, numerical), 1))
+        if warn:
+            warn_rank_capped(rank, r, f"the data have numerical rank {numerical} (singular "
+                             f"values below max(s) * {max(s.shape[0], 1)} * eps are zero)")
+        return r
     raise ValidationError(
         f"rank must be None, a positive int or an energy fraction in (0, 1); got {rank!r}."
     )
 
 
-def check_method(method: str) -> str:
+def check_solver(solver: str) -> str:
     """Validate a DMD solver name."""
-    if method not in _METHODS:
-        raise ValidationError(f"method must be one of {_METHODS}; got {method!r}.")
-    return method
+    if solver not in _SOLVERS:
+        raise ValidationError(f"solver must be one of {_SOLVERS}; got {solver!r}.")
+    return solver
 
 
 def _gram_svd(X: np.ndarray):
@@ -133,7 +147,7 @@ def _tls_gram(X: np.ndarray, Y: np.ndarray, tls_rank: int):
 
 
 def dmd_fit(X: np.ndarray, Y: np.ndarray, rank=None, *, exact: bool = True,
-            method: str = "auto", tls_rank: int | None = None) -> DMDResult:
+            solver: str = "auto", tls_rank: int | None = None) -> DMDResult:
     """DMD of snapshot pairs ``Y ≈ X A^T`` (rows are samples).
 
     Parameters
@@ -144,7 +158,7 @@ def dmd_fit(X: np.ndarray, Y: np.ndarray, rank=None, *, exact: bool = True,
         Truncation rule, see :func:`truncation_rank`.
     exact : bool, default True
         Exact modes (Tu et al. 2014) if True, projected modes ``U_r W`` if False.
-    method : {"auto", "svd", "gram"}
+    solver : {"auto", "svd", "gram"}
         ``"svd"`` factors the snapshot matrix; ``"gram"`` works on ``X^T X`` and
         ``Y^T X`` (fast for ``n >> d``); ``"auto"`` uses the Gram route when
         ``n >= 2 d`` and the kept singular values allow it.
@@ -161,14 +175,14 @@ def dmd_fit(X: np.ndarray, Y: np.ndarray, rank=None, *, exact: bool = True,
     >>> X = np.random.default_rng(0).standard_normal((10, 2))
     >>> np.sort(dmd_fit(X, X @ A.T).eigenvalues.real).round(10)
     array([0.5, 0.9])
-    >>> np.sort(dmd_fit(X, X @ A.T, method="gram").eigenvalues.real).round(10)
+    >>> np.sort(dmd_fit(X, X @ A.T, solver="gram").eigenvalues.real).round(10)
     array([0.5, 0.9])
     """
-    check_method(method)
+    check_solver(solver)
     n, d = X.shape
-    use_gram = method == "gram" or (method == "auto" and n >= 2 * d)
+    use_gram = solver == "gram" or (solver == "auto" and n >= 2 * d)
     if use_gram:
-        res = _dmd_gram(X, Y, rank, exact, tls_rank, strict=method == "gram")
+        res = _dmd_gram(X, Y, rank, exact, tls_rank, strict=solver == "gram")
         if res is not None:
             return res
     if tls_rank is not None:
@@ -189,8 +203,9 @@ def _dmd_svd(X, Y, rank, exact) -> DMDResult:
     r = truncation_rank(s, rank)
     if s[r - 1] <= 0:
         raise NumericalError("The snapshot matrix is zero; DMD needs nonzero data.")
-    U = Ut[:r].conj().T  # (d, r)
-    YVSinv = (Y.T @ Vrows[:, :r]) / s[:r]  # (d, r)
+    # column convention: X^T = U S V^* with U = Ut^T and V = conj(Vrows)
+    U = Ut[:r].T  # (d, r)
+    YVSinv = (Y.T @ Vrows[:, :r].conj()) / s[:r]  # (d, r)
     return _finish(U, s, r, YVSinv, YVSinv, exact)
 
 
@@ -206,13 +221,17 @@ def _dmd_gram(X, Y, rank, exact, tls_rank, strict) -> DMDResult | None:
         YX = None
     if s[0] <= 0:
         raise NumericalError("The snapshot matrix is zero; DMD needs nonzero data.")
-    r = truncation_rank(s, rank)
+    r = truncation_rank(s, rank, warn=False)
     # the Gram route resolves singular values down to about sqrt(eps) * s_max
     floor = 1e2 * np.sqrt(X.shape[1] * np.finfo(float).eps) * s[0]
     if s[r - 1] < floor:
         if not strict:
             return None
         r = max(int((s >= floor).sum()), 1)
+        warn_rank_capped(rank, r, "the Gram route (solver='gram') resolves singular values "
+                         "down to about sqrt(eps) * s_max only")
+    else:
+        warn_rank_capped(rank, r, "the other singular values are numerically zero")
     U, sr = U[:, :r], s[:r]
     YXU = Y.T @ (X @ U) if YX is None else YX @ U
     YVSinv = YXU / sr**2  # Y^T V S^{-1} with V = X U S^{-1}

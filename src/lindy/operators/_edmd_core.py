@@ -18,60 +18,62 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..data import stack
 from ..errors import NumericalError, ValidationError
 from ._dmd_core import truncation_rank
 from ._linalg import eigh_desc, gram
 
-__all__ = ["stacked_lift", "pcr_basis", "rrr_basis", "check_estimator_name"]
+__all__ = ["stacked_lift", "pair_gram", "pcr_basis", "rrr_basis"]
 
 
-def check_estimator_name(name: str) -> str:
-    """Validate an estimator name (``"pcr"`` or ``"rrr"``)."""
-    if name not in ("pcr", "rrr"):
-        raise ValidationError(f"estimator must be 'pcr' or 'rrr'; got {name!r}.")
-    return name
+def stacked_lift(data, dictionary):
+    """Lift every trajectory once, stacked; index the lag pairs with :meth:`Stacked.pairs`.
 
+    Consecutive pairs share rows, so ``Psi_X`` and ``Psi_Y`` are never formed;
+    products with them are products with ``F`` restricted to ``ix`` / ``iy``.
 
-def stacked_lift(trajs, dictionary):
-    """Lift every trajectory once and index the lag pairs inside the stack.
-
-    Consecutive pairs share rows, so ``Psi_X`` and ``Psi_Y`` are never formed; products with
-    them are products with ``F`` restricted to ``ix`` / ``iy``.
+    Parameters
+    ----------
+    data : TrajectorySet
+    dictionary : fitted Dictionary
 
     Returns
     -------
+    s : Stacked
+        The stacked states (``s.x[iy]`` are the successors, ``s.u[ix]`` the inputs).
     F : ndarray, shape (N, p)
-        Stacked features of every trajectory (rows with a full window).
+        Features aligned with ``s.x``; zero rows where the dictionary window is
+        incomplete (they never enter a pair).
     ix, iy : ndarray of int, shape (n,)
-        Rows of ``F`` holding ``x_k`` and ``x_{k+1}`` for each pair.
-    Y : ndarray, shape (n, d)
-        The successor states.
+        Rows holding ``x_k`` and ``x_{k+1}`` of each pair.
 
     Examples
     --------
+    >>> from lindy.data import as_trajectories
     >>> from lindy.operators import Polynomial
-    >>> xs = [np.arange(3.0)[:, None], np.arange(2.0)[:, None]]
-    >>> F, ix, iy, Y = stacked_lift(xs, Polynomial(1).fit(xs))
-    >>> ix.tolist(), iy.tolist(), Y.ravel().tolist()
+    >>> data = as_trajectories([np.arange(3.0), np.arange(2.0)])
+    >>> s, F, ix, iy = stacked_lift(data, Polynomial(1).fit([tr.x for tr in data]))
+    >>> ix.tolist(), iy.tolist(), s.x[iy].ravel().tolist()
     ([0, 1, 3], [1, 2, 4], [1.0, 2.0, 1.0])
     """
+    s = stack(data)
     w = dictionary.window
-    Fs, ix, ys, start = [], [], [], 0
-    for x in trajs:
-        F = dictionary.transform(x)
-        if F.shape[0] >= 2:
-            Fs.append(F)
-            ix.append(start + np.arange(F.shape[0] - 1))
-            ys.append(x[w:])
-            start += F.shape[0]
-    if not Fs:
+    ix, iy = s.pairs(1, history=w - 1)
+    if not ix.size:
         raise ValidationError(
             f"No trajectory is longer than the dictionary window + 1 ({w + 1} samples); "
             "pass longer trajectories or fewer delays.")
-    ix = np.concatenate(ix)
-    F = Fs[0] if len(Fs) == 1 else np.concatenate(Fs)
-    Y = ys[0] if len(ys) == 1 else np.concatenate(ys)
-    return F, ix, ix + 1, Y
+    if w == 1:  # a pointwise dictionary lifts the stack at once, rows aligned with s.x
+        return s, dictionary.transform(s.x), ix, iy
+    parts = []
+    for tr in data:
+        F = dictionary.transform(tr.x) if tr.n_steps >= w else np.zeros((0, 1))
+        parts.append((tr.n_steps, F))
+    p = max(F.shape[1] for _, F in parts)
+    F = np.zeros((s.x.shape[0], p))
+    for (T, Fi), a in zip(parts, s.offsets[:-1]):
+        F[a + T - Fi.shape[0]: a + T] = Fi
+    return s, F, ix, iy
 
 
 def pair_gram(F: np.ndarray, ix: np.ndarray) -> np.ndarray:

@@ -142,7 +142,7 @@ def _check_rank(rank, n) -> int:
 
 
 def pcr_dual(pk: PairKernel, rank: int, alpha: float, solver: str, rng=None,
-             n_oversamples: int = 10, n_iter: int = 4) -> np.ndarray:
+             n_oversamples: int = 10, n_power_iter: int = 4) -> np.ndarray:
     """Dual coefficients ``a (n, r)`` of the kernel PCR estimator.
 
     Examples
@@ -164,7 +164,7 @@ def pcr_dual(pk: PairKernel, rank: int, alpha: float, solver: str, rng=None,
         d, Q = d[::-1], Q[:, ::-1]
     elif solver == "randomized":
         d, Q = randomized_eigh(lambda V: pk.matmul("x", "x", V), n, r, rng=rng,
-                               n_oversamples=n_oversamples, n_iter=n_iter)
+                               n_oversamples=n_oversamples, n_power_iter=n_power_iter)
     else:
         raise ValidationError(f"Unknown solver {solver!r}.")
     keep = d > d[0] * n * np.finfo(float).eps
@@ -183,7 +183,7 @@ def _normalize(a, ZX, pk, alpha):
 
 
 def rrr_dual(pk: PairKernel, rank: int, alpha: float, solver: str, rng=None,
-             n_oversamples: int = 10, n_iter: int = 4) -> np.ndarray:
+             n_oversamples: int = 10, n_power_iter: int = 4) -> np.ndarray:
     """Dual coefficients ``a (n, r)`` of the kernel reduced-rank estimator.
 
     Examples
@@ -227,7 +227,7 @@ def rrr_dual(pk: PairKernel, rank: int, alpha: float, solver: str, rng=None,
         elif solver == "randomized":
             g = np.random.default_rng(rng)
             V = np.linalg.qr(T(g.standard_normal((n, min(n, r + n_oversamples)))))[0]
-            for _ in range(n_iter):
+            for _ in range(n_power_iter):
                 V = np.linalg.qr(T(V))[0]
         else:
             raise ValidationError(f"Unknown solver {solver!r}.")

@@ -59,11 +59,11 @@ def gram(P: np.ndarray, scale: float = 1.0) -> np.ndarray:
     return np.triu(C) + np.triu(C, 1).T
 
 
-def randomized_eigh(apply, n: int, k: int, *, n_oversamples: int = 10, n_iter: int = 4,
+def randomized_eigh(apply, n: int, k: int, *, n_oversamples: int = 10, n_power_iter: int = 4,
                     rng=None, dtype=float):
     """Top ``k`` eigenpairs of a symmetric PSD operator given by its action.
 
-    Randomized range finder with ``n_iter`` power iterations and a
+    Randomized range finder with ``n_power_iter`` power iterations and a
     Rayleigh-Ritz step (Halko, Martinsson and Tropp 2011).
 
     Parameters
@@ -91,7 +91,7 @@ def randomized_eigh(apply, n: int, k: int, *, n_oversamples: int = 10, n_iter: i
     ell = min(n, k + n_oversamples)
     Q = rng.standard_normal((n, ell)).astype(dtype)
     Q, _ = np.linalg.qr(apply(Q))
-    for _ in range(n_iter):
+    for _ in range(n_power_iter):
         Q, _ = np.linalg.qr(apply(Q))
     B = Q.T @ apply(Q)
     w, V = eigh_desc(0.5 * (B + B.T), k)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_positive_int
-from ._dmd import DMD
+from .._constraints import Interval
+from ..data import stack
+from ._dmd import _DMDFamily
 from ._dmd_core import dmd_fit
+from ._model import LinearLift
+from ._params import POS_INT
 
 __all__ = ["WindowedDMD"]
 
 
-class WindowedDMD(DMD):
+class WindowedDMD(_DMDFamily):
     """DMD on sliding windows of time: eigenvalues that drift, forecasts from the latest window.
 
     Window ``j`` holds the samples with index ``j * step <= k < j * step +
@@ -25,7 +28,7 @@ class WindowedDMD(DMD):
         Samples per window.
     step : int, optional
         Shift between windows (default ``window // 2``).
-    rank, exact, tls_rank, method
+    rank, exact, tls_rank, solver
         As in :class:`DMD`, applied in every window.
 
     Attributes
@@ -50,9 +53,15 @@ class WindowedDMD(DMD):
     array([1., 2.])
     """
 
+    _parameter_constraints = {**_DMDFamily._parameter_constraints, "window": [Interval(int, 2, None)],
+                              "step": [None, *POS_INT]}
+
     def __init__(self, window=50, step=None, rank=None, *, exact=True, tls_rank=None,
-                 method="auto"):
-        super().__init__(rank=rank, exact=exact, tls_rank=tls_rank, method=method)
+                 solver="auto"):
+        self.rank = rank
+        self.exact = exact
+        self.tls_rank = tls_rank
+        self.solver = solver
         self.window = window
         self.step = step
 
@@ -60,31 +69,27 @@ class WindowedDMD(DMD):
         return 2
 
     def _fit(self, data) -> None:
-        self._check_params()
-        win = check_positive_int(self.window, "window")
-        win = max(win, 2)
-        step = check_positive_int(self.step if self.step is not None else max(win // 2, 1), "step")
+        win = int(self.window)
+        step = int(self.step) if self.step is not None else max(win // 2, 1)
         T = max(data.lengths)
         starts = list(range(0, max(T - win, 0) + 1, step))
         if starts[-1] + win < T:
             starts.append(T - win)  # the last window ends at the last sample
+        s = stack(data)
+        ix, iy = s.pairs()
+        local = ix - np.repeat(s.offsets[:-1], s.lengths - 1)  # time index inside a trajectory
         eigs, kept, last = [], [], None
-        for s in starts:
-            X, Y = [], []
-            for tr in data:
-                seg = tr.x[s: s + win]
-                if seg.shape[0] >= 2:
-                    X.append(seg[:-1])
-                    Y.append(seg[1:])
-            if not X:
+        for start in starts:
+            sel = (local >= start) & (local + 1 < start + win)
+            if not sel.any():
                 continue
-            X, Y = np.concatenate(X), np.concatenate(Y)
-            eigs.append(dmd_fit(X, Y, self.rank, method=self.method,
+            X, Y = s.x[ix[sel]], s.x[iy[sel]]
+            eigs.append(dmd_fit(X, Y, self.rank, solver=self.solver,
                                 tls_rank=self.tls_rank).eigenvalues)
-            kept.append(s)
+            kept.append(start)
             last = (X, Y)
         self.window_starts_ = np.array(kept)
         t0 = data[0].t
-        self.window_times_ = np.array([t0[min(s + win // 2, t0.size - 1)] for s in kept])
+        self.window_times_ = np.array([t0[min(k + win // 2, t0.size - 1)] for k in kept])
         self.window_eigenvalues_ = eigs
-        self._fit_pairs(*last)
+        self._fit_pairs(*last, LinearLift, data.dim)
