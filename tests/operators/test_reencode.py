@@ -8,10 +8,10 @@ from lindy.metrics import valid_prediction_time
 from lindy.operators import EDMD, HAVOK, EDMDc, GeneratorEDMD, HankelDMD, KernelEDMD, Polynomial
 
 
-def _vpt(name, model, n_train, horizon, seed=0):
+def _vpt(name, model, n_train, horizon, random_state=0):
     """Valid prediction time (Lyapunov times) from a 50-sample context of a third trajectory."""
     system = ld.systems.get_system(name)
-    data = ld.systems.simulate(system, n_steps=n_train + 50 + horizon, n_traj=3, seed=seed,
+    data = ld.systems.simulate(system, n_steps=n_train + 50 + horizon, n_traj=3, random_state=random_state,
                                transient=500)
     model.fit(ld.TrajectorySet([tr[:n_train] for tr in data[:2]]))
     test = data[2]

@@ -48,7 +48,20 @@ def _split(data: TrajectorySet, validation: float):
 
 
 def skill(estimator, library: TrajectorySet, validation: TrajectorySet) -> float:
-    """Mean Pearson correlation of one-step predictions on ``validation`` after fitting on ``library``."""
+    """Mean Pearson correlation of one-step predictions on ``validation`` after fitting on ``library``.
+
+    Parameters
+    ----------
+    estimator : lindy.base.Estimator
+        Unfitted; a clone is fitted.
+    library, validation : TrajectorySet
+        Training segments and held-out segments.
+
+    Returns
+    -------
+    float
+        Correlation of predictions and observations, averaged over coordinates.
+    """
     model = clone(estimator).fit(library)
     preds, obs = [], []
     for tr in validation:

@@ -176,6 +176,16 @@ def power_spectrum(x: np.ndarray, smoothing: float = 20.0) -> np.ndarray:
     ``|rfft(z)|^2`` of ``z = (x - mean) / std``, smoothed with a Gaussian kernel
     of ``smoothing`` frequency bins (``scipy.ndimage.gaussian_filter1d``,
     reflecting edges) and normalized to sum 1 per column.
+
+    Parameters
+    ----------
+    x : array_like, shape (T, d)
+    smoothing : float, default 20
+        Standard deviation of the Gaussian kernel, in frequency bins (0: none).
+
+    Returns
+    -------
+    ndarray, shape (T // 2 + 1, d)
     """
     x = _series(x, "x")
     std = x.std(axis=0)
