@@ -27,7 +27,7 @@ _QUICK_METHODS = _BASE_METHODS + [
                                    "alpha": 1e-8}),
     ("KernelEDMD(rbf,30)", "KernelEDMD", {"rank": 30}),
     ("BOPDMD(r3)", "BOPDMD", {"rank": 3}),
-    ("LGSSM-EM(6)", "LinearGaussianSSM", {"state_dim": 6, "n_iter": 20}),
+    ("LGSSM-EM(6)", "LinearGaussianSSM", {"state_dim": 6, "max_iter": 20}),
     ("N4SID", "SubspaceID", {}),
 ]
 _STANDARD_METHODS = _QUICK_METHODS + [
