@@ -28,10 +28,16 @@ __all__ = [
 _FORMS = ("standard", "joseph", "sqrt")
 
 
-def _kernels():
-    from . import _kernels as k  # imports numba; compiled lazily on first call
+def _compiled():
+    from . import _compiled as c  # imports numba; compiled lazily on first call
 
-    return k
+    return c
+
+
+def _compiled_sqrt():
+    from . import _compiled_sqrt as c
+
+    return c
 
 
 @dataclass(frozen=True, eq=False)
@@ -185,55 +191,70 @@ def _fail(kind: str, t: int, offsets) -> NumericalError:
 
 
 def _run_filter(params, y, u, offsets, form, steady_tol, store=True):
-    k = _kernels()
+    c = _compiled()
     n, p = params.state_dim, params.obs_dim
     Tt, N = y.shape[0], offsets.shape[0] - 1
     shp = (Tt if store else 1)
-    out = dict(
+    out = c.FilterOutputs(
         mp=np.empty((shp, n)), Pp=np.empty((shp, n, n)), mf=np.empty((shp, n)),
         Pf=np.empty((shp, n, n)), ll=np.empty(Tt), innov=np.empty((shp, p)),
         white=np.empty((shp, p)), nis=np.empty(shp), steady=np.zeros(shp, dtype=np.bool_),
-        mnext=np.empty((N, n)), Pnext=np.empty((N, n, n)),
-    )
+        factors=np.empty((shp if form == "sqrt" else 1, n, n)),
+        mnext=np.empty((N, n)), Pnext=np.empty((N, n, n)))
     st = {name: np.ascontiguousarray(params.stacked(name)) for name in ("A", "B", "C", "D", "Q", "R")}
     m0 = np.ascontiguousarray(params.m0)
     if form == "sqrt":
-        from ._sqrt_kernel import sqrt_kernel
-
-        status = sqrt_kernel(
-            y, u, offsets, st["A"], st["B"], st["C"], st["D"], _psd_factor(st["Q"]),
-            _psd_factor(st["R"]), m0, _psd_factor(params.P0), out["mp"], out["Pp"], out["mf"],
-            out["Pf"], out["ll"], out["innov"], out["white"], out["nis"], out["mnext"], out["Pnext"],
-            out.setdefault("Sf", np.empty((shp, n, n))))
+        model = c.Model(A=st["A"], B=st["B"], C=st["C"], D=st["D"], Q=_psd_factor(st["Q"]),
+                        R=_psd_factor(st["R"]), m0=m0, P0=_psd_factor(params.P0))
+        status = _compiled_sqrt().sqrt_loop(y, u, offsets, model, out)
     else:
-        status = k.kalman_kernel(
-            y, u, offsets, st["A"], st["B"], st["C"], st["D"], st["Q"], st["R"], m0,
-            np.ascontiguousarray(params.P0), form == "joseph", float(steady_tol), store,
-            out["mp"], out["Pp"], out["mf"], out["Pf"], out["ll"], out["innov"], out["white"],
-            out["nis"], out["steady"], out["mnext"], out["Pnext"])
+        model = c.Model(A=st["A"], B=st["B"], C=st["C"], D=st["D"], Q=st["Q"], R=st["R"],
+                        m0=m0, P0=np.ascontiguousarray(params.P0))
+        status = c.kalman_loop(y, u, offsets, model, out, form == "joseph", float(steady_tol),
+                               store)
     if status:
         raise _fail("Kalman filter", int(status) - 1, offsets)
     return out
+
+
+def _joined(parts) -> np.ndarray:
+    """The parts stacked along time, without a copy when they are consecutive views.
+
+    A filter run on a TrajectorySet returns views into one array per quantity;
+    the smoother then reads that array as it is.
+    """
+    base = parts[0].base
+    if base is not None and base.flags.c_contiguous and all(p.base is base for p in parts) \
+            and sum(p.shape[0] for p in parts) == base.shape[0] and base.shape[1:] == parts[0].shape[1:]:
+        start = base.__array_interface__["data"][0]
+        row = base.strides[0]
+        pos = 0
+        for p in parts:
+            if p.__array_interface__["data"][0] != start + pos * row:
+                break
+            pos += p.shape[0]
+        else:
+            return base
+    return np.ascontiguousarray(parts[0] if len(parts) == 1 else np.concatenate(parts))
 
 
 def _parts(arr, offsets):
     return [arr[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
 
 
-def _package(out, offsets) -> list:
+def _package(out, offsets, form_sqrt: bool) -> list:
     names = ("mp", "Pp", "mf", "Pf", "ll", "innov", "white", "nis", "steady")
-    parts = {k: _parts(out[k], offsets) for k in names}
+    parts = {k: _parts(getattr(out, k), offsets) for k in names}
     N = len(offsets) - 1
-    Sf = out.get("Sf")
-    sf_parts = _parts(Sf, offsets) if Sf is not None else [None] * N
+    sf_parts = _parts(out.factors, offsets) if form_sqrt else [None] * N
     return [
         FilterResult(
             predicted_means=parts["mp"][i], predicted_covariances=parts["Pp"][i],
             filtered_means=parts["mf"][i], filtered_covariances=parts["Pf"][i],
             log_likelihood=float(parts["ll"][i].sum()), log_likelihood_terms=parts["ll"][i],
             innovations=parts["innov"][i], whitened_innovations=parts["white"][i],
-            nis=parts["nis"][i], steady=parts["steady"][i], next_mean=out["mnext"][i],
-            next_covariance=out["Pnext"][i], filtered_factors=sf_parts[i])
+            nis=parts["nis"][i], steady=parts["steady"][i], next_mean=out.mnext[i],
+            next_covariance=out.Pnext[i], filtered_factors=sf_parts[i])
         for i in range(N)
     ]
 
@@ -249,8 +270,8 @@ def _filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=Tr
     yf, uf, offsets = _flat(ys, us)
     out = _run_filter(params, yf, uf, offsets, form, steady_tol, store=store)
     if store:
-        return _package(out, offsets)
-    return np.array([out["ll"][a:b].sum() for a, b in zip(offsets[:-1], offsets[1:])])
+        return _package(out, offsets, form == "sqrt")
+    return np.array([out.ll[a:b].sum() for a, b in zip(offsets[:-1], offsets[1:])])
 
 
 # -------------------------------------------------------------------- public
@@ -384,23 +405,21 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     offsets[1:] = np.cumsum(lengths)
 
     def cat(name):
-        return np.ascontiguousarray(np.concatenate([getattr(f, name) for f in filts]))
+        return _joined([getattr(f, name) for f in filts])
 
     Tt = int(offsets[-1])
     ms, Ps, G = np.empty((Tt, n)), np.empty((Tt, n, n)), np.empty((Tt, n, n))
     A = np.ascontiguousarray(params.stacked("A"))
     if form == "sqrt":
-        from ._sqrt_kernel import sqrt_rts_kernel
-
         if all(f.filtered_factors is not None for f in filts):
             Sf = cat("filtered_factors")
         else:
             Sf = _chol_factor(cat("filtered_covariances"))
-        status = sqrt_rts_kernel(offsets, A, _psd_factor(params.stacked("Q")),
-                                 cat("predicted_means"), cat("filtered_means"), Sf, ms, Ps, G,
-                                 np.empty((Tt, n, n)))
+        status = _compiled_sqrt().sqrt_rts_loop(
+            offsets, A, _psd_factor(params.stacked("Q")), cat("predicted_means"),
+            cat("filtered_means"), Sf, ms, Ps, G, np.empty((Tt, n, n)))
     else:
-        status = _kernels().rts_kernel(
+        status = _compiled().rts_loop(
             offsets, A, cat("predicted_means"), cat("predicted_covariances"),
             cat("filtered_means"), cat("filtered_covariances"), cat("steady"), ms, Ps, G)
     if status:
