@@ -13,7 +13,6 @@ import numpy as np
 from numba import njit
 
 from ._compiled import (
-    LOG2PI,
     _ix,
     copy,
     copy2,
@@ -105,7 +104,6 @@ def sqrt_loop(y, u, offsets, model, out):  # pragma: no cover - compiled
             put(mp, t, m)
             outer(Sp, Pp[t])
             no = observed(y, t, idx)
-            quad = 0.0
             if no == 0:
                 copy(m, mfk)
                 copy2(Sp, Sf)
@@ -114,7 +112,7 @@ def sqrt_loop(y, u, offsets, model, out):  # pragma: no cover - compiled
                 innovation(y, u, t, C, D, kc, _ix(k, D), m, idx, no, v)
                 if not _measurement(Sp, C, Rf, kc, _ix(k, Rf), idx, no, M, w):
                     return t + 1
-                quad, logdet = whiten(M, v, e, no)
+                ll[t] = whiten(M, v, e, no)
                 for i in range(n):
                     acc = m[i]
                     for a in range(no):
@@ -123,8 +121,7 @@ def sqrt_loop(y, u, offsets, model, out):  # pragma: no cover - compiled
                 for i in range(n):
                     for j in range(n):
                         Sf[i, j] = M[no + i, no + j]
-                ll[t] = -0.5 * (no * LOG2PI + quad) - logdet
-            store_innovations(innov, white, nis, t, idx, no, v, e, quad)
+            store_innovations(innov, white, nis, t, idx, no, v, e)
             put(mf, t, mfk)
             put2(factors, t, Sf)
             outer(Sf, Pf[t])
