@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 
+from lindy.data import as_trajectories
 from lindy.ssm import LGSSMParams, kalman_filter, log_likelihood, rts_smoother, sample
 
 
@@ -41,6 +42,8 @@ def make_params(n=4, p=2, seed=0):
 def run_lindy(params, y):
     filt = kalman_filter(params, y)
     smooth = rts_smoother(params, filt)
+    if isinstance(filt, list):  # a TrajectorySet: one result per trajectory
+        return np.array([f.log_likelihood for f in filt]), [s.means for s in smooth]
     return filt.log_likelihood, smooth.means
 
 
@@ -98,19 +101,19 @@ def bench_mle(T=2000, state_dim=3):
 
     x = simulate(get_system("Lorenz"), n_steps=T, random_state=0, transient=500)[0].x
     x = x + 0.1 * np.random.default_rng(0).standard_normal(x.shape)
-    model = LinearGaussianSSM(state_dim=state_dim, method="subspace", offset="mean").fit(x)
+    model = LinearGaussianSSM(state_dim=state_dim, solver="subspace", offset="mean").fit(x)
     start = model.params_
     y = x - model.mean_
-    fit_mle(start, y[:50], maxiter=2)  # compile outside the timing
+    fit_mle(start, y[:50], max_iter=2)  # compile outside the timing
     print(f"\nMLE on Lorenz-63, T={T}, state_dim={state_dim} (fit_mle from the N4SID start, "
           "all parameters free)")
     out = {}
-    for maxiter in (50, 200):
+    for max_iter in (50, 200):
         for grad in ("exact", "numerical"):
             t0 = time.perf_counter()
-            res = fit_mle(start, y, maxiter=maxiter, gradient=grad)
+            res = fit_mle(start, y, max_iter=max_iter, gradient=grad)
             out[grad] = time.perf_counter() - t0
-            print(f"maxiter={maxiter:<4} gradient={grad:<10} {out[grad]:7.2f} s  "
+            print(f"max_iter={max_iter:<4} gradient={grad:<10} {out[grad]:7.2f} s  "
                   f"log-lik {res.log_likelihood:12.4f}  iterations {res.n_iter}")
         print(f"  speed-up of the exact gradient: {out['numerical'] / out['exact']:.1f}x")
 
@@ -128,7 +131,7 @@ def main():
     T = 2000 if args.quick else 10_000
     N, Tb = (20, 500) if args.quick else (100, 1000)
     params = make_params()
-    _, y = sample(params, T, seed=1)
+    _, y = sample(params, T, random_state=1)
 
     run_lindy(params, y[:50])  # compile (or load the numba cache) outside the timing
     rows = []
@@ -149,9 +152,9 @@ def main():
         dll = abs(ll - ll_l) if np.isfinite(ll) else np.nan
         print(f"{name:<12} {1e3 * t:>10.2f} {t / t_l:>14.1f}x {ll:>20.10f} {dll:>15.2e} {dx:>15.2e}")
     filt = kalman_filter(params, y)
-    rts_smoother(params, filt, method="sqrt")  # compile
+    rts_smoother(params, filt, form="sqrt")  # compile
     t_std, sm = best_time(lambda: rts_smoother(params, filt), args.repeat)
-    t_sq, sq = best_time(lambda: rts_smoother(params, filt, method="sqrt"), args.repeat)
+    t_sq, sq = best_time(lambda: rts_smoother(params, filt, form="sqrt"), args.repeat)
     print(f"RTS smoother alone: standard {1e3 * t_std:.2f} ms, square-root {1e3 * t_sq:.2f} ms; "
           f"max |dP_smooth| {np.abs(sm.covariances - sq.covariances).max():.1e}")
     rel = abs(ll_s - ll_l) / abs(ll_s)
@@ -160,9 +163,9 @@ def main():
     print(f"|dLL| lindy vs statsmodels with tolerance=0 (no steady-state shortcut): "
           f"{abs(ll_s0 - ll_l):.2e}")
 
-    yb = np.stack([sample(params, Tb, seed=100 + i)[1] for i in range(N)])
+    yb = as_trajectories(np.stack([sample(params, Tb, random_state=100 + i)[1] for i in range(N)]))
     t_lb, (llb, _) = best_time(lambda: run_lindy(params, yb), args.repeat)
-    t_sb, lls = best_time(lambda: [run_statsmodels(params, yi)[0] for yi in yb],
+    t_sb, lls = best_time(lambda: [run_statsmodels(params, tr.x)[0] for tr in yb],
                           max(1, args.repeat // 2))
     print(f"\nBatch of {N} sequences x {Tb} steps, filter + smoother")
     print(f"lindy (one batched call) {1e3 * t_lb:9.2f} ms")

@@ -11,7 +11,7 @@ Run: python examples/ssm_duffing_lfm.py
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from lindy.ssm import LatentForceModel, Matern52
+from lindy.ssm import Matern52, fit_latent_force
 
 
 def force(t):
@@ -28,10 +28,10 @@ sol = solve_ivp(duffing, (0.0, 60.0), [0.0, 0.0], t_eval=t, rtol=1e-10, atol=1e-
 x, v = sol.y
 y = x + 0.01 * np.random.default_rng(0).standard_normal(t.size)
 
-lfm = LatentForceModel(mass=1.0, damping=0.3, stiffness=2.0, kernel=Matern52(1.0, 1.0),
-                       noise=1e-3).fit(t, y[:, None])
+lfm = fit_latent_force(t, y[:, None], mass=1.0, damping=0.3, stiffness=2.0,
+                       kernel=Matern52(1.0, 1.0), noise_variance=1e-3)
 effective = force(t) - x ** 3
-recovered = lfm.force_ + lfm.states_[:, 0] ** 3
+recovered = lfm.force + lfm.states[:, 0] ** 3
 lo, hi = lfm.force_interval()
 sl = slice(50, None)
 
@@ -40,8 +40,8 @@ def nrmse(a, b):
     return float(np.sqrt(np.mean((a[sl] - b[sl]) ** 2)) / np.std(b[sl]))
 
 
-print(f"fitted force kernel: {lfm.kernel_}, noise var {lfm.noise_[0]:.2e}")
-print(f"NRMSE effective force F - x^3:      {nrmse(lfm.force_, effective):.3f}")
+print(f"fitted force kernel: {lfm.kernel}, noise var {lfm.noise_variance[0]:.2e}")
+print(f"NRMSE effective force F - x^3:      {nrmse(lfm.force, effective):.3f}")
 print(f"NRMSE input force F (cubic added):  {nrmse(recovered, force(t)):.3f}")
-print(f"NRMSE velocity (never measured):    {nrmse(lfm.states_[:, 1], v):.3f}")
+print(f"NRMSE velocity (never measured):    {nrmse(lfm.states[:, 1], v):.3f}")
 print(f"effective force inside 95% band:    {np.mean((effective >= lo) & (effective <= hi)):.0%}")

@@ -18,7 +18,7 @@ Q = np.kron(np.eye(2), Q1)
 C = np.array([[1.0, 0, 0, 0], [0, 0, 1.0, 0]])
 params = LGSSMParams(A=A, C=C, Q=Q, R=r ** 2 * np.eye(2), m0=np.zeros(4), P0=10 * np.eye(4))
 
-x, y = sample(params, 600, seed=0)
+x, y = sample(params, 600, random_state=0)
 rng = np.random.default_rng(1)
 y[rng.random(y.shape) < 0.3] = np.nan      # 30 % of single components lost
 y[300:360] = np.nan                          # 6 s blackout

@@ -12,7 +12,7 @@ def test_em_on_noise_free_linear_data_stays_positive_definite():
     x[0] = [1.0, 0.5]
     for k in range(399):
         x[k + 1] = A @ x[k]
-    model = ld.ssm.LinearGaussianSSM(state_dim=2, n_iter=30).fit(x)
+    model = ld.ssm.LinearGaussianSSM(state_dim=2, max_iter=30).fit(x)
     R = model.params_.R
     assert np.linalg.eigvalsh(R).min() > 0
     np.testing.assert_allclose(np.sort_complex(np.linalg.eigvals(model.params_.A)),

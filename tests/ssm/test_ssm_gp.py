@@ -12,9 +12,9 @@ from lindy.ssm import (
     Matern32,
     Matern52,
     Periodic,
-    StateSpaceGP,
     continuous_discrete_params,
     discretize,
+    fit_gp_hyperparameters,
     gp_log_marginal_likelihood,
     gp_regression,
     kalman_filter,
@@ -22,7 +22,7 @@ from lindy.ssm import (
 )
 
 KERNELS = [Matern12(0.7, 1.3), Matern32(0.9, 0.8), Matern52(1.2, 2.0),
-           Matern12(0.5, 0.3) + Matern52(2.0, 1.0), Periodic(period=1.3, lengthscale=0.9, order=7)]
+           Matern12(0.5, 0.3) + Matern52(2.0, 1.0), Periodic(period=1.3, lengthscale=0.9, n_harmonics=7)]
 
 
 def dense_gp(kernel, t, y, noise, t_new):
@@ -61,7 +61,7 @@ def test_sde_stationary_covariance_matches_kernel():
 
 
 def test_periodic_approximation_is_close():
-    k = Periodic(period=2.0, lengthscale=1.0, order=10)
+    k = Periodic(period=2.0, lengthscale=1.0, n_harmonics=10)
     t = np.linspace(0, 5, 30)
     np.testing.assert_allclose(k.truncated(t), k(t), atol=1e-8)
 
@@ -95,19 +95,21 @@ def test_continuous_discrete_irregular_equals_gp():
     assert kalman_filter(params, y[:, None]).filtered_means.shape == (60, 1)
 
 
-def test_state_space_gp_fits_hyperparameters():
+def test_gp_hyperparameters_by_marginal_likelihood():
     rng = np.random.default_rng(1)
     t = np.sort(rng.uniform(0, 20, 300))
     true = Matern32(lengthscale=1.5, variance=1.0)
     f = np.linalg.cholesky(true(t) + 1e-9 * np.eye(300)) @ rng.standard_normal(300)
     y = f + 0.1 * rng.standard_normal(300)
-    gp = StateSpaceGP(Matern32(lengthscale=0.3, variance=3.0), noise=1.0, normalize_y=False).fit(t, y)
-    assert 0.8 < gp.kernel_.lengthscale < 3.0
-    assert 0.005 < gp.noise_ < 0.02
-    assert gp.log_marginal_likelihood_ > gp_log_marginal_likelihood(
+    hyp = fit_gp_hyperparameters(Matern32(lengthscale=0.3, variance=3.0), t, y, noise_variance=1.0)
+    assert 0.8 < hyp.kernel.lengthscale < 3.0
+    assert 0.005 < hyp.noise_variance < 0.02
+    assert hyp.log_marginal_likelihood > gp_log_marginal_likelihood(
         Matern32(lengthscale=0.3, variance=3.0), t, y, 1.0)
-    mean, std = gp.predict(t, return_std=True)
-    assert np.sqrt(np.mean((mean - f) ** 2)) < 0.1
+    np.testing.assert_allclose(hyp.log_marginal_likelihood, gp_log_marginal_likelihood(
+        hyp.kernel, t, y, hyp.noise_variance), rtol=1e-12)
+    post = gp_regression(hyp.kernel, t, y, hyp.noise_variance)
+    assert np.sqrt(np.mean((post.mean - f) ** 2)) < 0.1
 
 
 def test_gp_errors():
@@ -117,5 +119,5 @@ def test_gp_errors():
         Matern32(lengthscale=-1.0)
     with pytest.raises(le.ValidationError, match="kernel"):
         gp_regression("rbf", [0.0, 1.0], [1.0, 2.0], 0.1)
-    with pytest.raises(le.NotFittedError):
-        StateSpaceGP().predict([1.0])
+    with pytest.raises(le.ValidationError, match="noise"):
+        fit_gp_hyperparameters(Matern12(), [0.0, 1.0], [1.0, 2.0], noise_variance=-1.0)

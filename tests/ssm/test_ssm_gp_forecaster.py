@@ -33,17 +33,18 @@ def test_conformance_on_irregular_data_and_missing_values():
         np.testing.assert_array_equal(b, tr.x)
     fc = model.forecast(data[1], horizon=5)
     assert np.isfinite(fc.mean).all() and np.all(fc.t > data[1].t[-1])
-    np.testing.assert_allclose(np.diff(fc.t), model.dt_)
+    assert model.dt_ is None
+    np.testing.assert_allclose(np.diff(fc.t), model.median_dt_)
     assert np.isfinite(model.predict(data[1].x)[-1]).all()
 
 
 def test_forecast_equals_dense_gp_posterior_at_future_times():
     data = _irregular_set(1)
     kern, noise = Matern52(lengthscale=1.5, variance=0.8), 0.02
-    model = GPForecaster(kern, noise=noise, optimize=False, normalize_y=False).fit(data)
+    model = GPForecaster(kern, noise_variance=noise, optimize=False, normalize_y=False).fit(data)
     ctx = data[0]
     fc = model.forecast(ctx, horizon=4)
-    assert np.isclose(model.dt_, np.median(np.concatenate([np.diff(tr.t) for tr in data])))
+    assert np.isclose(model.median_dt_, np.median(np.concatenate([np.diff(tr.t) for tr in data])))
     for j in range(2):
         post = gp_regression(kern, ctx.t, ctx.x[:, j], noise, t_new=fc.t)
         np.testing.assert_allclose(fc.mean[:, j], post.mean, atol=1e-10)
@@ -59,14 +60,16 @@ def test_one_step_predictions_and_fitted_hyperparameters():
         t = np.sort(rng.uniform(0, 20, 250))
         f = np.linalg.cholesky(true(t) + 1e-9 * np.eye(250)) @ rng.standard_normal(250)
         trajs.append(ld.Trajectory(t=t, x=(f + 0.1 * rng.standard_normal(250))[:, None]))
-    model = GPForecaster(Matern32(lengthscale=0.3, variance=3.0), noise=1.0,
+    model = GPForecaster(Matern32(lengthscale=0.3, variance=3.0), noise_variance=1.0,
                          normalize_y=False).fit(ld.TrajectorySet(trajs))
     assert 0.8 < model.kernels_[0].lengthscale < 3.0
-    assert 0.004 < model.noises_[0] < 0.025
+    assert 0.004 < model.noise_variances_[0] < 0.025
     x = np.sin(0.1 * np.arange(200))[:, None]
     pred = model.predict(x)
     assert pred.shape == x.shape and np.isfinite(pred).all()
     with pytest.raises(le.ValidationError, match="missing"):
         GPForecaster().fit(np.c_[np.arange(10.0), np.full(10, np.nan)])
-    with pytest.raises(le.ValidationError, match="kernel"):
+    with pytest.raises(le.ValidationError, match="'kernel'"):
         GPForecaster(kernel="rbf").fit(x)
+    with pytest.raises(le.ValidationError, match="'noise_variance'"):
+        GPForecaster(noise_variance=-0.1).fit(x)

@@ -7,6 +7,7 @@ import pytest
 from ssm_helpers import condition, random_params
 
 import lindy.errors as le
+from lindy.data import as_trajectories
 from lindy.ssm import (
     LGSSMParams,
     forecast,
@@ -17,25 +18,25 @@ from lindy.ssm import (
     steady_state_covariance,
 )
 
-METHODS = ["standard", "joseph", "sqrt"]
+FORMS = ["standard", "joseph", "sqrt"]
 
 
 def _data(params, T, seed=1, miss=0.25, u=None):
-    _, y = sample(params, T, u=u, seed=seed)
+    _, y = sample(params, T, u=u, random_state=seed)
     rng = np.random.default_rng(seed + 100)
     y[rng.random(y.shape) < miss] = np.nan
     y[2] = np.nan  # one fully missing step
     return y
 
 
-@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("form", FORMS)
 @pytest.mark.parametrize("m", [0, 2])
-def test_filter_smoother_equal_brute_force(method, m):
+def test_filter_smoother_equal_brute_force(form, m):
     params = random_params(n=3, p=2, m=m, seed=m)
     T = 6
     u = np.random.default_rng(5).standard_normal((T, m)) if m else None
     y = _data(params, T, u=u)
-    filt = kalman_filter(params, y, u=u, method=method)
+    filt = kalman_filter(params, y, u=u, form=form)
     smooth = rts_smoother(params, filt)
     for k in range(T):
         mean, cov, ll = condition(params, y, k, u)
@@ -64,12 +65,12 @@ def test_time_varying_equals_brute_force():
     np.testing.assert_allclose(filt.log_likelihood, ll, rtol=1e-10)
 
 
-def test_methods_agree_on_long_series():
+def test_forms_agree_on_long_series():
     params = random_params(n=4, p=2, seed=7)
     y = _data(params, 400, miss=0.1)
     ref = kalman_filter(params, y, steady_tol=0)
-    for method in METHODS:
-        f = kalman_filter(params, y, method=method)
+    for form in FORMS:
+        f = kalman_filter(params, y, form=form)
         np.testing.assert_allclose(f.filtered_means, ref.filtered_means, atol=1e-9)
         np.testing.assert_allclose(f.filtered_covariances, ref.filtered_covariances, atol=1e-9)
         np.testing.assert_allclose(f.log_likelihood, ref.log_likelihood, rtol=1e-11)
@@ -81,7 +82,7 @@ def test_methods_agree_on_long_series():
 
 def test_steady_state_path_reaches_dare():
     params = random_params(n=3, p=2, seed=2)
-    _, y = sample(params, 300, seed=0)
+    _, y = sample(params, 300, random_state=0)
     filt = kalman_filter(params, y)
     assert filt.steady[-1] and filt.steady.sum() > 200
     np.testing.assert_allclose(filt.predicted_covariances[-1], steady_state_covariance(params),
@@ -93,23 +94,36 @@ def test_steady_state_path_reaches_dare():
                                rts_smoother(params, exact).covariances, atol=1e-10)
 
 
-def test_batched_and_ragged_equal_loop():
+def test_trajectory_sets_equal_loop():
     params = random_params(n=3, p=2, seed=4)
     ys = [_data(params, T, seed=s) for s, T in enumerate([50, 50, 50])]
-    batch = kalman_filter(params, np.stack(ys))
+    batch = kalman_filter(params, as_trajectories(np.stack(ys), allow_nan=True))
     sm = rts_smoother(params, batch)
-    ragged = kalman_filter(params, [ys[0], ys[1][:30], ys[2][:10]])
+    ragged = kalman_filter(params, as_trajectories([ys[0], ys[1][:30], ys[2][:10]],
+                                                   allow_nan=True))
     for i, y in enumerate(ys):
         one = kalman_filter(params, y)
         one_s = rts_smoother(params, one)
-        np.testing.assert_array_equal(batch.filtered_means[i], one.filtered_means)
-        np.testing.assert_array_equal(sm.covariances[i], one_s.covariances)
-        assert batch.log_likelihood[i] == one.log_likelihood
+        np.testing.assert_array_equal(batch[i].filtered_means, one.filtered_means)
+        np.testing.assert_array_equal(sm[i].covariances, one_s.covariances)
+        assert batch[i].log_likelihood == one.log_likelihood
         T = [50, 30, 10][i]
         short = kalman_filter(params, y[:T])
         np.testing.assert_array_equal(ragged[i].filtered_means, short.filtered_means)
         assert ragged[i].log_likelihood == short.log_likelihood
-    np.testing.assert_array_equal(log_likelihood(params, np.stack(ys)), batch.log_likelihood)
+    np.testing.assert_array_equal(
+        log_likelihood(params, as_trajectories(np.stack(ys), allow_nan=True)),
+        [f.log_likelihood for f in batch])
+
+
+def test_only_an_array_or_a_trajectory_set_is_accepted():
+    params = random_params(n=3, p=2, seed=4)
+    y = _data(params, 20)
+    for bad in ([y, y[:10]], np.stack([y, y]), [y, y]):
+        with pytest.raises(le.ValidationError, match="TrajectorySet"):
+            kalman_filter(params, bad)
+    with pytest.raises(le.ValidationError, match="inputs"):
+        kalman_filter(params, as_trajectories(y, allow_nan=True), u=np.zeros((20, 1)))
 
 
 def test_forecast_matches_filter_with_missing_future():
@@ -126,7 +140,7 @@ def test_forecast_matches_filter_with_missing_future():
 
 def test_sample_moments():
     params = random_params(n=2, p=1, seed=8)
-    x, y = sample(params, 3, n_samples=20000, seed=0)
+    x, y = sample(params, 3, n_samples=20000, random_state=0)
     np.testing.assert_allclose(x[:, 0].mean(0), params.m0, atol=0.05)
     np.testing.assert_allclose(np.cov(x[:, 0].T), params.P0, atol=0.06)
 
@@ -159,8 +173,8 @@ def test_bad_observations_raise():
         kalman_filter(p, np.zeros((5, 3)))
     with pytest.raises(le.ValidationError, match="infinite"):
         kalman_filter(p, np.full((5, 2), np.inf))
-    with pytest.raises(le.ValidationError, match="method"):
-        kalman_filter(p, np.zeros((5, 2)), method="fast")
+    with pytest.raises(le.ValidationError, match="form"):
+        kalman_filter(p, np.zeros((5, 2)), form="fast")
     with pytest.raises(le.ValidationError, match="no inputs"):
         kalman_filter(p, np.zeros((5, 2)), u=np.zeros((5, 1)))
     singular = p.replace(R=np.zeros((2, 2)), P0=np.zeros((2, 2)))

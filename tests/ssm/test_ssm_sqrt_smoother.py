@@ -7,6 +7,7 @@ import pytest
 from ssm_helpers import condition, random_params
 
 import lindy.errors as le
+from lindy.data import as_trajectories
 from lindy.ssm import kalman_filter, rts_smoother, sample
 
 
@@ -18,17 +19,17 @@ def _missing(y, seed, frac=0.3):
 
 
 @pytest.mark.parametrize("seed", range(5))
-@pytest.mark.parametrize("filter_method", ["standard", "sqrt"])
-def test_sqrt_smoother_equals_standard(seed, filter_method):
+@pytest.mark.parametrize("filter_form", ["standard", "sqrt"])
+def test_sqrt_smoother_equals_standard(seed, filter_form):
     rng = np.random.default_rng(seed)
     n, p, m = int(rng.integers(1, 5)), int(rng.integers(1, 4)), int(rng.integers(0, 3))
     params = random_params(n=n, p=p, m=m, seed=seed)
     T = 200
     u = rng.standard_normal((T, m)) if m else None
-    y = _missing(sample(params, T, u=u, seed=seed)[1], seed)
-    filt = kalman_filter(params, y, u=u, method=filter_method)
+    y = _missing(sample(params, T, u=u, random_state=seed)[1], seed)
+    filt = kalman_filter(params, y, u=u, form=filter_form)
     std = rts_smoother(params, filt)
-    sq = rts_smoother(params, filt, method="sqrt")
+    sq = rts_smoother(params, filt, form="sqrt")
     scale = max(1.0, np.abs(std.covariances).max())
     np.testing.assert_allclose(sq.means, std.means, atol=1e-10 * max(1.0, np.abs(std.means).max()))
     np.testing.assert_allclose(sq.covariances, std.covariances, atol=1e-10 * scale)
@@ -39,42 +40,45 @@ def test_sqrt_smoother_equals_standard(seed, filter_method):
 
 def test_sqrt_smoother_oracle_batch_and_time_varying():
     params = random_params(n=2, p=2, seed=3, time_varying_T=6)
-    y = _missing(np.stack([sample(params, 6, seed=s)[1] for s in (1, 2)]), 7, frac=0.25)
-    filt = kalman_filter(params, y)
-    sq = rts_smoother(params, filt, method="sqrt")
+    y = _missing(np.stack([sample(params, 6, random_state=s)[1] for s in (1, 2)]), 7, frac=0.25)
+    filt = kalman_filter(params, as_trajectories(y, allow_nan=True))
+    sq = rts_smoother(params, filt, form="sqrt")
     for i in range(2):
         mean, cov, _ = condition(params, y[i], 5)
-        np.testing.assert_allclose(sq.means[i], mean, atol=1e-10)
+        np.testing.assert_allclose(sq[i].means, mean, atol=1e-10)
         for k in range(6):
-            np.testing.assert_allclose(sq.covariances[i, k], cov[2 * k:2 * k + 2, 2 * k:2 * k + 2],
+            np.testing.assert_allclose(sq[i].covariances[k], cov[2 * k:2 * k + 2, 2 * k:2 * k + 2],
                                        atol=1e-10)
-    ragged = [y[0], y[1, :4]]
-    parts = rts_smoother(params, kalman_filter(params, ragged), method="sqrt")
-    np.testing.assert_allclose(parts[0].means, sq.means[0], atol=1e-12)
+    ragged = as_trajectories([y[0], y[1, :4]], allow_nan=True)
+    parts = rts_smoother(params, kalman_filter(params, ragged), form="sqrt")
+    np.testing.assert_allclose(parts[0].means, sq[0].means, atol=1e-12)
 
 
 def test_sqrt_smoother_psd_on_ill_conditioned_model():
     # nearly deterministic dynamics and tiny noise: covariances span ~12 orders of magnitude
     params = random_params(n=3, p=1, seed=5).replace(Q=1e-12 * np.eye(3), R=[[1e-6]])
-    y = sample(params, 300, seed=0)[1]
-    sq = rts_smoother(params, kalman_filter(params, y, method="sqrt"), method="sqrt")
+    y = sample(params, 300, random_state=0)[1]
+    sq = rts_smoother(params, kalman_filter(params, y, form="sqrt"), form="sqrt")
     w = np.linalg.eigvalsh(sq.covariances)
     assert w.min() >= -1e-12 * w.max()
-    with pytest.raises(le.ValidationError, match="method"):
-        rts_smoother(params, kalman_filter(params, y), method="joseph")
+    with pytest.raises(le.ValidationError, match="form"):
+        rts_smoother(params, kalman_filter(params, y), form="joseph")
 
 
 def test_sqrt_filter_exposes_factors_the_smoother_uses():
     params = random_params(n=3, p=2, seed=8)
-    y = _missing(np.stack([sample(params, 50, seed=s)[1] for s in (1, 2)]), 9)
+    y = _missing(np.stack([sample(params, 50, random_state=s)[1] for s in (1, 2)]), 9)
     y[0, 0] = np.nan  # first step fully missing: the factor is the prior's
-    filt = kalman_filter(params, y, method="sqrt")
-    S = filt.filtered_factors
-    np.testing.assert_allclose(S @ np.swapaxes(S, -1, -2), filt.filtered_covariances, atol=1e-12)
-    assert kalman_filter(params, y).filtered_factors is None
-    from_factors = rts_smoother(params, filt, method="sqrt")
-    standard = rts_smoother(params, kalman_filter(params, y))
-    np.testing.assert_allclose(from_factors.covariances, standard.covariances, atol=1e-10)
-    np.testing.assert_allclose(from_factors.means, standard.means, atol=1e-10)
-    single = kalman_filter(params, y[1], method="sqrt")
-    np.testing.assert_allclose(single.filtered_factors, S[1])
+    ys = as_trajectories(y, allow_nan=True)
+    filt = kalman_filter(params, ys, form="sqrt")
+    for f in filt:
+        S = f.filtered_factors
+        np.testing.assert_allclose(S @ np.swapaxes(S, -1, -2), f.filtered_covariances, atol=1e-12)
+    assert kalman_filter(params, ys)[0].filtered_factors is None
+    from_factors = rts_smoother(params, filt, form="sqrt")
+    standard = rts_smoother(params, kalman_filter(params, ys))
+    for a, b in zip(from_factors, standard):
+        np.testing.assert_allclose(a.covariances, b.covariances, atol=1e-10)
+        np.testing.assert_allclose(a.means, b.means, atol=1e-10)
+    single = kalman_filter(params, y[1], form="sqrt")
+    np.testing.assert_allclose(single.filtered_factors, filt[1].filtered_factors)

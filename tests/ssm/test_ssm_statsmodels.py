@@ -29,7 +29,7 @@ def statsmodels_smooth(params, y):
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_equal_statsmodels(miss, seed):
     params = random_params(n=4, p=2, seed=seed)
-    _, y = sample(params, 300, seed=seed)
+    _, y = sample(params, 300, random_state=seed)
     y[np.random.default_rng(seed).random(y.shape) < miss] = np.nan
     res = statsmodels_smooth(params, y)
     filt = kalman_filter(params, y)

@@ -31,7 +31,7 @@ _QUICK_METHODS = _BASE_METHODS + [
     ("KernelEDMD(rbf,30)", "KernelEDMD", {"rank": 30, "reencode_every": None}),
     ("KernelEDMD(rbf,30,re1)", "KernelEDMD", {"rank": 30, "reencode_every": 1}),
     ("BOPDMD(r3)", "BOPDMD", {"rank": 3}),
-    ("LGSSM-EM(6)", "LinearGaussianSSM", {"state_dim": 6, "n_iter": 20}),
+    ("LGSSM-EM(6)", "LinearGaussianSSM", {"state_dim": 6, "max_iter": 20}),
     ("N4SID", "SubspaceID", {}),
     ("SINDy(poly3)", "SINDy", {"library": {"class": "lindy.sparse:PolynomialLibrary",
                                            "params": {"degree": 3}}}),

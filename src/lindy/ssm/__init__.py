@@ -16,14 +16,15 @@ Examples
 
 from ._continuous import continuous_discrete_params, discretize
 from ._diagnostics import WhitenessTest, chi2_bounds, innovation_whiteness, nees, nis
-from ._em import EMResult, em
+from ._em import EMResult, fit_em
 from ._estimators import LinearGaussianSSM, SubspaceID
 from ._forecast import ForecastResult, forecast, sample, steady_state_covariance
 from ._gp import SDE, Matern12, Matern32, Matern52, Periodic, SumKernel
 from ._gp_estimator import GPForecaster
-from ._gpr import GPPosterior, StateSpaceGP, gp_log_marginal_likelihood, gp_regression
+from ._gpr import GPPosterior, gp_log_marginal_likelihood, gp_regression
+from ._hyperparameters import GPHyperparameters, fit_gp_hyperparameters
 from ._kalman import FilterResult, SmootherResult, kalman_filter, log_likelihood, rts_smoother
-from ._lfm import LatentForceModel
+from ._lfm import LatentForceResult, fit_latent_force
 from ._mle import MLEResult, fit_mle
 from ._nonlinear import (
     GaussianFilterResult,
@@ -35,7 +36,7 @@ from ._nonlinear import (
 )
 from ._params import LGSSMParams
 from ._particle import ParticleFilterResult, from_system, particle_filter
-from ._subspace import SubspaceResult, n4sid, select_order
+from ._subspace import SubspaceResult, n4sid, select_state_dim
 
 __all__ = [
     "LGSSMParams",
@@ -48,12 +49,12 @@ __all__ = [
     "forecast",
     "sample",
     "steady_state_covariance",
-    "em",
+    "fit_em",
     "EMResult",
     "fit_mle",
     "MLEResult",
     "n4sid",
-    "select_order",
+    "select_state_dim",
     "SubspaceResult",
     "LinearGaussianSSM",
     "SubspaceID",
@@ -77,12 +78,14 @@ __all__ = [
     "GPPosterior",
     "gp_regression",
     "gp_log_marginal_likelihood",
-    "StateSpaceGP",
+    "fit_gp_hyperparameters",
+    "GPHyperparameters",
     "GPForecaster",
     "nees",
     "nis",
     "chi2_bounds",
     "innovation_whiteness",
     "WhitenessTest",
-    "LatentForceModel",
+    "fit_latent_force",
+    "LatentForceResult",
 ]

@@ -118,7 +118,7 @@ def innovation_whiteness(filt, lags: int = 10) -> WhitenessTest:
     >>> import numpy as np
     >>> from lindy.ssm import LGSSMParams, kalman_filter, sample
     >>> p = LGSSMParams(A=[[0.8]], C=[[1.0]], Q=[[1.0]], R=[[1.0]], m0=[0.0], P0=[[1.0]])
-    >>> _, y = sample(p, 2000, seed=0)
+    >>> _, y = sample(p, 2000, random_state=0)
     >>> innovation_whiteness(kalman_filter(p, y)).p_value > 0.01
     True
     """

@@ -17,10 +17,10 @@ from scipy.linalg import cho_factor, cho_solve
 
 from .._validation import check_positive_int
 from ..errors import ValidationError
-from ._kalman import _as_sequences, _check_params, kalman_filter, rts_smoother
+from ._kalman import _as_sequences, _check_params, _filter_lists, rts_smoother
 from ._params import LGSSMParams
 
-__all__ = ["EMResult", "em", "PARAM_NAMES"]
+__all__ = ["EMResult", "fit_em", "PARAM_NAMES"]
 
 #: parameters EM can estimate (or hold fixed)
 PARAM_NAMES = ("A", "B", "C", "D", "Q", "R", "m0", "P0")
@@ -28,7 +28,7 @@ PARAM_NAMES = ("A", "B", "C", "D", "Q", "R", "m0", "P0")
 
 @dataclass(frozen=True, eq=False)
 class EMResult:
-    """Output of :func:`em`.
+    """Output of :func:`fit_em`.
 
     Attributes
     ----------
@@ -39,6 +39,7 @@ class EMResult:
     converged : bool
         Whether the relative improvement fell below ``tol``.
     n_iter : int
+        Number of iterations run.
     """
 
     params: LGSSMParams
@@ -161,7 +162,7 @@ def _m_step(params: LGSSMParams, stats, fixed, masks=None) -> LGSSMParams:
 
 def _e_step(params: LGSSMParams, ys, us):
     n, p, m = params.state_dim, params.obs_dim, params.input_dim
-    filts = kalman_filter(params, ys, us if m else None)
+    filts = _filter_lists(params, ys, us)
     smooths = rts_smoother(params, filts)
     z = n + m
     st = dict(Szz0=np.zeros((z, z)), Sx1z=np.zeros((n, z)), Sx1x1=np.zeros((n, n)), Nt=0,
@@ -195,19 +196,20 @@ def _e_step(params: LGSSMParams, ys, us):
     return st, ll
 
 
-def em(params: LGSSMParams, y, u=None, *, n_iter: int = 100, tol: float = 1e-6,
-       fixed=(), _masks=None) -> EMResult:
+def fit_em(params: LGSSMParams, y, u=None, *, max_iter: int = 100, tol: float = 1e-6,
+           fixed=(), _masks=None) -> EMResult:
     """Maximum-likelihood parameters by expectation-maximization.
 
     Parameters
     ----------
     params : LGSSMParams
         Initial parameters (time-invariant); they fix the state dimension.
-    y : array_like, shape (T, p), (N, T, p) or list of (T_i, p)
-        Observations, NaN = missing component.
-    u : array_like, optional
-        Inputs shaped like ``y``.
-    n_iter : int, default 100
+    y : array_like, shape (T, p), or TrajectorySet
+        Observations, NaN = missing component; several sequences (with their
+        inputs) as a :class:`~lindy.data.TrajectorySet`.
+    u : array_like, shape (T, m), optional
+        Inputs of a single sequence.
+    max_iter : int, default 100
         Maximum number of iterations.
     tol : float, default 1e-6
         Stop when the log-likelihood improves by less than ``tol * (1 + |ll|)``.
@@ -221,18 +223,18 @@ def em(params: LGSSMParams, y, u=None, *, n_iter: int = 100, tol: float = 1e-6,
     Examples
     --------
     >>> import numpy as np
-    >>> from lindy.ssm import LGSSMParams, em, sample
+    >>> from lindy.ssm import LGSSMParams, fit_em, sample
     >>> true = LGSSMParams(A=[[0.9]], C=[[1.0]], Q=[[0.5]], R=[[0.2]], m0=[0.0], P0=[[1.0]])
-    >>> _, y = sample(true, 2000, seed=0)
+    >>> _, y = sample(true, 2000, random_state=0)
     >>> start = true.replace(A=[[0.5]], Q=[[1.0]])
-    >>> res = em(start, y, fixed=("C", "m0", "P0"))
+    >>> res = fit_em(start, y, fixed=("C", "m0", "P0"))
     >>> bool(np.all(np.diff(res.log_likelihoods) > -1e-8)), round(float(res.params.A[0, 0]), 1)
     (True, 0.9)
     """
     params = _check_params(params)
     if params.time_varying:
-        raise ValidationError("em estimates time-invariant parameters; got time-varying ones.")
-    n_iter = check_positive_int(n_iter, "n_iter")
+        raise ValidationError("fit_em estimates time-invariant parameters; got time-varying ones.")
+    max_iter = check_positive_int(max_iter, "max_iter")
     fixed = tuple(fixed)
     bad = [f for f in fixed if f not in PARAM_NAMES]
     if bad:
@@ -240,7 +242,7 @@ def em(params: LGSSMParams, y, u=None, *, n_iter: int = 100, tol: float = 1e-6,
     ys, us, _ = _as_sequences(params, y, u)
     lls = []
     converged = False
-    for _ in range(n_iter):
+    for _ in range(max_iter):
         stats, ll = _e_step(params, ys, us)
         lls.append(ll)
         if len(lls) > 1 and lls[-1] - lls[-2] < tol * (1.0 + abs(lls[-1])):

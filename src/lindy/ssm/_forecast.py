@@ -102,7 +102,7 @@ def forecast(params: LGSSMParams, filt: FilterResult, horizon: int, u=None) -> F
 
 
 def sample(params: LGSSMParams, n_steps: int, u=None, *, n_samples: int | None = None,
-           seed=None):
+           random_state=None):
     """Draw states and observations from the model.
 
     Parameters
@@ -112,7 +112,7 @@ def sample(params: LGSSMParams, n_steps: int, u=None, *, n_samples: int | None =
     u : array_like, shape (n_steps, m), optional
     n_samples : int, optional
         Number of independent sequences (adds a leading axis).
-    seed : None, int or Generator
+    random_state : None, int or Generator
 
     Returns
     -------
@@ -124,14 +124,14 @@ def sample(params: LGSSMParams, n_steps: int, u=None, *, n_samples: int | None =
     >>> import numpy as np
     >>> from lindy.ssm import LGSSMParams, sample
     >>> params = LGSSMParams(A=[[0.9]], C=[[1.0]], Q=[[1.0]], R=[[0.5]], m0=[0.0], P0=[[1.0]])
-    >>> x, y = sample(params, 100, n_samples=3, seed=0)
+    >>> x, y = sample(params, 100, n_samples=3, random_state=0)
     >>> x.shape, y.shape
     ((3, 100, 1), (3, 100, 1))
     """
     params = _check_params(params)
     T = check_positive_int(n_steps, "n_steps")
     S = 1 if n_samples is None else check_positive_int(n_samples, "n_samples")
-    rng = check_rng(seed)
+    rng = check_rng(random_state)
     n, p, m = params.state_dim, params.obs_dim, params.input_dim
     if params.n_steps is not None and T > params.n_steps:
         raise ShapeError(f"Time-varying parameters cover {params.n_steps} steps; asked for {T}.")

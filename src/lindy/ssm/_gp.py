@@ -165,16 +165,16 @@ class Matern52(_Kernel):
 
 @dataclass(frozen=True)
 class Periodic(_Kernel):
-    """Periodic kernel ``s^2 exp(-2 sin^2(pi r / period) / l^2)``, as ``order`` resonators.
+    """Periodic kernel ``s^2 exp(-2 sin^2(pi r / period) / l^2)``, as ``n_harmonics + 1`` resonators.
 
     The state-space form uses the cosine series of Solin & Särkkä (2014) truncated
-    at ``order`` harmonics; ``__call__`` gives the exact kernel and
+    after ``n_harmonics`` harmonics; ``__call__`` gives the exact kernel and
     :meth:`truncated` the series the SDE represents.
 
     Examples
     --------
     >>> import numpy as np
-    >>> k = Periodic(period=1.0, lengthscale=1.0, order=8)
+    >>> k = Periodic(period=1.0, lengthscale=1.0, n_harmonics=8)
     >>> bool(np.allclose(k.truncated([0.0, 0.3]), k([0.0, 0.3]), atol=1e-6))
     True
     """
@@ -182,14 +182,14 @@ class Periodic(_Kernel):
     period: float = 1.0
     lengthscale: float = 1.0
     variance: float = 1.0
-    order: int = 6
+    n_harmonics: int = 6
     _names = ("period", "lengthscale", "variance")
 
     def _k(self, r):
         return self.variance * np.exp(-2.0 * np.sin(np.pi * r / self.period) ** 2 / self.lengthscale ** 2)
 
     def _coefficients(self) -> np.ndarray:
-        j = np.arange(self.order + 1)
+        j = np.arange(self.n_harmonics + 1)
         q2 = 2.0 * self.variance * ive(j, self.lengthscale ** -2)
         q2[0] *= 0.5
         return q2
@@ -201,15 +201,15 @@ class Periodic(_Kernel):
         r = t1[:, None] - t2[None, :]
         w0 = 2 * np.pi / self.period
         q2 = self._coefficients()
-        return sum(q2[j] * np.cos(j * w0 * r) for j in range(self.order + 1))
+        return sum(q2[j] * np.cos(j * w0 * r) for j in range(self.n_harmonics + 1))
 
     def transition(self, dt):
         """Closed form: a rotation by ``j w0 dt`` per harmonic, no process noise."""
         dt = np.asarray(dt, dtype=float)
         w0 = 2 * np.pi / self.period
-        k = 2 * (self.order + 1)
+        k = 2 * (self.n_harmonics + 1)
         A = np.zeros((dt.shape[0], k, k))
-        for j in range(self.order + 1):
+        for j in range(self.n_harmonics + 1):
             c, s = np.cos(j * w0 * dt), np.sin(j * w0 * dt)
             A[:, 2 * j, 2 * j], A[:, 2 * j, 2 * j + 1] = c, -s
             A[:, 2 * j + 1, 2 * j], A[:, 2 * j + 1, 2 * j + 1] = s, c
@@ -219,10 +219,10 @@ class Periodic(_Kernel):
         """The equivalent SDE (noise-free resonators with random initial state)."""
         w0 = 2 * np.pi / self.period
         q2 = self._coefficients()
-        Fs = [np.array([[0.0, -j * w0], [j * w0, 0.0]]) for j in range(self.order + 1)]
-        k = 2 * (self.order + 1)
+        Fs = [np.array([[0.0, -j * w0], [j * w0, 0.0]]) for j in range(self.n_harmonics + 1)]
+        k = 2 * (self.n_harmonics + 1)
         return SDE(F=block_diag(*Fs), L=np.zeros((k, 1)), Qc=np.zeros((1, 1)),
-                   H=np.tile([1.0, 0.0], self.order + 1)[None],
+                   H=np.tile([1.0, 0.0], self.n_harmonics + 1)[None],
                    Pinf=np.diag(np.repeat(q2, 2)))
 
 
@@ -282,8 +282,11 @@ class SumKernel(_Kernel):
                    Pinf=block_diag(*[p.Pinf for p in parts]))
 
 
-def gp_params(kernel, t: np.ndarray, noise: float, mean_state=None) -> LGSSMParams:
-    """Time-varying LG-SSM of ``y(t_k) = f(t_k) + e_k`` for a GP ``f`` on sorted times ``t``."""
+def gp_params(kernel, t: np.ndarray, noise_variance: float) -> LGSSMParams:
+    """Time-varying LG-SSM of ``y(t_k) = f(t_k) + e_k`` for a GP ``f`` on sorted times ``t``.
+
+    ``e_k`` has variance ``noise_variance``.
+    """
     sde = kernel.sde()
     n = sde.F.shape[0]
     T = t.shape[0]
@@ -291,5 +294,5 @@ def gp_params(kernel, t: np.ndarray, noise: float, mean_state=None) -> LGSSMPara
     Q = np.zeros((T, n, n))
     if T > 1:
         A[:-1], Q[:-1] = kernel.transition(np.diff(t))
-    return LGSSMParams(A=A, C=sde.H, Q=Q, R=[[noise]], m0=np.zeros(n), P0=sde.Pinf,
+    return LGSSMParams(A=A, C=sde.H, Q=Q, R=[[noise_variance]], m0=np.zeros(n), P0=sde.Pinf,
                        time_varying=True)

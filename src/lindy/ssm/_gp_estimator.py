@@ -3,38 +3,25 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import minimize
 
-from .._validation import check_nonnegative_float
+from .._constraints import BOOL, InstanceOf, Interval
 from ..base import Estimator
-from ..errors import LindyError, ValidationError
-from ._gp import Matern32, gp_params
-from ._gpr import _check_kernel, gp_log_marginal_likelihood
-from ._kalman import kalman_filter
+from ..errors import ValidationError
+from ._gp import Matern32, _Kernel, gp_params
+from ._hyperparameters import maximize_marginal_likelihood
+from ._kalman import kalman_filter, log_likelihood
 
 __all__ = ["GPForecaster"]
 
 
-def _fit_column(kernel, noise, series, optimize):
+def _fit_column(kernel, noise_variance, series, optimize):
     """Hyperparameters of one output maximizing the summed log marginal likelihood."""
     series = [(t, z) for t, z in series if np.isfinite(z).any()]
 
-    def lml(kern, nse):
-        return sum(gp_log_marginal_likelihood(kern, t, z, nse) for t, z in series)
+    def lml(kern, nv):
+        return sum(log_likelihood(gp_params(kern, t, nv), z[:, None]) for t, z in series)
 
-    if optimize:
-        theta0 = np.append(kernel.log_params, np.log(max(noise, 1e-8)))
-
-        def objective(theta):
-            try:
-                with np.errstate(over="raise", invalid="raise", divide="raise"):
-                    return -lml(kernel.with_log_params(theta[:-1]), float(np.exp(theta[-1])))
-            except (LindyError, np.linalg.LinAlgError, FloatingPointError):
-                return 1e10
-
-        opt = minimize(objective, theta0, method="L-BFGS-B", bounds=[(-12.0, 12.0)] * theta0.size)
-        kernel, noise = kernel.with_log_params(opt.x[:-1]), float(np.exp(opt.x[-1]))
-    return kernel, noise, lml(kernel, noise)
+    return maximize_marginal_likelihood(lml, kernel, noise_variance, optimize=optimize)
 
 
 class GPForecaster(Estimator):
@@ -48,13 +35,15 @@ class GPForecaster(Estimator):
     irregular and NaN entries are missing values. ``predict`` and ``forecast``
     condition on the given history only (Kalman filter), so they work on new
     trajectories; for the posterior at arbitrary times of one series use
-    :func:`gp_regression` or :class:`StateSpaceGP`.
+    :func:`gp_regression` (with :func:`fit_gp_hyperparameters`). This is lindy's
+    one GP estimator: a GP over time has no one-step-ahead ``predict(X)`` other
+    than this filter, so the posterior at arbitrary times stays a function.
 
     Parameters
     ----------
     kernel : kernel, default Matern32()
         Initial kernel, shared as the starting point of every column.
-    noise : float, default 0.1
+    noise_variance : float, default 0.1
         Initial observation-noise variance (of the standardized data).
     optimize : bool, default True
         Fit the hyperparameters by marginal likelihood.
@@ -65,13 +54,13 @@ class GPForecaster(Estimator):
     ----------
     kernels_ : list of kernels
         Fitted kernel per output.
-    noises_ : ndarray (d,)
+    noise_variances_ : ndarray (d,)
         Fitted noise variance per output (standardized units).
     log_marginal_likelihood_ : float
         Summed over outputs and trajectories (standardized data).
-    dt_ : float
-        Sampling interval; for irregular training times the median step, used
-        to place forecasts of array contexts.
+    dt_ : float or None
+        Sampling interval; None for irregular training times, whose median
+        step ``median_dt_`` then places forecasts.
 
     Examples
     --------
@@ -88,15 +77,21 @@ class GPForecaster(Estimator):
     _allow_nan = True
     _allow_irregular = True
 
-    def __init__(self, kernel=None, noise=0.1, optimize=True, normalize_y=True):
+    _parameter_constraints = {
+        "kernel": [None, InstanceOf((_Kernel,), "a lindy.ssm kernel (Matern32(), ...)")],
+        "noise_variance": [Interval(float, 0, None)],
+        "optimize": [BOOL],
+        "normalize_y": [BOOL],
+    }
+
+    def __init__(self, kernel=None, noise_variance=0.1, optimize=True, normalize_y=True):
         self.kernel = kernel
-        self.noise = noise
+        self.noise_variance = noise_variance
         self.optimize = optimize
         self.normalize_y = normalize_y
 
     def _fit(self, data) -> None:
-        kernel = _check_kernel(Matern32() if self.kernel is None else self.kernel)
-        noise = check_nonnegative_float(self.noise, "noise")
+        kernel = Matern32() if self.kernel is None else self.kernel
         X = data.concatenate()
         if np.isnan(X).all(axis=0).any():
             raise ValidationError("An output column is entirely missing (NaN); drop it first.")
@@ -106,11 +101,11 @@ class GPForecaster(Estimator):
         kernels, noises, total = [], [], 0.0
         for j in range(X.shape[1]):
             series = [(tr.t, (tr.x[:, j] - self.shift_[j]) / self.scale_[j]) for tr in data]
-            k, nse, lml = _fit_column(kernel, noise, series, bool(self.optimize))
-            kernels.append(k)
-            noises.append(nse)
-            total += lml
-        self.kernels_, self.noises_ = kernels, np.array(noises)
+            hyp = _fit_column(kernel, float(self.noise_variance), series, self.optimize)
+            kernels.append(hyp.kernel)
+            noises.append(hyp.noise_variance)
+            total += hyp.log_marginal_likelihood
+        self.kernels_, self.noise_variances_ = kernels, np.array(noises)
         self.log_marginal_likelihood_ = float(total)
 
     def _filter(self, x, t_all):
@@ -118,7 +113,7 @@ class GPForecaster(Estimator):
         T = x.shape[0]
         mean = np.empty((t_all.shape[0], x.shape[1]))
         var = np.empty_like(mean)
-        for j, (kern, nse) in enumerate(zip(self.kernels_, self.noises_)):
+        for j, (kern, nse) in enumerate(zip(self.kernels_, self.noise_variances_)):
             y = np.full(t_all.shape[0], np.nan)
             y[:T] = (x[:, j] - self.shift_[j]) / self.scale_[j]
             params = gp_params(kern, t_all, float(nse))

@@ -2,8 +2,9 @@
 
 Pure functions of :class:`~lindy.ssm.LGSSMParams` and observation arrays. NaN
 entries of ``y`` are missing components: each step conditions on the observed
-components only. ``y`` of shape ``(T, p)`` is one sequence, ``(N, T, p)`` a batch
-of equal-length sequences, and a list of ``(T_i, p)`` arrays a ragged batch.
+components only. ``y`` is one sequence as a ``(T, p)`` array (inputs ``u`` a
+``(T, m)`` array) or several, possibly ragged, as a :class:`~lindy.data.TrajectorySet`
+(inputs inside it); every sequence of a set runs in one compiled call.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import check_array
 from ..errors import NumericalError, ShapeError, ValidationError
 from ._params import LGSSMParams
+from ._sequences import as_sequences
 
 __all__ = [
     "FilterResult",
@@ -24,18 +25,24 @@ __all__ = [
     "log_likelihood",
 ]
 
-_METHODS = ("standard", "joseph", "sqrt")
+_FORMS = ("standard", "joseph", "sqrt")
 
 
-def _kernels():
-    from . import _kernels as k  # imports numba; compiled lazily on first call
+def _compiled():
+    from . import _compiled as c  # imports numba; compiled lazily on first call
 
-    return k
+    return c
+
+
+def _compiled_sqrt():
+    from . import _compiled_sqrt as c
+
+    return c
 
 
 @dataclass(frozen=True, eq=False)
 class FilterResult:
-    """Output of :func:`kalman_filter` (leading axis ``N`` for an equal-length batch).
+    """Output of :func:`kalman_filter` for one sequence.
 
     Attributes
     ----------
@@ -45,7 +52,7 @@ class FilterResult:
     filtered_means : ndarray, shape (T, n)
         ``E[x_k | y_0..y_k]``.
     filtered_covariances : ndarray, shape (T, n, n)
-    log_likelihood : float or ndarray (N,)
+    log_likelihood : float
         ``log p(y_0..y_{T-1})`` (observed components only).
     log_likelihood_terms : ndarray, shape (T,)
         Per-step contributions ``log p(y_k | y_0..y_{k-1})``.
@@ -124,50 +131,22 @@ def _check_params(params) -> LGSSMParams:
 
 
 def _as_sequences(params: LGSSMParams, y, u):
-    """Normalize y/u to lists of (T_i, p)/(T_i, m) arrays; return (ys, us, layout)."""
+    """Sequences of ``y`` and ``u`` checked against the model; return (ys, us, single)."""
     p, m = params.obs_dim, params.input_dim
-    if isinstance(y, (list, tuple)) and y and all(isinstance(yi, np.ndarray) for yi in y):
-        ys = [check_array(yi, f"y[{i}]", ndim=2, allow_nan=True, n_cols=p) for i, yi in enumerate(y)]
-        layout = "list"
-    else:
-        arr = check_array(y, "y", ndim=(1, 2, 3), allow_nan=True)
-        if arr.ndim == 1:
-            if p != 1:
-                raise ShapeError(f"y is 1-D but the model has p={p} outputs; pass y of shape (T, {p}).")
-            arr = arr[:, None]
-        if arr.shape[-1] != p:
-            raise ShapeError(f"y must have {p} columns (one per output); got shape {arr.shape}.")
-        layout = "batch" if arr.ndim == 3 else "single"
-        ys = list(arr) if arr.ndim == 3 else [arr]
+    ys, us, single = as_sequences(y, u)
     for i, yi in enumerate(ys):
-        if yi.shape[0] < 1:
-            raise ValidationError(f"sequence {i} of y is empty; pass at least one time step.")
+        if yi.shape[1] != p:
+            raise ShapeError(f"y must have {p} columns (one per output); sequence {i} has "
+                             f"{yi.shape[1]}.")
     if m == 0:
-        if u is not None and np.size(u):
+        if us is not None:
             raise ValidationError("u was given but the model has no inputs (B has 0 columns).")
         us = [np.zeros((yi.shape[0], 0)) for yi in ys]
-    else:
-        if u is None:
-            raise ValidationError(f"The model has m={m} inputs; pass u with shape (T, {m}).")
-        if layout == "list":
-            if not isinstance(u, (list, tuple)) or len(u) != len(ys):
-                raise ValidationError("With a list of sequences y, pass u as a list of the same length.")
-            ulist = list(u)
-        else:
-            ua = check_array(u, "u", ndim=(1, 2, 3))
-            if ua.ndim == 1:
-                ua = ua[:, None]
-            ulist = list(ua) if layout == "batch" else [ua]
-            if len(ulist) != len(ys):
-                raise ShapeError(f"u has {len(ulist)} sequences but y has {len(ys)}.")
-        us = []
-        for i, (yi, ui) in enumerate(zip(ys, ulist)):
-            ui = check_array(ui, f"u[{i}]", ndim=(1, 2))
-            if ui.ndim == 1:
-                ui = ui[:, None]
-            if ui.shape != (yi.shape[0], m):
-                raise ShapeError(f"u must have shape ({yi.shape[0]}, {m}); got {ui.shape}.")
-            us.append(ui)
+    elif us is None:
+        raise ValidationError(f"The model has m={m} inputs; pass u with shape (T, {m}) (or "
+                              "trajectories with inputs).")
+    elif us[0].shape[1] != m:
+        raise ShapeError(f"u must have {m} columns; got {us[0].shape[1]}.")
     K = params.n_steps
     if K is not None:
         longest = max(yi.shape[0] for yi in ys)
@@ -176,7 +155,7 @@ def _as_sequences(params: LGSSMParams, y, u):
                 f"The time-varying parameters cover K={K} steps but y has {longest}; "
                 "give the matrices at least as many steps as the longest sequence."
             )
-    return ys, us, layout
+    return ys, us, single
 
 
 def _flat(ys, us):
@@ -207,102 +186,108 @@ def _fail(kind: str, t: int, offsets) -> NumericalError:
     return NumericalError(
         f"The {kind} met a singular covariance at step {t - offsets[s]} of sequence {s}; "
         "the innovation (or predicted-state) covariance is not positive definite. "
-        "Make R (or Q) positive definite or use method='sqrt'."
+        "Make R (or Q) positive definite or use form='sqrt'."
     )
 
 
-def _run_filter(params, y, u, offsets, method, steady_tol, store=True):
-    k = _kernels()
+def _run_filter(params, y, u, offsets, form, steady_tol, store=True):
+    c = _compiled()
     n, p = params.state_dim, params.obs_dim
     Tt, N = y.shape[0], offsets.shape[0] - 1
     shp = (Tt if store else 1)
-    out = dict(
+    out = c.FilterOutputs(
         mp=np.empty((shp, n)), Pp=np.empty((shp, n, n)), mf=np.empty((shp, n)),
         Pf=np.empty((shp, n, n)), ll=np.empty(Tt), innov=np.empty((shp, p)),
         white=np.empty((shp, p)), nis=np.empty(shp), steady=np.zeros(shp, dtype=np.bool_),
-        mnext=np.empty((N, n)), Pnext=np.empty((N, n, n)),
-    )
+        factors=np.empty((shp if form == "sqrt" else 1, n, n)),
+        mnext=np.empty((N, n)), Pnext=np.empty((N, n, n)))
     st = {name: np.ascontiguousarray(params.stacked(name)) for name in ("A", "B", "C", "D", "Q", "R")}
     m0 = np.ascontiguousarray(params.m0)
-    if method == "sqrt":
-        from ._sqrt_kernel import sqrt_kernel
-
-        status = sqrt_kernel(
-            y, u, offsets, st["A"], st["B"], st["C"], st["D"], _psd_factor(st["Q"]),
-            _psd_factor(st["R"]), m0, _psd_factor(params.P0), out["mp"], out["Pp"], out["mf"],
-            out["Pf"], out["ll"], out["innov"], out["white"], out["nis"], out["mnext"], out["Pnext"],
-            out.setdefault("Sf", np.empty((shp, n, n))))
+    if form == "sqrt":
+        model = c.Model(A=st["A"], B=st["B"], C=st["C"], D=st["D"], Q=_psd_factor(st["Q"]),
+                        R=_psd_factor(st["R"]), m0=m0, P0=_psd_factor(params.P0))
+        status = _compiled_sqrt().sqrt_loop(y, u, offsets, model, out)
     else:
-        status = k.kalman_kernel(
-            y, u, offsets, st["A"], st["B"], st["C"], st["D"], st["Q"], st["R"], m0,
-            np.ascontiguousarray(params.P0), method == "joseph", float(steady_tol), store,
-            out["mp"], out["Pp"], out["mf"], out["Pf"], out["ll"], out["innov"], out["white"],
-            out["nis"], out["steady"], out["mnext"], out["Pnext"])
+        model = c.Model(A=st["A"], B=st["B"], C=st["C"], D=st["D"], Q=st["Q"], R=st["R"],
+                        m0=m0, P0=np.ascontiguousarray(params.P0))
+        status = c.kalman_loop(y, u, offsets, model, out, form == "joseph", float(steady_tol),
+                               store)
     if status:
         raise _fail("Kalman filter", int(status) - 1, offsets)
     return out
 
 
-def _split(arr, offsets, layout):
-    if layout == "single":
-        return arr
-    parts = [arr[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
-    return np.stack(parts) if layout == "batch" else parts
+def _joined(parts) -> np.ndarray:
+    """The parts stacked along time, without a copy when they are consecutive views.
+
+    A filter run on a TrajectorySet returns views into one array per quantity;
+    the smoother then reads that array as it is.
+    """
+    base = parts[0].base
+    if base is not None and base.flags.c_contiguous and all(p.base is base for p in parts) \
+            and sum(p.shape[0] for p in parts) == base.shape[0] and base.shape[1:] == parts[0].shape[1:]:
+        start = base.__array_interface__["data"][0]
+        row = base.strides[0]
+        pos = 0
+        for p in parts:
+            if p.__array_interface__["data"][0] != start + pos * row:
+                break
+            pos += p.shape[0]
+        else:
+            return base
+    return np.ascontiguousarray(parts[0] if len(parts) == 1 else np.concatenate(parts))
 
 
-def _package(out, offsets, layout):
+def _parts(arr, offsets):
+    return [arr[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
+
+
+def _package(out, offsets, form_sqrt: bool) -> list:
     names = ("mp", "Pp", "mf", "Pf", "ll", "innov", "white", "nis", "steady")
-    parts = {k: _split(out[k], offsets, "list") for k in names}
+    parts = {k: _parts(getattr(out, k), offsets) for k in names}
     N = len(offsets) - 1
-    Sf = out.get("Sf")
-    sf_parts = _split(Sf, offsets, "list") if Sf is not None else [None] * N
-    res = [
+    sf_parts = _parts(out.factors, offsets) if form_sqrt else [None] * N
+    return [
         FilterResult(
             predicted_means=parts["mp"][i], predicted_covariances=parts["Pp"][i],
             filtered_means=parts["mf"][i], filtered_covariances=parts["Pf"][i],
             log_likelihood=float(parts["ll"][i].sum()), log_likelihood_terms=parts["ll"][i],
             innovations=parts["innov"][i], whitened_innovations=parts["white"][i],
-            nis=parts["nis"][i], steady=parts["steady"][i], next_mean=out["mnext"][i],
-            next_covariance=out["Pnext"][i], filtered_factors=sf_parts[i])
+            nis=parts["nis"][i], steady=parts["steady"][i], next_mean=out.mnext[i],
+            next_covariance=out.Pnext[i], filtered_factors=sf_parts[i])
         for i in range(N)
     ]
-    if layout == "single":
-        return res[0]
-    if layout == "list":
-        return res
-    return FilterResult(
-        predicted_means=out["mp"].reshape(N, -1, *out["mp"].shape[1:]),
-        predicted_covariances=out["Pp"].reshape(N, -1, *out["Pp"].shape[1:]),
-        filtered_means=out["mf"].reshape(N, -1, *out["mf"].shape[1:]),
-        filtered_covariances=out["Pf"].reshape(N, -1, *out["Pf"].shape[1:]),
-        log_likelihood=out["ll"].reshape(N, -1).sum(axis=1),
-        log_likelihood_terms=out["ll"].reshape(N, -1),
-        innovations=out["innov"].reshape(N, -1, out["innov"].shape[1]),
-        whitened_innovations=out["white"].reshape(N, -1, out["white"].shape[1]),
-        nis=out["nis"].reshape(N, -1), steady=out["steady"].reshape(N, -1),
-        next_mean=out["mnext"], next_covariance=out["Pnext"],
-        filtered_factors=None if Sf is None else Sf.reshape(N, -1, *Sf.shape[1:]))
 
 
-def _check_method(method: str) -> str:
-    if method not in _METHODS:
-        raise ValidationError(f"method must be one of {_METHODS}; got {method!r}.")
-    return method
+def _check_form(form: str, allowed=_FORMS) -> str:
+    if form not in allowed:
+        raise ValidationError(f"form must be one of {allowed}; got {form!r}.")
+    return form
+
+
+def _filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=True):
+    """Filter checked sequences (``us`` with ``m`` columns, zero-width without inputs)."""
+    yf, uf, offsets = _flat(ys, us)
+    out = _run_filter(params, yf, uf, offsets, form, steady_tol, store=store)
+    if store:
+        return _package(out, offsets, form == "sqrt")
+    return np.array([out.ll[a:b].sum() for a, b in zip(offsets[:-1], offsets[1:])])
 
 
 # -------------------------------------------------------------------- public
-def kalman_filter(params: LGSSMParams, y, u=None, *, method: str = "standard",
+def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
                   steady_tol: float = 1e-12):
     """Kalman filter with per-component missing data, batched over sequences.
 
     Parameters
     ----------
     params : LGSSMParams
-    y : array_like, shape (T, p), (N, T, p) or list of (T_i, p)
-        Observations; NaN marks a missing component.
-    u : array_like, optional
-        Inputs shaped like ``y`` with ``m`` columns (models with inputs only).
-    method : {"standard", "joseph", "sqrt"}
+    y : array_like, shape (T, p), or TrajectorySet
+        Observations; NaN marks a missing component. Several sequences go in a
+        :class:`~lindy.data.TrajectorySet` (with their inputs).
+    u : array_like, shape (T, m), optional
+        Inputs of a single sequence (models with inputs only).
+    form : {"standard", "joseph", "sqrt"}
         Covariance update: ``P - K S K^T`` (symmetrized), the Joseph form
         ``(I - KC) P (I - KC)^T + K R K^T``, or a square-root filter that
         propagates Cholesky factors by Householder triangularization.
@@ -316,8 +301,7 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, method: str = "standard",
     Returns
     -------
     FilterResult or list of FilterResult
-        One result (arrays with a leading ``N`` axis for an ``(N, T, p)``
-        batch), or a list for a list input.
+        One result for an array, a list (one per trajectory) for a TrajectorySet.
 
     Raises
     ------
@@ -336,11 +320,10 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, method: str = "standard",
     -3.3615
     """
     params = _check_params(params)
-    method = _check_method(method)
-    ys, us, layout = _as_sequences(params, y, u)
-    yf, uf, offsets = _flat(ys, us)
-    out = _run_filter(params, yf, uf, offsets, method, steady_tol)
-    return _package(out, offsets, layout)
+    form = _check_form(form)
+    ys, us, single = _as_sequences(params, y, u)
+    res = _filter_lists(params, ys, us, form=form, steady_tol=steady_tol)
+    return res[0] if single else res
 
 
 def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12):
@@ -349,14 +332,14 @@ def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12)
     Parameters
     ----------
     params : LGSSMParams
-    y : array_like, shape (T, p), (N, T, p) or list of (T_i, p)
-    u : array_like, optional
+    y : array_like, shape (T, p), or TrajectorySet
+    u : array_like, shape (T, m), optional
     steady_tol : float
         See :func:`kalman_filter`.
 
     Returns
     -------
-    float or ndarray (N,)
+    float, or ndarray (N,) for a TrajectorySet
 
     Examples
     --------
@@ -367,14 +350,12 @@ def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12)
     -3.3615
     """
     params = _check_params(params)
-    ys, us, layout = _as_sequences(params, y, u)
-    yf, uf, offsets = _flat(ys, us)
-    out = _run_filter(params, yf, uf, offsets, "standard", steady_tol, store=False)
-    ll = np.array([out["ll"][a:b].sum() for a, b in zip(offsets[:-1], offsets[1:])])
-    return float(ll[0]) if layout == "single" else ll
+    ys, us, single = _as_sequences(params, y, u)
+    ll = _filter_lists(params, ys, us, steady_tol=steady_tol, store=False)
+    return float(ll[0]) if single else ll
 
 
-def rts_smoother(params: LGSSMParams, filt, *, method: str = "standard"):
+def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     """Rauch-Tung-Striebel smoother from a :func:`kalman_filter` result.
 
     Parameters
@@ -382,13 +363,15 @@ def rts_smoother(params: LGSSMParams, filt, *, method: str = "standard"):
     params : LGSSMParams
         The parameters used by the filter.
     filt : FilterResult or list of FilterResult
-    method : {"standard", "sqrt"}, default "standard"
+        A list (the filter's result on a TrajectorySet) is smoothed in one
+        compiled call.
+    form : {"standard", "sqrt"}, default "standard"
         ``"standard"``: ``P_s = P_f + G (P_s' - P_p') G^T`` with the gain from a
         Cholesky solve. ``"sqrt"``: square-root form that propagates Cholesky
         factors by Householder triangularization (the smoothed covariances are
         positive semi-definite by construction; for ill-conditioned models).
         It starts from the filter's Cholesky factors when the filter ran with
-        ``method="sqrt"``, else from factors of the filtered covariances.
+        ``form="sqrt"``, else from factors of the filtered covariances.
 
     Returns
     -------
@@ -403,44 +386,45 @@ def rts_smoother(params: LGSSMParams, filt, *, method: str = "standard"):
     >>> filt = kalman_filter(params, np.array([[1.0], [np.nan], [2.0]]))
     >>> rts_smoother(params, filt).means.round(4).ravel()
     array([0.9412, 1.0294, 1.1176])
-    >>> rts_smoother(params, filt, method="sqrt").means.round(4).ravel()
+    >>> rts_smoother(params, filt, form="sqrt").means.round(4).ravel()
     array([0.9412, 1.0294, 1.1176])
     """
     params = _check_params(params)
-    if method not in ("standard", "sqrt"):
-        raise ValidationError(f"method must be 'standard' or 'sqrt'; got {method!r}.")
-    if isinstance(filt, list):
-        return [rts_smoother(params, f, method=method) for f in filt]
-    if not isinstance(filt, FilterResult):
-        raise ValidationError(f"filt must be a FilterResult from kalman_filter; got {type(filt).__name__}.")
-    mf = filt.filtered_means
-    batched = mf.ndim == 3
-    N = mf.shape[0] if batched else 1
-    T, n = mf.shape[-2], mf.shape[-1]
+    form = _check_form(form, ("standard", "sqrt"))
+    single = isinstance(filt, FilterResult)
+    filts = [filt] if single else filt
+    if not isinstance(filts, list) or not filts or \
+            not all(isinstance(f, FilterResult) for f in filts):
+        raise ValidationError("filt must be a FilterResult from kalman_filter (or the list it "
+                              f"returns for a TrajectorySet); got {type(filt).__name__}.")
+    n = filts[0].filtered_means.shape[-1]
     if n != params.state_dim:
         raise ShapeError(f"filt has {n} states but params has {params.state_dim}.")
+    lengths = [f.n_steps for f in filts]
+    offsets = np.zeros(len(filts) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(lengths)
 
-    def flat(a):
-        return np.ascontiguousarray(a.reshape(N * T, *a.shape[(2 if batched else 1):]))
+    def cat(name):
+        return _joined([getattr(f, name) for f in filts])
 
-    offsets = np.arange(N + 1, dtype=np.int64) * T
-    ms = np.empty((N * T, n))
-    Ps = np.empty((N * T, n, n))
-    G = np.empty((N * T, n, n))
+    Tt = int(offsets[-1])
+    ms, Ps, G = np.empty((Tt, n)), np.empty((Tt, n, n)), np.empty((Tt, n, n))
     A = np.ascontiguousarray(params.stacked("A"))
-    if method == "sqrt":
-        from ._sqrt_kernel import sqrt_rts_kernel
-
-        status = sqrt_rts_kernel(
-            offsets, A, _psd_factor(params.stacked("Q")), flat(filt.predicted_means), flat(mf),
-            flat(filt.filtered_factors) if filt.filtered_factors is not None
-            else _chol_factor(flat(filt.filtered_covariances)), ms, Ps, G, np.empty((N * T, n, n)))
+    if form == "sqrt":
+        if all(f.filtered_factors is not None for f in filts):
+            Sf = cat("filtered_factors")
+        else:
+            Sf = _chol_factor(cat("filtered_covariances"))
+        status = _compiled_sqrt().sqrt_rts_loop(
+            offsets, A, _psd_factor(params.stacked("Q")), cat("predicted_means"),
+            cat("filtered_means"), Sf, ms, Ps, G, np.empty((Tt, n, n)))
     else:
-        status = _kernels().rts_kernel(
-            offsets, A, flat(filt.predicted_means), flat(filt.predicted_covariances), flat(mf),
-            flat(filt.filtered_covariances), flat(filt.steady), ms, Ps, G)
+        status = _compiled().rts_loop(
+            offsets, A, cat("predicted_means"), cat("predicted_covariances"),
+            cat("filtered_means"), cat("filtered_covariances"), cat("steady"), ms, Ps, G)
     if status:
         raise _fail("RTS smoother", int(status) - 1, offsets)
-    if batched:
-        ms, Ps, G = ms.reshape(N, T, n), Ps.reshape(N, T, n, n), G.reshape(N, T, n, n)
-    return SmootherResult(means=ms, covariances=Ps, gains=G, log_likelihood=filt.log_likelihood)
+    res = [SmootherResult(means=a, covariances=b, gains=c, log_likelihood=f.log_likelihood)
+           for a, b, c, f in zip(_parts(ms, offsets), _parts(Ps, offsets), _parts(G, offsets),
+                                 filts)]
+    return res[0] if single else res

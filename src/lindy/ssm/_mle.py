@@ -20,7 +20,7 @@ from scipy.optimize import minimize
 from .._validation import check_positive_int
 from ..errors import LindyError, ValidationError
 from ._em import _e_step
-from ._kalman import _as_sequences, _check_params, log_likelihood
+from ._kalman import _as_sequences, _check_params, _filter_lists
 from ._params import LGSSMParams
 
 __all__ = ["MLEResult", "fit_mle"]
@@ -40,6 +40,7 @@ class MLEResult:
     success : bool
         The optimizer's own convergence flag.
     n_iter : int
+        Number of optimizer iterations run.
     """
 
     params: LGSSMParams
@@ -176,7 +177,7 @@ def _bounds(theta0, layout, masks):
     return bounds
 
 
-def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
+def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), max_iter: int = 200,
             gradient: str = "exact", _masks=None) -> MLEResult:
     """Maximize the Kalman-filter log-likelihood with L-BFGS-B.
 
@@ -184,12 +185,15 @@ def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
     ----------
     params : LGSSMParams
         Starting point (time-invariant).
-    y : array_like, shape (T, p), (N, T, p) or list of (T_i, p)
-        Observations, NaN = missing.
-    u : array_like, optional
+    y : array_like, shape (T, p), or TrajectorySet
+        Observations, NaN = missing; several sequences (with their inputs) as a
+        :class:`~lindy.data.TrajectorySet`.
+    u : array_like, shape (T, m), optional
+        Inputs of a single sequence.
     fixed : iterable of str
         Names among ``A, B, C, D, Q, R, m0, P0`` held at their starting values.
-    maxiter : int, default 200
+    max_iter : int, default 200
+        Iteration cap of L-BFGS-B.
     gradient : {"exact", "numerical"}, default "exact"
         ``"exact"``: the score from one filter/smoother pass (Fisher identity);
         ``"numerical"``: finite differences of the log-likelihood (one filter
@@ -207,7 +211,7 @@ def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
     >>> import numpy as np
     >>> from lindy.ssm import LGSSMParams, fit_mle, sample
     >>> true = LGSSMParams(A=[[0.8]], C=[[1.0]], Q=[[0.5]], R=[[0.3]], m0=[0.0], P0=[[1.0]])
-    >>> _, y = sample(true, 3000, seed=1)
+    >>> _, y = sample(true, 3000, random_state=1)
     >>> res = fit_mle(true.replace(A=[[0.3]]), y, fixed=("C", "m0", "P0"))
     >>> round(float(res.params.A[0, 0]), 1)
     0.8
@@ -215,7 +219,7 @@ def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
     params = _check_params(params)
     if params.time_varying:
         raise ValidationError("fit_mle estimates time-invariant parameters.")
-    maxiter = check_positive_int(maxiter, "maxiter")
+    max_iter = check_positive_int(max_iter, "max_iter")
     fixed = set(fixed)
     bad = fixed - set(_ORDER)
     if bad:
@@ -223,13 +227,12 @@ def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
     if gradient not in ("exact", "numerical"):
         raise ValidationError(f"gradient must be 'exact' or 'numerical'; got {gradient!r}.")
     ys, us, _ = _as_sequences(params, y, u)
-    us_arg = us if params.input_dim else None
     layout = _layout(params, [nm for nm in _ORDER if nm not in fixed])
     n_obs = max(1, sum(int(np.sum(~np.isnan(yi))) for yi in ys))
 
     def objective(theta):
         try:
-            ll = log_likelihood(_unpack(theta, params, layout), ys, us_arg)
+            ll = _filter_lists(_unpack(theta, params, layout), ys, us, store=False)
         except (LindyError, np.linalg.LinAlgError):
             return 1e10
         total = float(np.sum(ll))
@@ -246,15 +249,15 @@ def fit_mle(params: LGSSMParams, y, u=None, *, fixed=(), maxiter: int = 200,
 
     theta0 = _pack(params, layout)
     if theta0.size == 0:
-        return MLEResult(params, float(np.sum(log_likelihood(params, ys, us_arg))), True, 0)
+        return MLEResult(params, float(np.sum(_filter_lists(params, ys, us, store=False))), True, 0)
     bounds = _bounds(theta0, layout, _masks)
     if gradient == "exact" and not _has_exact_gradient(params, layout):
         gradient = "numerical"  # a fixed covariance is singular: no complete-data score
     if gradient == "exact":
         opt = minimize(objective_grad, theta0, jac=True, method="L-BFGS-B", bounds=bounds,
-                       options={"maxiter": maxiter})
+                       options={"maxiter": max_iter})
     else:
         opt = minimize(objective, theta0, method="L-BFGS-B", bounds=bounds,
-                       options={"maxiter": maxiter})
+                       options={"maxiter": max_iter})
     best = _unpack(opt.x, params, layout)
     return MLEResult(best, -float(opt.fun) * n_obs, bool(opt.success), int(getattr(opt, "nit", 0)))

@@ -42,7 +42,7 @@ def _systematic(w: np.ndarray, rng) -> np.ndarray:
 
 def particle_filter(model: NonlinearSSM, y, *, n_particles: int = 1000,
                     resample_threshold: float = 0.5, vectorized: bool = False,
-                    seed=None) -> ParticleFilterResult:
+                    random_state=None) -> ParticleFilterResult:
     """Bootstrap particle filter with systematic resampling.
 
     Parameters
@@ -55,7 +55,7 @@ def particle_filter(model: NonlinearSSM, y, *, n_particles: int = 1000,
         Resample when the effective sample size drops below this fraction.
     vectorized : bool, default False
         Whether ``model.f`` and ``model.h`` accept a stack of states ``(N, n)``.
-    seed : None, int or Generator
+    random_state : None, int or Generator
 
     Returns
     -------
@@ -66,7 +66,7 @@ def particle_filter(model: NonlinearSSM, y, *, n_particles: int = 1000,
     >>> import numpy as np
     >>> model = NonlinearSSM(f=lambda x: 0.9 * x, h=lambda x: x, Q=[[0.1]], R=[[1.0]],
     ...                      m0=[0.0], P0=[[1.0]])
-    >>> pf = particle_filter(model, [[1.0], [0.5]], n_particles=20000, vectorized=True, seed=0)
+    >>> pf = particle_filter(model, [[1.0], [0.5]], n_particles=20000, vectorized=True, random_state=0)
     >>> round(float(pf.filtered_means[0, 0]), 1)
     0.5
     """
@@ -74,7 +74,7 @@ def particle_filter(model: NonlinearSSM, y, *, n_particles: int = 1000,
         raise ValidationError(f"model must be a NonlinearSSM; got {type(model).__name__}.")
     y = _check_y(model, y)
     N = check_positive_int(n_particles, "n_particles", minimum=2)
-    rng = check_rng(seed)
+    rng = check_rng(random_state)
     T, p = y.shape
     n = model.state_dim
 

@@ -2,13 +2,19 @@
 
 Combined deterministic-stochastic N4SID after Van Overschee & De Moor (1996):
 oblique projections of future outputs onto past data along future inputs give
-the extended observability matrix (order chosen from its singular values) and
+the extended observability matrix (state dimension chosen from its singular values) and
 two shifted Kalman-filter state sequences; one least-squares regression then
 yields ``A, B, C, D`` and the residual covariances ``Q, R``. The SVD can be
 weighted as in the unifying theorem of Van Overschee & De Moor (1995):
 N4SID (no weights), MOESP (``W2`` projects out the future inputs) or CVA
 (additionally ``W1 = (Yf/Uf_perp Yf/Uf_perp^T)^{-1/2}``, i.e. canonical
 correlations between past and future).
+
+With ``offset=True`` the model gets an output offset, ``y = C x + D u + d + v``:
+every block row of the Hankel matrices is centred, which removes ``d`` (and
+keeps every linear relation between the rows, so ``A, B, C, D`` are those of
+the uncentred data), and ``d`` is then the generalized least-squares fit of the
+Kalman filter's whitened innovations, which are affine in ``d``.
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.linalg import solve_triangular
 
-from .._validation import check_array, check_positive_int
-from ..errors import NumericalError, ShapeError, ValidationError
+from .._validation import check_positive_int
+from ..errors import NumericalError, ValidationError
+from ._kalman import _filter_lists
 from ._params import LGSSMParams
+from ._sequences import as_sequences
 
-__all__ = ["SubspaceResult", "n4sid", "select_order"]
+__all__ = ["SubspaceResult", "n4sid", "select_state_dim"]
 
 _WEIGHTINGS = ("n4sid", "moesp", "cva")
 
@@ -38,29 +46,33 @@ class SubspaceResult:
         positive definite), ``m0, P0`` the mean and covariance of the estimated
         states.
     singular_values : ndarray
-        Singular values of the oblique projection (their gap reveals the order).
-    order : int
+        Singular values of the oblique projection (their gap reveals the state
+        dimension).
+    state_dim : int
         The state dimension used.
+    offset : ndarray (p,) or None
+        Output offset ``d`` of ``y = C x + D u + d + v`` (``offset=True`` only).
     """
 
     params: LGSSMParams
     singular_values: np.ndarray
-    order: int
+    state_dim: int
+    offset: np.ndarray | None = None
 
 
-def select_order(singular_values, max_order: int | None = None) -> int:
-    """Order at the largest gap ``log s_k - log s_{k+1}`` of the singular values.
+def select_state_dim(singular_values, max_state_dim: int | None = None) -> int:
+    """State dimension at the largest gap ``log s_k - log s_{k+1}`` of the singular values.
 
     Examples
     --------
-    >>> select_order([10.0, 5.0, 4.0, 1e-6, 1e-7])
+    >>> select_state_dim([10.0, 5.0, 4.0, 1e-6, 1e-7])
     3
     """
     s = np.asarray(singular_values, dtype=float)
     s = s[s > 0]
     if s.size < 2:
         return 1
-    k = s.size - 1 if max_order is None else min(max_order, s.size - 1)
+    k = s.size - 1 if max_state_dim is None else min(max_state_dim, s.size - 1)
     gaps = np.log(s[:k]) - np.log(s[1:k + 1])
     return int(np.argmax(gaps)) + 1
 
@@ -104,28 +116,35 @@ def _weighted_basis(O: np.ndarray, Yf: np.ndarray, Uf: np.ndarray, weighting: st
     return L @ U_, s
 
 
-def n4sid(y, u=None, *, order: int | None = None, horizon: int = 10,
-          max_order: int | None = None, weighting: str = "n4sid") -> SubspaceResult:
+def n4sid(y, u=None, *, state_dim: int | None = None, n_block_rows: int = 10,
+          max_state_dim: int | None = None, weighting: str = "n4sid",
+          offset: bool = False) -> SubspaceResult:
     """Identify ``x_{k+1} = A x_k + B u_k + w_k, y_k = C x_k + D u_k + v_k`` by N4SID.
 
     Parameters
     ----------
-    y : array_like (T, p) or list of (T_i, p)
-        Outputs (complete data; several sequences are stacked, never joined).
-    u : array_like (T, m) or list of (T_i, m), optional
-        Inputs; without them a purely stochastic model is identified.
-    order : int, optional
+    y : array_like (T, p) or TrajectorySet
+        Outputs (complete data); several sequences, as a
+        :class:`~lindy.data.TrajectorySet` with their inputs, are stacked, never joined.
+    u : array_like (T, m), optional
+        Inputs of a single sequence; without inputs a purely stochastic model
+        is identified.
+    state_dim : int, optional
         State dimension; by default the largest singular-value gap.
-    horizon : int, default 10
-        Number of block rows ``i`` of the past and future Hankel matrices
-        (the order can be at most ``i * p``).
-    max_order : int, optional
-        Upper bound for the automatic order.
+    n_block_rows : int, default 10
+        Number of block rows ``i`` of the past and future Hankel matrices (the
+        state dimension can be at most ``i * p - 1``).
+    max_state_dim : int, optional
+        Upper bound for the automatic state dimension.
     weighting : {"n4sid", "moesp", "cva"}, default "n4sid"
         Weights of the SVD that fixes the state basis (and the singular values
-        used for the order): none, ``W2 = Pi_{Uf perp}``, or canonical-variate
-        analysis (singular values become ``sqrt(N)`` times the canonical
-        correlations of past and future). Without inputs MOESP equals N4SID.
+        used for the state dimension): none, ``W2 = Pi_{Uf perp}``, or
+        canonical-variate analysis (singular values become ``sqrt(N)`` times
+        the canonical correlations of past and future). Without inputs MOESP
+        equals N4SID.
+    offset : bool, default False
+        Identify an output offset ``d`` as well (``y = C x + D u + d + v``; see
+        the module docstring); it is returned as ``SubspaceResult.offset``.
 
     Returns
     -------
@@ -140,23 +159,19 @@ def n4sid(y, u=None, *, order: int | None = None, horizon: int = 10,
     >>> A = np.array([[0.9, 0.2], [-0.2, 0.9]])
     >>> for k in range(500):
     ...     y[k] = x[0]; x = A @ x + np.array([1.0, 0.5]) * u[k, 0]
-    >>> res = n4sid(y, u, horizon=5)
-    >>> res.order, np.sort_complex(np.linalg.eigvals(res.params.A)).round(6)
+    >>> res = n4sid(y, u, n_block_rows=5)
+    >>> res.state_dim, np.sort_complex(np.linalg.eigvals(res.params.A)).round(6)
     (2, array([0.9-0.2j, 0.9+0.2j]))
+    >>> res = n4sid(y + 3.0, u, n_block_rows=5, offset=True)
+    >>> res.state_dim, res.offset.round(6)
+    (2, array([3.]))
     """
-    ys = [check_array(yi, "y", ndim=2) for yi in (y if isinstance(y, (list, tuple)) and
-                                                    isinstance(y[0], np.ndarray) else [y])]
+    ys, us, _ = as_sequences(y, u, allow_nan=False)
     p = ys[0].shape[1]
-    if u is None:
+    if us is None:
         us = [np.zeros((yi.shape[0], 0)) for yi in ys]
-    else:
-        us = [check_array(ui, "u", ndim=(1, 2)) for ui in (u if isinstance(u, (list, tuple)) and
-                                                            isinstance(u[0], np.ndarray) else [u])]
-        us = [ui[:, None] if ui.ndim == 1 else ui for ui in us]
-        if len(us) != len(ys) or any(ui.shape[0] != yi.shape[0] for ui, yi in zip(us, ys)):
-            raise ShapeError("u must have one row per row of y (and one array per sequence).")
     m = us[0].shape[1]
-    i = check_positive_int(horizon, "horizon")
+    i = check_positive_int(n_block_rows, "n_block_rows")
     if weighting not in _WEIGHTINGS:
         raise ValidationError(f"weighting must be one of {_WEIGHTINGS}; got {weighting!r}.")
     blocks = {k: [] for k in ("U", "Y")}
@@ -168,16 +183,19 @@ def n4sid(y, u=None, *, order: int | None = None, horizon: int = 10,
         blocks["U"].append(_hankel(ui, 2 * i, cols))
     if not blocks["Y"]:
         raise ValidationError(
-            f"Every sequence is too short for horizon={i}: N4SID needs at least {2 * i} "
-            "samples per sequence. Pass longer sequences or a smaller horizon."
+            f"Every sequence is too short for n_block_rows={i}: N4SID needs at least {2 * i} "
+            "samples per sequence. Pass longer sequences or fewer block rows."
         )
     Yh, Uh = np.hstack(blocks["Y"]), np.hstack(blocks["U"])
     N = Yh.shape[1]
     if N < 2 * i * (m + p):
         raise ValidationError(
-            f"Too little data for horizon={i}: {N} Hankel columns but at least "
-            f"{2 * i * (m + p)} are needed. Pass more samples or a smaller horizon."
+            f"Too little data for n_block_rows={i}: {N} Hankel columns but at least "
+            f"{2 * i * (m + p)} are needed. Pass more samples or fewer block rows."
         )
+    if offset:
+        Yh = Yh - Yh.mean(axis=1, keepdims=True)
+        Uh = Uh - Uh.mean(axis=1, keepdims=True)
     Up, Uf = Uh[:i * m], Uh[i * m:]
     Yp, Yf = Yh[:i * p], Yh[i * p:]
     Wp = np.vstack([Up, Yp])
@@ -185,18 +203,19 @@ def n4sid(y, u=None, *, order: int | None = None, horizon: int = 10,
     O = _project(Yf, Wp, Uf)
     O1 = _project(Yf[p:], Wp1, Uf[m:])
     U_, s = _weighted_basis(O, Yf, Uf, weighting)
-    if order is None:
-        n = select_order(s, max_order if max_order is not None else i * p - 1)
+    if state_dim is None:
+        n = select_state_dim(s, max_state_dim if max_state_dim is not None else i * p - 1)
     else:
-        n = check_positive_int(order, "order")
+        n = check_positive_int(state_dim, "state_dim")
         if n >= i * p:
             raise ValidationError(
-                f"order={n} needs horizon * p > order; got horizon={i}, p={p}. Increase horizon."
+                f"state_dim={n} needs n_block_rows * p > state_dim; got n_block_rows={i}, "
+                f"p={p}. Increase n_block_rows."
             )
     if s[n - 1] <= 1e-12 * s[0]:
         raise NumericalError(
-            f"The data support at most {int(np.sum(s > 1e-12 * s[0]))} states; order={n} "
-            "is not identifiable. Lower the order or excite the system more."
+            f"The data support at most {int(np.sum(s > 1e-12 * s[0]))} states; state_dim={n} "
+            "is not identifiable. Lower state_dim or excite the system more."
         )
     Gam = U_[:, :n] * np.sqrt(s[:n])
     X = np.linalg.lstsq(Gam, O, rcond=None)[0]
@@ -213,7 +232,24 @@ def n4sid(y, u=None, *, order: int | None = None, horizon: int = 10,
     P0 = _floor(np.cov(X) if N > 1 else np.eye(n))
     params = LGSSMParams(A=A, C=C, Q=Q, R=R, m0=X[:, 0] * 0.0, P0=P0,
                          B=B if m else None, D=D if m else None)
-    return SubspaceResult(params=params, singular_values=s, order=n)
+    d = _output_offset(params, ys, us) if offset else None
+    return SubspaceResult(params=params, singular_values=s, state_dim=n, offset=d)
+
+
+def _output_offset(params: LGSSMParams, ys, us) -> np.ndarray:
+    """GLS output offset ``d``: the filter's whitened innovations are affine in ``d``."""
+    p = params.obs_dim
+    us_f = us if params.input_dim else [np.zeros((yi.shape[0], 0)) for yi in ys]
+    w0 = np.concatenate([f.whitened_innovations for f in _filter_lists(params, ys, us_f)])
+    zero = params.replace(m0=np.zeros(params.state_dim))
+    cols = []
+    for j in range(p):  # response of the whitened innovations to a unit offset of output j
+        unit = [np.broadcast_to(np.eye(p)[j], yi.shape).copy() for yi in ys]
+        zero_u = [np.zeros_like(ui) for ui in us_f]
+        cols.append(np.concatenate([f.whitened_innovations
+                                    for f in _filter_lists(zero, unit, zero_u)]).ravel())
+    W = np.stack(cols, axis=1)
+    return np.linalg.lstsq(W, w0.ravel(), rcond=None)[0]
 
 
 def _floor(M: np.ndarray, ref: float | None = None, rel: float = 1e-8) -> np.ndarray:
