@@ -10,6 +10,7 @@ ssm         state-space models: Kalman filtering, smoothing, EM, subspace ID, GP
 analysis    Lyapunov spectra, dimensions, periods
 baselines   persistence and linear autoregression
 edm         empirical dynamic modelling: simplex, S-map, context parroting
+reservoir   reservoir computing: echo state networks, NVAR (next-generation RC)
 metrics     forecasting metrics (RMSE, NRMSE, sMAPE, valid prediction time)
 bench       benchmark jobs, runner, store and report
 plot        matplotlib helpers (imported lazily)
@@ -51,6 +52,7 @@ __all__ = [
     "metrics",
     "operators",
     "plot",
+    "reservoir",
     "ssm",
     "systems",
     "testing",
@@ -59,7 +61,7 @@ __all__ = [
 #: subpackages, imported on first attribute access (``import lindy.systems`` in a
 #: worker process then pays only for what the systems database needs)
 _SUBPACKAGES = {"analysis", "baselines", "bench", "data", "datasets", "edm", "errors", "metrics",
-                "operators", "plot", "ssm", "systems", "testing"}
+                "operators", "plot", "reservoir", "ssm", "systems", "testing"}
 #: top-level names re-exported from a subpackage
 _NAMES = {"Estimator": "base", "Forecaster": "base", "Forecast": "data", "Trajectory": "data",
           "TrajectorySet": "data", "as_trajectories": "data", "load": "_io"}

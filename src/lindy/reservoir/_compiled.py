@@ -1,0 +1,113 @@
+"""Compiled loops of the reservoir models: reservoir updates and closed-loop generation.
+
+The reservoir matrix is held in compressed sparse row form as three plain arrays
+(``indptr``, ``indices``, ``values``), so a model file stores it without scipy
+objects and a step costs one pass over its nonzeros. Nothing is allocated inside
+the time loops. This module imports numba: it is imported lazily by the model
+modules, and the loops compile on first call and are cached on disk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def _update(indptr, indices, values, W_in, leak, z, r, pre):  # pragma: no cover - compiled
+    """``r <- (1 - leak) r + leak tanh(W r + W_in z)`` in place (``pre`` is work space)."""
+    n, c = W_in.shape
+    for i in range(n):
+        s = 0.0
+        for a in range(c):
+            s += W_in[i, a] * z[a]
+        for q in range(indptr[i], indptr[i + 1]):
+            s += values[q] * r[indices[q]]
+        pre[i] = s
+    for i in range(n):
+        r[i] = (1.0 - leak) * r[i] + leak * np.tanh(pre[i])
+
+
+@njit(cache=True)
+def esn_states(indptr, indices, values, W_in, leak, z, r0):  # pragma: no cover - compiled
+    """Teacher-forced reservoir states: row ``k`` has consumed inputs ``z[0..k]``, shape (T, N)."""
+    T, n = z.shape[0], W_in.shape[0]
+    out = np.empty((T, n))
+    r = r0.copy()
+    pre = np.empty(n)
+    for k in range(T):
+        _update(indptr, indices, values, W_in, leak, z[k], r, pre)
+        out[k] = r
+    return out
+
+
+@njit(cache=True)
+def esn_generate(indptr, indices, values, W_in, leak, W_out, r0, z0, drive):  # pragma: no cover
+    """Closed-loop ESN generation in the scaled variables, shape (horizon, d).
+
+    ``r0`` has consumed ``z0 = [x_k, u_k]``; step ``j`` reads ``[1, z, r]`` out to
+    ``x_{k+1+j}``, then feeds ``[x_{k+1+j}, drive[j]]`` to the reservoir.
+    ``drive`` has ``horizon - 1`` rows (the scaled inputs at the forecast times).
+    """
+    n, c = W_in.shape
+    d = W_out.shape[1]
+    horizon = drive.shape[0] + 1
+    out = np.empty((horizon, d))
+    r = r0.copy()
+    z = z0.copy()
+    pre = np.empty(n)
+    for j in range(horizon):
+        if j > 0:
+            for a in range(c - d):
+                z[d + a] = drive[j - 1, a]
+            _update(indptr, indices, values, W_in, leak, z, r, pre)
+        for b in range(d):
+            s = W_out[0, b]
+            for a in range(c):
+                s += W_out[1 + a, b] * z[a]
+            for i in range(n):
+                s += W_out[1 + c + i, b] * r[i]
+            out[j, b] = s
+        for b in range(d):
+            z[b] = out[j, b]
+    return out
+
+
+@njit(cache=True)
+def nvar_generate(zbuf, d, W, monomials, n_delays, stride, increment, drive):  # pragma: no cover
+    """Closed-loop NVAR generation; ``zbuf`` (span + 1 + horizon, c) holds ``[x, u]`` rows.
+
+    Its first ``span + 1`` rows are the context; step ``j`` sets the inputs of row
+    ``span + j`` to ``drive[j]``, builds ``[1, lin, monomials(lin)]`` from the
+    window ending there (newest first) and writes ``x`` of the next row.
+    Returns the generated states, shape (horizon, d).
+    """
+    span = (n_delays - 1) * stride
+    c = zbuf.shape[1]
+    L = n_delays * c
+    horizon = drive.shape[0]
+    p = W.shape[0]
+    lin = np.empty(L + 1)
+    f = np.empty(p)
+    lin[L] = 1.0
+    for j in range(horizon):
+        row = span + j
+        for a in range(c - d):
+            zbuf[row, d + a] = drive[j, a]
+        for q in range(n_delays):
+            for a in range(c):
+                lin[q * c + a] = zbuf[row - q * stride, a]
+        f[0] = 1.0
+        for a in range(L):
+            f[1 + a] = lin[a]
+        for i in range(monomials.shape[0]):
+            v = 1.0
+            for e in range(monomials.shape[1]):
+                v *= lin[monomials[i, e]]
+            f[1 + L + i] = v
+        for b in range(d):
+            s = 0.0
+            for i in range(p):
+                s += f[i] * W[i, b]
+            zbuf[row + 1, b] = s + zbuf[row, b] if increment else s
+    return zbuf[span + 1:, :d].copy()
