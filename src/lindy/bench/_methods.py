@@ -23,6 +23,8 @@ METHODS: dict[str, str] = {
     "KernelEDMD": "lindy.operators:KernelEDMD",
     "LinearGaussianSSM": "lindy.ssm:LinearGaussianSSM",
     "SubspaceID": "lindy.ssm:SubspaceID",
+    "ESN": "lindy.reservoir:ESN",
+    "NVAR": "lindy.reservoir:NVAR",
 }
 
 

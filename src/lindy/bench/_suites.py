@@ -29,6 +29,8 @@ _QUICK_METHODS = _BASE_METHODS + [
     ("BOPDMD(r3)", "BOPDMD", {"rank": 3}),
     ("LGSSM-EM(6)", "LinearGaussianSSM", {"state_dim": 6, "n_iter": 20}),
     ("N4SID", "SubspaceID", {}),
+    ("NVAR(2,deg2)", "NVAR", {"n_delays": 2, "degree": 2, "alpha": 0.3}),
+    ("ESN(300)", "ESN", {"state_dim": 300, "input_scaling": 0.3, "alpha": 1e-7}),
 ]
 _STANDARD_METHODS = _QUICK_METHODS + [
     ("LinearAR(20)", "LinearAR", {"n_lags": 20}),
