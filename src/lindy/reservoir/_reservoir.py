@@ -137,13 +137,13 @@ def reservoir_states(res: Reservoir, z: np.ndarray) -> np.ndarray:
     --------
     >>> res = make_reservoir(20, 1, 0.9, 1.0, 0.2, 1.0, random_state=0)
     >>> states = reservoir_states(res, np.ones((5, 1)))
-    >>> bool(np.allclose(states[0], np.tanh(res.W_in[:, 0])))
+    >>> bool(np.allclose(states[0], np.tanh(res.W_in[:, 0]), rtol=1e-14, atol=0))
     True
     """
     from ._compiled import esn_states
 
-    z = np.ascontiguousarray(z, dtype=float)
-    return esn_states(res.indptr, res.indices, res.values, res.W_in, res.leak_rate, z,
+    drive = np.ascontiguousarray(np.asarray(z, dtype=float) @ res.W_in.T)
+    return esn_states(res.indptr, res.indices, res.values, drive, res.leak_rate,
                       np.zeros(res.state_dim))
 
 
@@ -190,6 +190,7 @@ def esn_forecast(model: ESNModel, x: np.ndarray, u: np.ndarray | None, u_next, h
     R = reservoir_states(res, zz)
     m = zz.shape[1] - d
     drive = np.zeros((horizon - 1, m)) if u_next is None else (u_next - model.mean[d:]) / model.scale[d:]
-    out = esn_generate(res.indptr, res.indices, res.values, res.W_in, res.leak_rate, model.W_out,
-                       R[-1], zz[-1].copy(), np.ascontiguousarray(drive, dtype=float))
+    out = esn_generate(res.indptr, res.indices, res.values, res.W_in, res.leak_rate,
+                       np.ascontiguousarray(model.W_out.T), R[-1], zz[-1].copy(),
+                       np.ascontiguousarray(drive, dtype=float))
     return out * model.scale[:d] + model.mean[:d]
