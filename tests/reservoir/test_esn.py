@@ -81,3 +81,14 @@ def test_esn_forecasts_lorenz_for_a_lyapunov_time():
                            random_state=0).fit(x[:3000])
     fc = esn.forecast(x[:3000], horizon=50)                      # ~0.9 Lyapunov times
     assert ld.metrics.nrmse(x[3000:3050], fc.x, scale=x.std(axis=0)) < 0.05
+
+
+def test_compiled_tanh_is_accurate_to_the_last_bits():
+    from lindy.reservoir._compiled import tanh
+
+    x = np.concatenate([np.random.default_rng(0).standard_normal(20000) * 5,
+                        np.linspace(-1e-8, 1e-8, 101), [0.0, 1e-300, 19.9, 20.1, 40.0, -700.0]])
+    ref = np.tanh(x)
+    np.testing.assert_allclose(tanh(x), ref, rtol=1e-15, atol=1e-300)
+    special = tanh(np.array([np.nan, np.inf, -np.inf]))
+    assert np.isnan(special[0]) and special[1] == 1.0 and special[2] == -1.0
