@@ -30,6 +30,14 @@ class NVARModel:
     n_states : int
         ``d``, the width of ``x``.
     predict_increment : bool
+
+    Examples
+    --------
+    >>> import lindy as ld
+    >>> x = np.sin(0.1 * np.arange(100))[:, None] * [1.0, 2.0, 3.0]
+    >>> model = ld.reservoir.NVAR(n_delays=2, degree=2, alpha=1e-6).fit(x).model_
+    >>> model.W.shape, model.span                  # 1 + 6 + 21 features (Gauthier et al.)
+    ((28, 3), 1)
     """
 
     W: np.ndarray

@@ -28,6 +28,12 @@ class Reservoir:
         Dense input weights, uniform in ``[-input_scaling, input_scaling]``.
     leak_rate : float
         ``a`` in (0, 1].
+
+    Examples
+    --------
+    >>> res = make_reservoir(100, 3, 0.9, 1.0, 0.05, 1.0, random_state=0)
+    >>> res.state_dim, res.W_in.shape, res.matrix().nnz
+    (100, (100, 3), 500)
     """
 
     indptr: np.ndarray
@@ -117,6 +123,13 @@ class ESNModel:
         Standardization of ``[x, u]``.
     n_states : int
         ``d``, the width of ``x``.
+
+    Examples
+    --------
+    >>> import lindy as ld
+    >>> x = np.sin(0.1 * np.arange(200))[:, None] * [1.0, 2.0]
+    >>> ld.reservoir.ESN(state_dim=30, warmup=10).fit(x).model_.W_out.shape   # 1 + 2 + 30 rows
+    (33, 2)
     """
 
     reservoir: Reservoir

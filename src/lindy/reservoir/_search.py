@@ -31,6 +31,16 @@ class SearchResult:
     trials : tuple of dict
         One row per trial: its parameters, ``"score"`` and ``"error"`` (the
         message of a failed fit or forecast, else None), in the order run.
+
+    Examples
+    --------
+    >>> import numpy as np, lindy as ld
+    >>> x = np.sin(0.3 * np.arange(200))[:, None]
+    >>> res = ld.reservoir.search(ld.reservoir.NVAR(degree=1), x, {"n_delays": [1, 2]})
+    >>> res.params, [row["n_delays"] for row in res.trials]
+    ({'n_delays': 2}, [1, 2])
+    >>> print(res.table().splitlines()[0])
+    n_delays | score | error
     """
 
     estimator: object
