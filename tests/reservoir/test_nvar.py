@@ -65,6 +65,16 @@ def test_published_ridge_diverges_on_accurate_data_and_a_larger_ridge_works(accu
     assert np.isfinite(cubic).all() and np.median(cubic) <= 6e-3
 
 
+def test_lindy_dop853_data_with_the_larger_ridge():
+    """The documented settings for high-accuracy data, on lindy's own simulation."""
+    n = int(round((5.0 + 10.0 * N_TRIALS + 2.0) / DT)) + 1
+    sol = ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=n, dt=DT, x0=LORENZ_X0)[0].x
+    tiny = _protocol_errors(sol, n_delays=2, degree=2, alpha=2.5e-6)
+    assert np.mean(~(tiny < 1.0)) > 0.5
+    err = _protocol_errors(sol, n_delays=2, degree=2, alpha=0.3)
+    assert np.isfinite(err).all() and np.median(err) <= 6e-3
+
+
 @pytest.mark.parametrize(("n_delays", "stride", "degree"), [(2, 1, 2), (3, 2, 2), (2, 3, 3)])
 def test_features_equal_reservoirpy(n_delays, stride, degree):
     x = np.random.default_rng(0).standard_normal((40, 3))

@@ -121,14 +121,18 @@ class NVAR(Estimator):
 
     On Lorenz-63 under the published protocol (``n_delays=2, stride=1,
     degree=2, alpha=2.5e-6``, dt 0.025, 400 training points, data from scipy's
-    RK23 at its default tolerances) the one-Lyapunov-time NRMSE is about
-    1.4e-3 (median over 30 starts; published 2.1e-3). That tiny ridge relies on
-    the integration error of RK23 at rtol 1e-3, which acts as a regularizer:
-    on high-accuracy data (lindy's DOP853, or scipy at rtol 1e-12) the same
-    settings diverge in closed loop in most trials. On such data use a much
-    larger ridge, ``alpha`` about 0.1 to 1 (median NRMSE 3.9e-3 at 0.3), or a
-    single tap with cubic monomials (``n_delays=1, degree=3, alpha=1e-3``,
-    4.7e-3); see benchmarks/RESULTS.md.
+    ``solve_ivp`` RK23 at its default tolerances) the one-Lyapunov-time NRMSE
+    is 1.4e-3 (median over 30 starts; published 2.1e-3 +- 0.4e-3 over 10).
+
+    That tiny ridge relies on the integration error of RK23 at rtol 1e-3,
+    which acts as a regularizer: on high-accuracy data (lindy's DOP853, or
+    scipy's DOP853 at rtol 1e-12) the same settings diverge in closed loop in
+    25 to 27 of 30 trials. On such data use a ridge about 1e5 times larger,
+    ``alpha=0.3`` (median NRMSE 2.7e-3 on lindy's simulation, 3.9e-3 on scipy's
+    DOP853; 0.1 to 1 all work), or a single tap with cubic monomials
+    (``n_delays=1, degree=3, alpha=1e-3``: 3.7e-3 and 4.7e-3). The data are
+    not standardized, so ``alpha`` is relative to the scale of ``x``. See
+    benchmarks/RESULTS.md.
 
     Parameters
     ----------
