@@ -22,7 +22,9 @@ class ESN(Estimator):
     on each, its first ``warmup`` states are discarded, and no state or pair spans
     two trajectories. ``forecast`` warms the reservoir up on the whole context,
     then feeds its own outputs back (closed loop). Inputs follow lindy's one
-    convention: ``u_k`` acts at ``t_k``.
+    convention: ``u_k`` acts at ``t_k``. Every training trajectory needs at
+    least ``warmup + 2`` samples. ``predict`` runs the reservoir from zero over
+    the history it is given, so its first rows come from a cold reservoir.
 
     Parameters
     ----------

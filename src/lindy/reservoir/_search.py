@@ -104,8 +104,8 @@ def _score(est, fits: TrajectorySet, vals: list[Trajectory], threshold: float) -
     for ctx, val in zip(fits, vals):
         fc = est.forecast(ctx, horizon=val.n_steps, u=val.u if est.n_inputs_ else None)
         with np.errstate(all="ignore"):
-            times.append(valid_prediction_time(val.x, fc.x, dt=est._forecast_step(),
-                                               threshold=threshold))
+            dt = est.dt_ if est.dt_ is not None else est.median_dt_
+            times.append(valid_prediction_time(val.x, fc.x, dt=dt, threshold=threshold))
     return float(np.mean(times))
 
 
