@@ -94,6 +94,36 @@ def esn_states(indptr, indices, values, drive, leak, r0):  # pragma: no cover - 
 
 
 @njit(cache=True)
+def esn_features(indptr, indices, values, W_in, leak, z, warmup):  # pragma: no cover - compiled
+    """Readout features ``[z_k, r_k]`` for ``k = warmup .. T - 2``, shape (T - warmup - 1, c + N).
+
+    The reservoir starts from zero and runs teacher-forced over ``z``; the
+    first ``warmup`` states are discarded (the last sample has no target).
+    """
+    T, c = z.shape
+    n = W_in.shape[0]
+    rows = max(T - warmup - 1, 0)
+    F = np.empty((rows, c + n))
+    r = np.zeros(n)
+    pre = np.empty(n)
+    win = np.empty(n)
+    for k in range(T - 1):
+        for i in range(n):
+            s = 0.0
+            for a in range(c):
+                s += W_in[i, a] * z[k, a]
+            win[i] = s
+        _update(indptr, indices, values, win, leak, r, pre)
+        if k >= warmup:
+            row = k - warmup
+            for a in range(c):
+                F[row, a] = z[k, a]
+            for i in range(n):
+                F[row, c + i] = r[i]
+    return F
+
+
+@njit(cache=True)
 def esn_generate(indptr, indices, values, W_in, leak, W_outT, r0, z0, drive):  # pragma: no cover
     """Closed-loop ESN generation in the scaled variables, shape (horizon, d).
 

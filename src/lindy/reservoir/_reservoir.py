@@ -171,13 +171,16 @@ def fit_esn(trajs, res: Reservoir, alpha: float, warmup: int) -> ESNModel:
     mean, scale = allz.mean(axis=0), allz.std(axis=0)
     scale[scale <= 0] = 1.0
     d = trajs[0].x.shape[1]
+    from ._compiled import esn_features
+
     F, Y = [], []
     for z in zs:
-        zz = (z - mean) / scale
-        R = reservoir_states(res, zz)
-        F.append(np.concatenate([zz, R], axis=1)[warmup:-1])
+        zz = np.ascontiguousarray((z - mean) / scale)
+        F.append(esn_features(res.indptr, res.indices, res.values, res.W_in, res.leak_rate, zz,
+                              warmup))
         Y.append(zz[warmup + 1:, :d])
-    W_out = ridge_readout(np.concatenate(F), np.concatenate(Y), alpha, fit_intercept=True)
+    F = F[0] if len(F) == 1 else np.concatenate(F)
+    W_out = ridge_readout(F, np.concatenate(Y), alpha, fit_intercept=True)
     return ESNModel(reservoir=res, W_out=W_out, mean=mean, scale=scale, n_states=d)
 
 
