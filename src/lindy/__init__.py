@@ -12,6 +12,7 @@ analysis    Lyapunov spectra, dimensions, periods
 baselines   persistence and linear autoregression
 edm         empirical dynamic modelling: simplex, S-map, context parroting
 sparse      sparse identification of dynamics (SINDy): libraries, solvers, derivatives
+reservoir   reservoir computing: echo state networks, NVAR (next-generation RC)
 metrics     forecasting and reconstruction metrics (sMAPE, VPT, D_stsp, D_H, CRPS)
 bench       benchmark jobs, runner, store and report
 plot        matplotlib helpers (imported lazily)
@@ -53,6 +54,7 @@ __all__ = [
     "metrics",
     "operators",
     "plot",
+    "reservoir",
     "sparse",
     "spectral",
     "ssm",
@@ -63,7 +65,7 @@ __all__ = [
 #: subpackages, imported on first attribute access (``import lindy.systems`` in a
 #: worker process then pays only for what the systems database needs)
 _SUBPACKAGES = {"analysis", "baselines", "bench", "data", "datasets", "edm", "errors", "metrics",
-                "operators", "plot", "sparse", "spectral", "ssm", "systems", "testing"}
+                "operators", "plot", "reservoir", "sparse", "spectral", "ssm", "systems", "testing"}
 #: top-level names re-exported from a subpackage
 _NAMES = {"Estimator": "base", "Forecaster": "base", "Forecast": "data", "Trajectory": "data",
           "TrajectorySet": "data", "as_trajectories": "data", "load": "_io"}

@@ -25,6 +25,12 @@ METHODS: dict[str, str] = {
     "SubspaceID": "lindy.ssm:SubspaceID",
     "SINDy": "lindy.sparse:SINDy",
     "SINDyc": "lindy.sparse:SINDyc",
+    "ESN": "lindy.reservoir:ESN",
+    "NVAR": "lindy.reservoir:NVAR",
+    "Simplex": "lindy.edm:Simplex",
+    "SMap": "lindy.edm:SMap",
+    "ContextParroting": "lindy.edm:ContextParroting",
+    "SpectralFilter": "lindy.spectral:SpectralFilter",
 }
 
 

@@ -35,8 +35,14 @@ _QUICK_METHODS = _BASE_METHODS + [
     ("N4SID", "SubspaceID", {}),
     ("SINDy(poly3)", "SINDy", {"library": {"class": "lindy.sparse:PolynomialLibrary",
                                            "params": {"degree": 3}}}),
+    ("NVAR(2,deg2)", "NVAR", {"n_delays": 2, "degree": 2, "alpha": 0.3}),
+    ("ESN(300)", "ESN", {"state_dim": 300, "input_scaling": 0.3, "alpha": 1e-7}),
+    ("Simplex(E3)", "Simplex", {"n_delays": 3}),
+    ("ContextParroting(5)", "ContextParroting", {"n_delays": 5}),
+    ("SpectralFilter(16)", "SpectralFilter", {"n_filters": 16}),
 ]
 _STANDARD_METHODS = _QUICK_METHODS + [
+    ("SMap(E3,theta2)", "SMap", {"n_delays": 3, "theta": 2.0, "n_neighbors": 200}),
     ("LinearAR(20)", "LinearAR", {"n_lags": 20}),
     ("DMD(r=2)", "DMD", {"rank": 2}),
     ("EDMD(rbf200+lin,r40)", "EDMD", {
