@@ -34,7 +34,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import Trajectory, TrajectorySet
-from ..errors import UnknownNameError, ValidationError
+from ..errors import NumericalError, UnknownNameError, ValidationError
 from ..metrics import dstsp, hellinger_spectrum, nrmse, smape, valid_prediction_time
 from ..systems import get_system, simulate
 
@@ -67,16 +67,35 @@ class Protocol:
 
 
 def _initial_states(system, n: int, s: dict, rng) -> np.ndarray:
-    """Points on the attractor (random times along a long run from the default initial
-    condition), or random states of the size of ``x0`` for linear systems."""
+    """Points on the attractor from *independent* orbits, or random states for linear systems.
+
+    Each trajectory starts from its own perturbation of the default initial
+    condition, integrated through ``transient`` samples plus a random number of
+    periods, so no two trajectories are pieces of one orbit: a test trajectory
+    that repeated a training one would let nearest-neighbour methods copy the
+    answer. (On a periodic attractor every orbit is the cycle, as it should be.)
+    """
     if system.meta.get("linear"):
         scale = max(float(np.abs(system.x0).max()), 1e-3)
         return scale * rng.standard_normal((n, system.dim))
-    spacing = 200
-    run = simulate(system, n_steps=spacing * n + 1, pts_per_period=s["pts_per_period"],
-                   transient=s["transient"])[0].x
-    picks = rng.choice(run.shape[0] - 1, size=n, replace=False)
-    return run[np.sort(picks)]
+    base = np.asarray(system.x0, dtype=float)
+    spread = 0.1 * np.maximum(np.abs(base), 1e-3 * max(float(np.abs(base).max()), 1e-3))
+    extra = 400
+    states = []
+    for _ in range(n):
+        for attempt in range(6):  # a perturbation that leaves the basin is drawn again, smaller
+            start = base + 0.5 ** attempt * spread * rng.standard_normal(system.dim)
+            try:
+                orbit = simulate(system, n_steps=extra, x0=start, pts_per_period=s["pts_per_period"],
+                                 transient=s["transient"])[0].x
+            except NumericalError:
+                continue
+            states.append(orbit[rng.integers(0, extra)])
+            break
+        else:
+            raise NumericalError(f"{system.name}: no perturbation of the default initial condition "
+                                 "stays bounded; the protocol cannot sample its attractor.")
+    return np.array(states)
 
 
 def _noisy(x: np.ndarray, level: float, scale: np.ndarray, rng) -> np.ndarray:
@@ -134,14 +153,21 @@ def _score_forecast(pred, data: ProtocolData, s, system, dt) -> tuple[dict, dict
     finite = bool(np.isfinite(pred).all())
     safe = np.where(np.isfinite(pred), pred, 1e30)
     lam = _lyapunov(system)
-    metrics = {
-        "smape": smape(truth, safe),
-        "nrmse": nrmse(truth, safe, scale=data.scale),
-        "vpt": valid_prediction_time(truth, safe, dt=dt, lyapunov_exponent=lam),
-        "vpt_unit": "lyapunov_times" if lam else "time",
-        "finite": finite,
-    }
-    return metrics, {"truth": truth.astype(np.float32), "forecast": safe.astype(np.float32)}
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverged forecast scores inf
+        metrics = {
+            "smape": smape(truth, safe),
+            "nrmse": nrmse(truth, safe, scale=data.scale),
+            "vpt": valid_prediction_time(truth, safe, dt=dt, lyapunov_exponent=lam),
+            "vpt_unit": "lyapunov_times" if lam else "time",
+            "finite": finite,
+        }
+    return metrics, {"truth": _float32(truth), "forecast": _float32(safe)}
+
+
+def _float32(a: np.ndarray) -> np.ndarray:
+    """Arrays for the report, clipped to the float32 range (a diverged forecast stays finite)."""
+    big = float(np.finfo(np.float32).max)
+    return np.clip(a, -big, big).astype(np.float32)
 
 
 def _score_dsr(pred, data: ProtocolData, s, system, dt) -> tuple[dict, dict]:
@@ -156,8 +182,7 @@ def _score_dsr(pred, data: ProtocolData, s, system, dt) -> tuple[dict, dict]:
         metrics["dstsp"] = metrics["hellinger"] = float("nan")
     keep = slice(-min(T, 2000), None)  # the report shows the last stretch
     safe = np.where(np.isfinite(gen), gen, 1e30)
-    return metrics, {"truth": data.truth[keep].astype(np.float32),
-                     "forecast": safe[keep].astype(np.float32)}
+    return metrics, {"truth": _float32(data.truth[keep]), "forecast": _float32(safe[keep])}
 
 
 _COMMON = {"obs_noise": 0.0, "transient": 500}
