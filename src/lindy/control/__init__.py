@@ -13,6 +13,7 @@ Examples
 (1, 3)
 """
 
+from ._balanced import BalancedTruncation, balanced_truncation, hankel_singular_values
 from ._models import LiftedPredictor, as_state_space, lifted_predictor
 from ._riccati import dlqr, lqr
 
@@ -22,4 +23,7 @@ __all__ = [
     "LiftedPredictor",
     "lqr",
     "dlqr",
+    "balanced_truncation",
+    "hankel_singular_values",
+    "BalancedTruncation",
 ]
