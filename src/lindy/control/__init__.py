@@ -15,6 +15,7 @@ Examples
 
 from ._balanced import BalancedTruncation, balanced_truncation, hankel_singular_values
 from ._models import LiftedPredictor, as_state_space, lifted_predictor
+from ._mpc import MPC, MPCPlan
 from ._riccati import dlqr, lqr
 
 __all__ = [
@@ -26,4 +27,6 @@ __all__ = [
     "balanced_truncation",
     "hankel_singular_values",
     "BalancedTruncation",
+    "MPC",
+    "MPCPlan",
 ]
