@@ -14,8 +14,10 @@ Examples
 """
 
 from ._balanced import BalancedTruncation, balanced_truncation, hankel_singular_values
+from ._closed_loop import closed_loop
 from ._models import LiftedPredictor, as_state_space, lifted_predictor
 from ._mpc import MPC, MPCPlan
+from ._plants import linearize, plant_step, simulate_inputs
 from ._riccati import dlqr, lqr
 
 __all__ = [
@@ -29,4 +31,8 @@ __all__ = [
     "BalancedTruncation",
     "MPC",
     "MPCPlan",
+    "closed_loop",
+    "plant_step",
+    "simulate_inputs",
+    "linearize",
 ]
