@@ -85,3 +85,20 @@ def test_missing_osqp_names_the_extra(monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "osqp", None)
     with pytest.raises(ld.errors.MissingDependencyError, match=r"lindy\[control\]"):
         ld.control.MPC((np.eye(1), np.eye(1)), horizon=3)
+
+
+def test_soft_state_bounds_equal_cvxpy_and_stay_feasible():
+    A, B = np.array([[1.1, 0.2], [0.0, 0.95]]), np.array([[0.0], [0.1]])
+    Q, R, P, rho = np.eye(2), np.eye(1), np.eye(2), 50.0
+    mpc = ld.control.MPC((A, B), horizon=6, Q=Q, R=R, P=P, u_bounds=(-5, 5), x_bounds=(-1, 1),
+                         soft_penalty=rho)
+    x0 = np.array([1.2, 0.1])  # outside the bounds: the hard problem is infeasible
+    u = mpc.control(x0)
+    X, U, s = cp.Variable((7, 2)), cp.Variable((6, 1)), cp.Variable()
+    cost = cp.quad_form(X[6], P) + sum(cp.quad_form(U[k], R) for k in range(6))
+    cost += sum(cp.quad_form(X[k], Q) for k in range(1, 6)) + rho * (s + cp.square(s))
+    cons = [X[0] == x0, s >= 0, U >= -5, U <= 5, X[1:] <= 1 + s, X[1:] >= -1 - s]
+    cons += [X[k + 1] == A @ X[k] + B @ U[k] for k in range(6)]
+    cp.Problem(cp.Minimize(cost), cons).solve()
+    assert s.value > 1e-3 and np.all(np.abs(U.value) < 5 - 1e-3)  # slack used, inputs free
+    assert np.max(np.abs(u - U.value[0])) <= 1e-6

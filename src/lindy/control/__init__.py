@@ -15,6 +15,7 @@ Examples
 
 from ._balanced import BalancedTruncation, balanced_truncation, hankel_singular_values
 from ._closed_loop import closed_loop
+from ._koopman import KoopmanMPC
 from ._models import LiftedPredictor, as_state_space, lifted_predictor
 from ._mpc import MPC, MPCPlan
 from ._plants import linearize, plant_step, simulate_inputs
@@ -31,6 +32,7 @@ __all__ = [
     "BalancedTruncation",
     "MPC",
     "MPCPlan",
+    "KoopmanMPC",
     "closed_loop",
     "plant_step",
     "simulate_inputs",

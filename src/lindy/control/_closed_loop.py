@@ -37,8 +37,8 @@ def _references(reference, n: int):
 
 
 def closed_loop(plant, controller, n_steps, x0, *, dt=None, input_matrix=None, output_matrix=None,
-                process_noise=0.0, obs_noise=0.0, random_state=None, reference=None, cost=None,
-                integrator="dop853") -> Trajectory:
+                process_noise=0.0, obs_noise=0.0, random_state=None, reference=None, preview=False,
+                cost=None, integrator="dop853") -> Trajectory:
     """Simulate ``controller`` acting on ``plant`` for ``n_steps`` samples.
 
     At each sample the controller sees a measurement (the state, or
@@ -66,8 +66,12 @@ def closed_loop(plant, controller, n_steps, x0, *, dt=None, input_matrix=None, o
         Standard deviations (absolute, in state / measurement units) of the
         additive Gaussian noise on each step and on each measurement.
     random_state : int, Generator or None
-    reference : array_like (p,) or (n_steps + 1, p), optional
-        Set point (or a sequence of them) passed to the controller.
+    reference : array_like (p,) or (T, p), optional
+        Set point, or one per sample (``T >= n_steps + 1``), passed to the controller.
+    preview : bool, default False
+        Pass the controller the next ``controller.horizon`` reference rows
+        (``r[k+1..k+H]``, the last row repeated past the end) instead of the
+        current one, so that MPC can anticipate a time-varying reference.
     cost : callable, optional
         ``cost(x, u) -> float`` (``cost(x, u, r)`` with a reference); default the
         controller's ``stage_cost`` when it has one.
@@ -104,7 +108,12 @@ def closed_loop(plant, controller, n_steps, x0, *, dt=None, input_matrix=None, o
         y = _measure(plant, controller, x, u_last if u_last is not None else 0.0, output_matrix)
         y = y + np.asarray(obs_noise) * rng.standard_normal(y.shape) if np.any(obs_noise) else y
         r = None if refs is None else refs[k]
-        u = np.atleast_1d(np.asarray(controller.control(y) if r is None else controller.control(y, r),
+        if preview and refs is not None:
+            idx = np.minimum(np.arange(k + 1, k + 1 + controller.horizon), refs.shape[0] - 1)
+            window = refs[idx]
+        else:
+            window = r
+        u = np.atleast_1d(np.asarray(controller.control(y) if r is None else controller.control(y, window),
                                      dtype=float))
         xs.append(x)
         us.append(u)

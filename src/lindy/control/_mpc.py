@@ -79,6 +79,11 @@ class MPC:
         moves ``u_k - u_{k-1}``; scalars or arrays, ``±inf`` for none.
     constraints : (F, E, lower, upper), optional
         Mixed linear constraints ``lower <= F x_k + E u_k <= upper``.
+    soft_penalty : float, optional
+        Make ``x_bounds`` soft: one slack ``s >= 0`` widens them, costing
+        ``soft_penalty * (s + s^2)``. Exact for a large penalty when the hard
+        problem is feasible; keeps a learned model's problem feasible when its
+        predictions are off (tighten the bounds a little to keep the plant inside).
     reference : array_like (p,), optional
         Default output reference (zero: regulation).
     tol : float, default 1e-9
@@ -106,7 +111,8 @@ class MPC:
     """
 
     def __init__(self, model, horizon, Q=None, R=None, P=None, *, u_bounds=None, x_bounds=None,
-                 du_bounds=None, constraints=None, reference=None, tol=1e-9, max_iter=20000):
+                 du_bounds=None, constraints=None, soft_penalty=None, reference=None, tol=1e-9,
+                 max_iter=20000):
         A, B, C = as_state_space(model)
         n, m = B.shape
         p = C.shape[0]
@@ -118,9 +124,11 @@ class MPC:
         self.reference = np.zeros(p) if reference is None else self._check_ref(reference)[-1]
         self.u_bounds, self.du_bounds = u_bounds, du_bounds
         self.qp = condensed_qp(A, B, C, self.Q, self.R, self.P, self.horizon, u_bounds=u_bounds,
-                               x_bounds=x_bounds, du_bounds=du_bounds, constraints=constraints)
+                               x_bounds=x_bounds, du_bounds=du_bounds, constraints=constraints,
+                               soft_penalty=soft_penalty)
         self.tol, self.max_iter = float(tol), check_positive_int(max_iter, "max_iter")
         self._solver = self._setup()
+        self._targets = {}
         self.reset()
 
     def _terminal_weight(self) -> np.ndarray:
@@ -189,14 +197,15 @@ class MPC:
             raise ShapeError(f"x must have {n} entries (the model state); got {x.shape[0]}.")
         refs = self._check_ref(self.reference if reference is None else reference)
         u_prev = self._u_prev if u_prev is None else check_array(u_prev, "u_prev", ndim=1)
-        x_s, u_s = steady_target(self.A, self.B, self.C, refs[-1])
+        x_s, u_s = self._target(refs[-1])
         q, lo, hi = qp_vectors(self.qp, self.C, self.Q, self.P, x, refs, x_s, u_s, u_prev)
         if self._padded:
             self._solver.update(q=q)
         else:
             self._solver.update(q=q, l=lo, u=hi)
         if self._U is not None:
-            self._solver.warm_start(x=np.concatenate([self._U[m:], self._U[-m:]]))
+            nu = self.horizon * m
+            self._solver.warm_start(x=np.concatenate([self._U[m:nu], self._U[nu - m:]]))
         res = self._solver.solve(raise_error=False)
         status = str(res.info.status)
         if "infeasible" in status and "dual" not in status:
@@ -212,9 +221,18 @@ class MPC:
         if not self._padded:
             U = polish(self.qp.H, q, self.qp.G, lo, hi, U, np.array(res.y))
         self._U = U
+        U = U[:self.horizon * m]
         xs = (self.qp.Phi @ x + self.qp.Gamma @ U).reshape(self.horizon, n)
         return MPCPlan(u=U.reshape(self.horizon, m), x=np.vstack([x, xs]), status=status,
                        n_iter=int(res.info.iter))
+
+    def _target(self, r):
+        key = r.tobytes()
+        if key not in self._targets:
+            if len(self._targets) > 64:
+                self._targets.clear()
+            self._targets[key] = steady_target(self.A, self.B, self.C, r)
+        return self._targets[key]
 
     def control(self, x, reference=None) -> np.ndarray:
         """The input to apply now, ``u (m,)``: the first move of :meth:`plan`.
@@ -240,6 +258,6 @@ class MPC:
         5.0
         """
         r = self.reference if reference is None else np.asarray(reference, float)
-        _, u_s = steady_target(self.A, self.B, self.C, r)
+        _, u_s = self._target(np.atleast_1d(r))
         e, du = self.C @ np.asarray(x, float) - r, np.asarray(u, float) - u_s
         return float(e @ self.Q @ e + du @ self.R @ du)

@@ -38,6 +38,7 @@ class CondensedQP:
     q_x: np.ndarray        # (Hm, n)
     q_w: np.ndarray        # (Hm, Hn)  Gamma'
     q_u: np.ndarray        # (Hm, m)   -stacked R
+    q0: np.ndarray         # constant part of q (the slack's linear penalty)
     l0: np.ndarray
     h0: np.ndarray
     L_x: np.ndarray        # (n_con, n)
@@ -45,6 +46,7 @@ class CondensedQP:
     Phi: np.ndarray        # (Hn, n)
     Gamma: np.ndarray      # (Hn, Hm)
     horizon: int
+    n_slack: int = 0
 
 
 def prediction_matrices(A: np.ndarray, B: np.ndarray, horizon: int):
@@ -88,7 +90,7 @@ def _bounds(bounds, size: int, name: str):
 
 
 def condensed_qp(A, B, C, Q, R, P, horizon: int, *, u_bounds=None, x_bounds=None,
-                 du_bounds=None, constraints=None) -> CondensedQP:
+                 du_bounds=None, constraints=None, soft_penalty=None) -> CondensedQP:
     """Build the condensed MPC problem (see the module docstring).
 
     Parameters
@@ -103,6 +105,10 @@ def condensed_qp(A, B, C, Q, R, P, horizon: int, *, u_bounds=None, x_bounds=None
         input move ``u_k - u_{k-1}`` (``u_{-1}`` the previously applied input).
     constraints : (F, E, lower, upper), optional
         Mixed constraints ``lower <= F x_k + E u_k <= upper``, ``k = 0..H-1``.
+    soft_penalty : float, optional
+        Soften ``x_bounds`` with one slack ``s >= 0`` (``lower - s <= y_k <= upper + s``)
+        costing ``soft_penalty * (s + s^2)``; a large penalty is exact when the
+        hard problem is feasible and keeps the problem feasible when the model is wrong.
 
     Returns
     -------
@@ -128,9 +134,12 @@ def condensed_qp(A, B, C, Q, R, P, horizon: int, *, u_bounds=None, x_bounds=None
     H = 0.5 * (H + H.T)
     rows, lo, hi, Lx, Lu = [], [], [], [], []
 
-    def add(G, l0, h0, Lx_, Lu_):
+    slacked = []
+
+    def add(G, l0, h0, Lx_, Lu_, slack=False):
         keep = np.isfinite(l0) | np.isfinite(h0)
         if keep.any():
+            slacked.append(slack)
             rows.append(G[keep])
             lo.append(np.clip(l0[keep], -BIG, BIG))
             hi.append(np.clip(h0[keep], -BIG, BIG))
@@ -145,11 +154,18 @@ def condensed_qp(A, B, C, Q, R, P, horizon: int, *, u_bounds=None, x_bounds=None
         Lu_ = np.zeros((Hm, m))
         Lu_[:m] = np.eye(m)
         add(D, np.tile(dl, horizon), np.tile(dh, horizon), np.zeros((Hm, n)), Lu_)
+    soft = x_bounds is not None and soft_penalty is not None
     if x_bounds is not None:
         yl, yh = _bounds(x_bounds, p, "x_bounds")
         Cbar = linalg.block_diag(*([C] * horizon))
-        add(Cbar @ Gamma, np.tile(yl, horizon), np.tile(yh, horizon), -Cbar @ Phi,
-            np.zeros((horizon * p, m)))
+        CG, CP, zu = Cbar @ Gamma, -Cbar @ Phi, np.zeros((horizon * p, m))
+        if soft:  # the slack is the last decision variable: two one-sided row groups
+            one = np.ones((horizon * p, 1))
+            inf = np.full(horizon * p, np.inf)
+            add(np.hstack([CG, -one]), -inf, np.tile(yh, horizon), CP, zu, slack=True)
+            add(np.hstack([CG, one]), np.tile(yl, horizon), inf, CP, zu, slack=True)
+        else:
+            add(CG, np.tile(yl, horizon), np.tile(yh, horizon), CP, zu)
     if constraints is not None:
         F, E, cl, ch = constraints
         F, E = np.atleast_2d(np.asarray(F, float)), np.atleast_2d(np.asarray(E, float))
@@ -161,15 +177,31 @@ def condensed_qp(A, B, C, Q, R, P, horizon: int, *, u_bounds=None, x_bounds=None
         Fbar, Ebar = linalg.block_diag(*([F] * horizon)), linalg.block_diag(*([E] * horizon))
         add(Fbar @ Gam0 + Ebar, np.tile(cl, horizon), np.tile(ch, horizon), -Fbar @ Phi0,
             np.zeros((horizon * c, m)))
+    n_slack = int(soft)
+    if soft:  # widen the other rows with a zero column and add s >= 0
+        rows = [g if sl else np.hstack([g, np.zeros((g.shape[0], 1))]) for g, sl in zip(rows, slacked)]
+        e = np.zeros((1, Hm + 1))
+        e[0, -1] = 1.0
+        rows.append(e)
+        lo.append(np.zeros(1))
+        hi.append(np.full(1, BIG))
+        Lx.append(np.zeros((1, n)))
+        Lu.append(np.zeros((1, m)))
     if rows:
         G, l0, h0 = np.vstack(rows), np.concatenate(lo), np.concatenate(hi)
         L_x, L_u = np.vstack(Lx), np.vstack(Lu)
     else:
         G, l0, h0 = np.zeros((0, Hm)), np.zeros(0), np.zeros(0)
         L_x, L_u = np.zeros((0, n)), np.zeros((0, m))
-    q_u = -np.tile(R, (horizon, 1))
-    return CondensedQP(H=H, G=G, q_x=GW @ Phi, q_w=Gamma.T, q_u=q_u, l0=l0, h0=h0, L_x=L_x,
-                       L_u=L_u, Phi=Phi, Gamma=Gamma, horizon=horizon)
+    q_x, q_w, q_u = GW @ Phi, Gamma.T, -np.tile(R, (horizon, 1))
+    q0 = np.zeros(Hm + n_slack)
+    if soft:
+        rho = float(soft_penalty)
+        H = linalg.block_diag(H, [[rho]])
+        q0[-1] = 0.5 * rho  # the QP objective is half the cost
+        q_x, q_w, q_u = (np.vstack([M, np.zeros((1, M.shape[1]))]) for M in (q_x, q_w, q_u))
+    return CondensedQP(H=H, G=G, q_x=q_x, q_w=q_w, q_u=q_u, q0=q0, l0=l0, h0=h0, L_x=L_x,
+                       L_u=L_u, Phi=Phi, Gamma=Gamma, horizon=horizon, n_slack=n_slack)
 
 
 def steady_target(A, B, C, r):
@@ -193,7 +225,7 @@ def qp_vectors(qp: CondensedQP, C, Q, P, x0, refs, x_s, u_s, u_prev):
     """``(q, l, h)`` for the current state, references ``refs (H, p)``, target and last input."""
     horizon = qp.horizon
     w = np.concatenate([(refs[:horizon - 1] @ (Q @ C)).ravel(), P @ x_s])
-    q = qp.q_x @ x0 - qp.q_w @ w + qp.q_u @ u_s
+    q = qp.q0 + qp.q_x @ x0 - qp.q_w @ w + qp.q_u @ u_s
     shift = qp.L_x @ x0 + qp.L_u @ u_prev
     return q, np.clip(qp.l0 + shift, -BIG, BIG), np.clip(qp.h0 + shift, -BIG, BIG)
 
