@@ -16,6 +16,7 @@ Examples
 from ._balanced import BalancedTruncation, balanced_truncation, hankel_singular_values
 from ._closed_loop import closed_loop
 from ._koopman import KoopmanMPC
+from ._lqg import LQG, kalman_gain
 from ._models import LiftedPredictor, as_state_space, lifted_predictor
 from ._mpc import MPC, MPCPlan
 from ._plants import linearize, plant_step, simulate_inputs
@@ -27,6 +28,8 @@ __all__ = [
     "LiftedPredictor",
     "lqr",
     "dlqr",
+    "LQG",
+    "kalman_gain",
     "balanced_truncation",
     "hankel_singular_values",
     "BalancedTruncation",

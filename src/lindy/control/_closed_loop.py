@@ -14,15 +14,13 @@ from ._plants import plant_step
 __all__ = ["closed_loop"]
 
 
-def _measure(plant, controller, x, u_last, output_matrix):
+def _measure(plant, controller, x, output_matrix):
     if getattr(controller, "measures", "state") != "output":
         return x
     C = output_matrix if output_matrix is not None else getattr(plant, "C", None)
     if C is None:
         return x
-    y = np.asarray(C, float) @ x
-    D = getattr(plant, "D", None)
-    return y + D @ u_last if D is not None and output_matrix is None else y
+    return np.asarray(C, float) @ x  # measured before u[k] is chosen: no feed-through
 
 
 def _references(reference, n: int):
@@ -42,8 +40,9 @@ def closed_loop(plant, controller, n_steps, x0, *, dt=None, input_matrix=None, o
     """Simulate ``controller`` acting on ``plant`` for ``n_steps`` samples.
 
     At each sample the controller sees a measurement (the state, or
-    ``C x + D u`` for controllers whose ``measures`` attribute is ``"output"``,
-    such as :class:`LQG`) plus Gaussian noise, returns ``u[k]``, and the plant
+    ``C x`` for controllers whose ``measures`` attribute is ``"output"``,
+    such as :class:`LQG`; the measurement precedes ``u[k]``, so a plant's
+    feed-through ``D`` is not applied) plus Gaussian noise, returns ``u[k]``, and the plant
     moves to ``x[k+1]`` with ``u[k]`` held over the sample (lindy's input
     convention) plus Gaussian process noise.
 
@@ -103,9 +102,8 @@ def closed_loop(plant, controller, n_steps, x0, *, dt=None, input_matrix=None, o
         controller.reset()
     h = float(dt if dt is not None else getattr(plant, "dt", 1.0))
     xs, us, ys, costs = [], [], [], []
-    u_last = None
     for k in range(n_steps + 1):
-        y = _measure(plant, controller, x, u_last if u_last is not None else 0.0, output_matrix)
+        y = _measure(plant, controller, x, output_matrix)
         y = y + np.asarray(obs_noise) * rng.standard_normal(y.shape) if np.any(obs_noise) else y
         r = None if refs is None else refs[k]
         if preview and refs is not None:
@@ -126,7 +124,6 @@ def closed_loop(plant, controller, n_steps, x0, *, dt=None, input_matrix=None, o
         x = plant_step(plant, x, u, dt=h, input_matrix=input_matrix, integrator=integrator, t=k * h)
         if np.any(process_noise):
             x = x + np.asarray(process_noise) * rng.standard_normal(x.shape)
-        u_last = u
     costs_arr = np.array(costs) if costs else None
     meta = {"measurements": np.array(ys), "costs": costs_arr,
             "cost": float(costs_arr[:-1].sum()) if costs_arr is not None else None}
