@@ -15,6 +15,7 @@ Examples
 
 from ._balanced import BalancedTruncation, balanced_truncation, hankel_singular_values
 from ._closed_loop import closed_loop
+from ._ilqr import ILQRResult, ilqr
 from ._koopman import KoopmanMPC
 from ._lqg import LQG, kalman_gain
 from ._models import LiftedPredictor, as_state_space, lifted_predictor
@@ -37,6 +38,8 @@ __all__ = [
     "MPCPlan",
     "KoopmanMPC",
     "closed_loop",
+    "ilqr",
+    "ILQRResult",
     "plant_step",
     "simulate_inputs",
     "linearize",
