@@ -32,9 +32,10 @@ def best_time(func, repeat):
 
 
 def bench_mpc(n_steps_ct: int, horizon: int = 20):
-    import control as ct
     import control.optimal as opt
     import cvxpy as cp
+
+    import control as ct
 
     sys = ld.systems.random_lti(10, 3, 1, spectral_radius=0.95, seed=0)
     A, B = sys.A, sys.B
@@ -88,7 +89,8 @@ def bench_mpc(n_steps_ct: int, horizon: int = 20):
           f"   ratio {ct_step / lindy_step:7.0f}x")
     print(f"  cvxpy (default solver, incl. canonicalization) {cvx_t * 1e3:8.1f} ms"
           f"   ratio {cvx_t / lindy_step:7.0f}x")
-    print(f"  max |u0 lindy - u0 cvxpy| = {diff_cvx:.1e};  max |u0 lindy - u0 python-control| = {diff_ct:.1e}")
+    print(f"  max |u0 lindy - u0 cvxpy| = {diff_cvx:.1e};  "
+          f"max |u0 lindy - u0 python-control| = {diff_ct:.1e}")
 
 
 def bench_lqr_balred():
