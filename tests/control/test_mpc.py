@@ -102,3 +102,27 @@ def test_soft_state_bounds_equal_cvxpy_and_stay_feasible():
     cp.Problem(cp.Minimize(cost), cons).solve()
     assert s.value > 1e-3 and np.all(np.abs(U.value) < 5 - 1e-3)  # slack used, inputs free
     assert np.max(np.abs(u - U.value[0])) <= 1e-6
+
+
+def test_mixed_constraints_and_reference_preview_equal_cvxpy():
+    sys = ld.systems.random_lti(4, 2, 1, spectral_radius=0.9, seed=8)
+    A, B, C = sys.A, sys.B, np.eye(4)[:2]
+    Q, R, P, H = np.diag([2.0, 1.0]), 0.1 * np.eye(2), np.eye(4), 8
+    F, E = np.array([[1.0, 1.0, 0.0, 0.0]]), np.array([[0.5, -0.5]])
+    rng = np.random.default_rng(2)
+    refs = rng.uniform(-1, 1, (H, 2))
+    mpc = ld.control.MPC((A, B, C), horizon=H, Q=Q, R=R, P=P, u_bounds=(-1, 1),
+                         constraints=(F, E, -0.3, 0.3))
+    x0 = np.array([0.5, -0.2, 0.3, 0.1])
+    u = mpc.control(x0, reference=refs)
+    x_s, u_s = ld.control._mpc_qp.steady_target(A, B, C, refs[-1])
+    X, U = cp.Variable((H + 1, 4)), cp.Variable((H, 2))
+    cost = cp.quad_form(X[H] - x_s, P) + sum(cp.quad_form(U[k] - u_s, R) for k in range(H))
+    cost += sum(cp.quad_form(C @ X[k] - refs[k - 1], Q) for k in range(1, H))
+    cons = [X[0] == x0, U >= -1, U <= 1] + [X[k + 1] == A @ X[k] + B @ U[k] for k in range(H)]
+    cons += [F @ X[k] + E @ U[k] <= 0.3 for k in range(H)] + [F @ X[k] + E @ U[k] >= -0.3 for k in range(H)]
+    cp.Problem(cp.Minimize(cost), cons).solve()
+    assert np.max(np.abs(u - U.value[0])) <= 1e-6
+    plan = mpc.plan(x0, reference=refs)
+    mixed = plan.x[:-1] @ F.T + plan.u @ E.T
+    assert np.all(np.abs(mixed) <= 0.3 + 1e-7) and np.isclose(np.abs(mixed).max(), 0.3, atol=1e-6)

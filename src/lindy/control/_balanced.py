@@ -34,6 +34,15 @@ class BalancedTruncation:
     error_bound : float
         ``2 * sum`` of the discarded Hankel singular values, an upper bound on
         the H-infinity norm of the error system.
+
+    Examples
+    --------
+    >>> import numpy as np, lindy as ld
+    >>> red = ld.control.balanced_truncation(np.diag([0.5, 0.1]), np.ones((2, 1)), np.ones((1, 2)), order=1)
+    >>> red.order, bool(np.isclose(red.error_bound, 2 * red.hankel_singular_values[1]))
+    (1, True)
+    >>> print(red.report().splitlines()[0])
+    Balanced truncation: 2 -> 1 states (discrete time)
     """
 
     A: np.ndarray

@@ -35,6 +35,13 @@ class ILQRResult:
         Cost after each accepted iteration (starting with the initial guess).
     n_iter : int
     converged : bool
+
+    Examples
+    --------
+    >>> import numpy as np, lindy as ld
+    >>> res = ld.control.ilqr(lambda x, u: x + u, lambda x, u: float(x @ x + u @ u), [1.0], np.zeros((3, 1)))
+    >>> res.x.shape, res.u.shape, res.K.shape
+    ((4, 1), (3, 1), (3, 1, 1))
     """
 
     x: np.ndarray

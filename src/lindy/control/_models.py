@@ -34,6 +34,13 @@ class LiftedPredictor:
     C : ndarray (d, r)
     lift : callable
         ``lift(x (T, d)) -> z (T, r)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> pred = LiftedPredictor(A=np.eye(2), B=np.ones((2, 1)), C=np.eye(2), lift=lambda x: x)
+    >>> pred.C @ (pred.A @ pred.lift(np.ones((1, 2)))[0] + pred.B @ [1.0])
+    array([2., 2.])
     """
 
     A: np.ndarray

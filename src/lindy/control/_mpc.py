@@ -42,6 +42,13 @@ class MPCPlan:
         OSQP's status.
     n_iter : int
         OSQP iterations.
+
+    Examples
+    --------
+    >>> import numpy as np, lindy as ld
+    >>> plan = ld.control.MPC((np.eye(1), np.eye(1)), horizon=4, u_bounds=(-0.5, 0.5)).plan([2.0])
+    >>> plan.u.ravel().round(3), plan.x.ravel().round(3), plan.status
+    (array([-0.5  , -0.5  , -0.5  , -0.309]), array([2.   , 1.5  , 1.   , 0.5  , 0.191]), 'solved')
     """
 
     u: np.ndarray
@@ -190,6 +197,13 @@ class MPC:
         Returns
         -------
         MPCPlan
+
+        Examples
+        --------
+        >>> import numpy as np, lindy as ld
+        >>> mpc = ld.control.MPC((np.eye(1), np.eye(1)), horizon=3, du_bounds=(-0.1, 0.1))
+        >>> mpc.plan([1.0], u_prev=[0.0]).u.ravel().round(3)
+        array([-0.1, -0.2, -0.3])
         """
         n, m = self.B.shape
         x = check_array(x, "x", ndim=1)
