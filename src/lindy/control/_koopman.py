@@ -95,8 +95,7 @@ class KoopmanMPC:
 
     def stage_cost(self, x, u, reference=None) -> float:
         """``|x - r|_Q^2 + |u - u_s|_R^2`` on the original state (``u_s`` from the lifted model)."""
-        r = self.mpc.reference if reference is None else np.asarray(reference, float)
-        e = np.asarray(x, float) - r
-        base = self.mpc.stage_cost(self.lift(x), u, r)
-        lifted_e = self.mpc.C @ self.lift(x) - r
-        return float(base - lifted_e @ self.mpc.Q @ lifted_e + e @ self.mpc.Q @ e)
+        r = self.mpc.reference if reference is None else np.atleast_1d(np.asarray(reference, float))
+        _, u_s = self.mpc._target(r)
+        e, du = np.asarray(x, float) - r, np.asarray(u, float) - u_s
+        return float(e @ self.mpc.Q @ e + du @ self.mpc.R @ du)
