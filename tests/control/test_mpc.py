@@ -126,3 +126,16 @@ def test_mixed_constraints_and_reference_preview_equal_cvxpy():
     plan = mpc.plan(x0, reference=refs)
     mixed = plan.x[:-1] @ F.T + plan.u @ E.T
     assert np.all(np.abs(mixed) <= 0.3 + 1e-7) and np.isclose(np.abs(mixed).max(), 0.3, atol=1e-6)
+
+
+def test_warm_start_cuts_iterations_along_a_closed_loop():
+    sys = ld.systems.random_lti(10, 3, 1, spectral_radius=0.95, seed=0)
+    mpc = ld.control.MPC((sys.A, sys.B), horizon=20, Q=np.eye(10), R=0.1 * np.eye(3), u_bounds=(-0.5, 0.5))
+    x, iters = 3 * np.random.default_rng(0).standard_normal(10), []
+    for _ in range(8):
+        plan = mpc.plan(x)
+        u = mpc.control(x)
+        assert np.allclose(u, plan.u[0], atol=1e-9)
+        iters.append(plan.n_iter)
+        x = sys.A @ x + sys.B @ u
+    assert max(iters[2:]) < iters[0]
