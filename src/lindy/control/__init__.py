@@ -1,8 +1,19 @@
 """Control on learned models: LQR/LQG, MPC and Koopman MPC, iLQR, model reduction.
 
-Every function accepts plain matrices or a learned linear model (a fitted
-DMDc or EDMDc, LGSSMParams, an LTISystem), read by :func:`as_state_space`.
-The MPC solver (OSQP) is the optional extra ``lindy[control]``.
+``dlqr``, ``LQG`` and ``MPC`` accept plain matrices or a learned linear model
+(a fitted DMDc or EDMDc, LGSSMParams, an LTISystem), read by
+:func:`as_state_space`. The MPC solver (OSQP) is the optional extra
+``lindy[control]``.
+
+dlqr, lqr              LQR gains from the Riccati equations (python-control's (K, S, E))
+LQG, kalman_gain       output feedback: LQR + steady-state Kalman filter, integral action
+MPC                    linear MPC, condensed QP built once, OSQP with warm starts
+KoopmanMPC             MPC on EDMDc's lifted predictor (Korda and Mezić 2018)
+ilqr                   iterative LQR for nonlinear dynamics
+balanced_truncation    square-root balanced truncation, Hankel singular values
+closed_loop            simulate a controller on a plant (LTISystem, System + input_matrix)
+plant_step, simulate_inputs, linearize
+                       plants with inputs: one sample, open-loop excitation, ZOH linearization
 
 Examples
 --------
