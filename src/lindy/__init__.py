@@ -8,6 +8,7 @@ systems     a database of dynamical systems with fast simulation
 operators   Koopman / DMD / EDMD / kernel operator estimators with verified spectra
 spectral    spectral filtering predictors (Hankel eigenfilters)
 ssm         state-space models: Kalman filtering, smoothing, EM, subspace ID, GPs
+control     LQR/LQG, MPC and Koopman MPC on learned models, iLQR, model reduction
 analysis    Lyapunov spectra, dimensions, periods
 baselines   persistence and linear autoregression
 edm         empirical dynamic modelling: simplex, S-map, context parroting
@@ -47,6 +48,7 @@ __all__ = [
     "load",
     "baselines",
     "bench",
+    "control",
     "data",
     "datasets",
     "edm",
@@ -64,8 +66,9 @@ __all__ = [
 
 #: subpackages, imported on first attribute access (``import lindy.systems`` in a
 #: worker process then pays only for what the systems database needs)
-_SUBPACKAGES = {"analysis", "baselines", "bench", "data", "datasets", "edm", "errors", "metrics",
-                "operators", "plot", "reservoir", "sparse", "spectral", "ssm", "systems", "testing"}
+_SUBPACKAGES = {"analysis", "baselines", "bench", "control", "data", "datasets", "edm", "errors",
+                "metrics", "operators", "plot", "reservoir", "sparse", "spectral", "ssm", "systems",
+                "testing"}
 #: top-level names re-exported from a subpackage
 _NAMES = {"Estimator": "base", "Forecaster": "base", "Forecast": "data", "Trajectory": "data",
           "TrajectorySet": "data", "as_trajectories": "data", "load": "_io"}

@@ -1,0 +1,101 @@
+"""Koopman MPC: linear MPC on the lifted predictor of an EDMDc model (Korda and Mezić 2018).
+
+The nonlinear plant is replaced by ``z[k+1] = A z[k] + B u[k]`` in lifted
+coordinates ``z = lift(x)``, with the linear decoder ``x ≈ C z``. Costs and
+constraints on the original state become linear in ``z`` through ``C``, so the
+MPC problem stays a QP of the same size as for a linear model, whatever the
+nonlinearity; only the current state is lifted at each step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import check_array, check_psd
+from ..errors import ShapeError
+from ._models import lifted_predictor
+from ._mpc import MPC, MPCPlan
+
+__all__ = ["KoopmanMPC"]
+
+
+class KoopmanMPC:
+    """MPC on a fitted :class:`~lindy.operators.EDMDc` model, constraints on the original state.
+
+    Parameters
+    ----------
+    model : lindy.operators.EDMDc
+        Fitted with inputs, dictionary without delays.
+    horizon : int
+        Prediction steps.
+    Q : array_like (d, d), optional
+        Weight on the decoded state's error ``C z - r`` (default identity).
+    R : array_like (m, m), optional
+        Input weight (default identity).
+    P : array_like (r, r), optional
+        Terminal weight on the lifted state; default ``C' Q C`` (the stage
+        weight on the decoded state).
+    u_bounds, x_bounds, du_bounds : (lower, upper), optional
+        Bounds on inputs, on the original (decoded) state and on input moves.
+    soft_penalty : float, optional
+        Soften ``x_bounds`` (see :class:`MPC`); advisable, since a lifted
+        predictor is only approximate.
+    reference : array_like (d,), optional
+        Default state reference.
+    tol, max_iter
+        OSQP settings, see :class:`MPC`.
+
+    Attributes
+    ----------
+    mpc : MPC
+        The linear MPC on the lifted model.
+    predictor : LiftedPredictor
+
+    Examples
+    --------
+    >>> import numpy as np, lindy as ld
+    >>> data = ld.testing.conformance_data(n_inputs=1)
+    >>> model = ld.operators.EDMDc(ld.operators.Polynomial(2)).fit(data)
+    >>> kmpc = ld.control.KoopmanMPC(model, horizon=10, R=np.eye(1), u_bounds=(-1, 1))
+    >>> kmpc.control(data[0].x[0]).shape
+    (1,)
+    """
+
+    def __init__(self, model, horizon, Q=None, R=None, P=None, *, u_bounds=None, x_bounds=None,
+                 du_bounds=None, soft_penalty=None, reference=None, tol=1e-9, max_iter=20000):
+        self.predictor = pred = lifted_predictor(model)
+        d = pred.C.shape[0]
+        Qd = np.eye(d) if Q is None else check_psd(Q, "Q", n=d)
+        P = pred.C.T @ Qd @ pred.C if P is None else P
+        self.mpc = MPC((pred.A, pred.B, pred.C), horizon, Qd, R, P, u_bounds=u_bounds,
+                       x_bounds=x_bounds, du_bounds=du_bounds, soft_penalty=soft_penalty,
+                       reference=reference, tol=tol,
+                       max_iter=max_iter)
+        self.horizon = self.mpc.horizon
+
+    def lift(self, x) -> np.ndarray:
+        """Lifted state ``z (r,)`` of an original state ``x (d,)``."""
+        x = check_array(x, "x", ndim=1)
+        d = self.predictor.C.shape[0]
+        if x.shape[0] != d:
+            raise ShapeError(f"x must have {d} entries (the original state); got {x.shape[0]}.")
+        return np.asarray(self.predictor.lift(x[None, :]))[-1]
+
+    def reset(self) -> None:
+        """Forget the previous input and warm start."""
+        self.mpc.reset()
+
+    def plan(self, x, reference=None) -> MPCPlan:
+        """The lifted MPC plan from the original state ``x``; ``plan.x`` are lifted states."""
+        return self.mpc.plan(self.lift(x), reference)
+
+    def control(self, x, reference=None) -> np.ndarray:
+        """The input to apply at the original state ``x (d,)``."""
+        return self.mpc.control(self.lift(x), reference)
+
+    def stage_cost(self, x, u, reference=None) -> float:
+        """``|x - r|_Q^2 + |u - u_s|_R^2`` on the original state (``u_s`` from the lifted model)."""
+        r = self.mpc.reference if reference is None else np.atleast_1d(np.asarray(reference, float))
+        _, u_s = self.mpc._target(r)
+        e, du = np.asarray(x, float) - r, np.asarray(u, float) - u_s
+        return float(e @ self.mpc.Q @ e + du @ self.mpc.R @ du)
