@@ -107,7 +107,7 @@ def bench_lqr_balred():
           f"max |K - K_ct| / max |K_ct| = {np.abs(K - Kc).max() / np.abs(Kc).max():.1e}")
     np.random.seed(1)
     sys = ct.rss(40, 3, 3)
-    tl, red = best_time(lambda: ld.control.balanced_truncation(sys.A, sys.B, sys.C, sys.D, order=10,
+    tl, red = best_time(lambda: ld.control.balanced_truncation(sys.A, sys.B, sys.C, sys.D, state_dim=10,
                                                                 discrete=False), 5)
     tc, _ = best_time(lambda: ct.balred(sys, 10), 5)
     import slycot  # ct.hsvd takes square roots of Gramian-product eigenvalues (NaN when tiny)

@@ -20,7 +20,7 @@ def test_hankel_singular_values_equal_slycot(seed, discrete):
     else:
         ref = control.hsvd(sys)
     assert np.max(np.abs(hsv - ref)) <= 1e-8 * max(1.0, ref[0])
-    red = ld.control.balanced_truncation(sys.A, sys.B, sys.C, sys.D, order=4, discrete=discrete)
+    red = ld.control.balanced_truncation(sys.A, sys.B, sys.C, sys.D, state_dim=4, discrete=discrete)
     assert np.max(np.abs(red.hankel_singular_values - ref)) <= 1e-8 * max(1.0, ref[0])
 
 
@@ -28,7 +28,7 @@ def test_hankel_singular_values_equal_slycot(seed, discrete):
 def test_reduced_system_matches_balred(discrete):
     np.random.seed(7)
     sys = control.drss(10, 2, 2) if discrete else control.rss(10, 2, 2)
-    red = ld.control.balanced_truncation(sys.A, sys.B, sys.C, sys.D, order=5, discrete=discrete)
+    red = ld.control.balanced_truncation(sys.A, sys.B, sys.C, sys.D, state_dim=5, discrete=discrete)
     if discrete:  # python-control's balred is continuous-only; SLICOT's AB09AD directly
         nr, Ar, Br, Cr, _ = slycot.ab09ad("D", "B", "N", 10, 2, 2, sys.A.copy(), sys.B.copy(),
                                           sys.C.copy(), nr=5)
@@ -52,4 +52,4 @@ def test_reduced_system_matches_balred(discrete):
 
 def test_unstable_system_is_rejected():
     with pytest.raises(ValidationError, match="stable system"):
-        ld.control.balanced_truncation(np.diag([1.2, 0.5]), np.ones((2, 1)), np.ones((1, 2)), order=1)
+        ld.control.balanced_truncation(np.diag([1.2, 0.5]), np.ones((2, 1)), np.ones((1, 2)), state_dim=1)

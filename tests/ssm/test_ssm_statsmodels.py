@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import statsmodels.tsa.statespace.kalman_smoother as sm_ks  # the oracle: fails, never skips, when missing
 from ssm_helpers import random_params
 
 from lindy.ssm import kalman_filter, rts_smoother, sample
-
-sm_ks = pytest.importorskip("statsmodels.tsa.statespace.kalman_smoother")
 
 
 def statsmodels_smooth(params, y):

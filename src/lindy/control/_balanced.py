@@ -26,10 +26,10 @@ class BalancedTruncation:
     Attributes
     ----------
     A, B, C, D : ndarray
-        Reduced system, ``order`` states.
+        Reduced system, ``state_dim`` states.
     hankel_singular_values : ndarray (n,)
         All Hankel singular values of the full system, in decreasing order.
-    order : int
+    state_dim : int
     discrete : bool
     error_bound : float
         ``2 * sum`` of the discarded Hankel singular values, an upper bound on
@@ -38,8 +38,8 @@ class BalancedTruncation:
     Examples
     --------
     >>> import numpy as np, lindy as ld
-    >>> red = ld.control.balanced_truncation(np.diag([0.5, 0.1]), np.ones((2, 1)), np.ones((1, 2)), order=1)
-    >>> red.order, bool(np.isclose(red.error_bound, 2 * red.hankel_singular_values[1]))
+    >>> red = ld.control.balanced_truncation(np.diag([0.5, 0.1]), np.ones((2, 1)), np.ones((1, 2)), state_dim=1)
+    >>> red.state_dim, bool(np.isclose(red.error_bound, 2 * red.hankel_singular_values[1]))
     (1, True)
     >>> print(red.report().splitlines()[0])
     Balanced truncation: 2 -> 1 states (discrete time)
@@ -50,7 +50,7 @@ class BalancedTruncation:
     C: np.ndarray
     D: np.ndarray
     hankel_singular_values: np.ndarray
-    order: int
+    state_dim: int
     discrete: bool
     error_bound: float
 
@@ -58,12 +58,12 @@ class BalancedTruncation:
         """A table of the Hankel singular values, the kept ones marked, with the error bound."""
         hsv = self.hankel_singular_values
         total = hsv.sum()
-        lines = [f"Balanced truncation: {hsv.size} -> {self.order} states "
+        lines = [f"Balanced truncation: {hsv.size} -> {self.state_dim} states "
                  f"({'discrete' if self.discrete else 'continuous'} time)",
                  "  i   Hankel sv      cumulative   kept"]
         cum = np.cumsum(hsv) / total if total > 0 else np.zeros_like(hsv)
         for i, (s, c) in enumerate(zip(hsv, cum)):
-            lines.append(f"{i + 1:3d}   {s:.6e}   {c:9.4%}    {'*' if i < self.order else ''}")
+            lines.append(f"{i + 1:3d}   {s:.6e}   {c:9.4%}    {'*' if i < self.state_dim else ''}")
         lines.append(f"H-infinity error bound 2*sum(discarded) = {self.error_bound:.3e}")
         return "\n".join(lines)
 
@@ -147,7 +147,7 @@ def hankel_singular_values(A, B, C, *, discrete: bool = True) -> np.ndarray:
     return np.linalg.svd(Lo.T @ Lc, compute_uv=False)
 
 
-def balanced_truncation(A, B, C, D=None, order=None, *, discrete: bool = True) -> BalancedTruncation:
+def balanced_truncation(A, B, C, D=None, state_dim=None, *, discrete: bool = True) -> BalancedTruncation:
     """Reduce a stable linear system by balanced truncation (square-root method).
 
     Parameters
@@ -157,8 +157,8 @@ def balanced_truncation(A, B, C, D=None, order=None, *, discrete: bool = True) -
     C : array_like (p, n)
     D : array_like (p, m), optional
         Feed-through, kept unchanged (default zeros).
-    order : int
-        Number of states to keep, ``1 <= order <= n``.
+    state_dim : int
+        Number of states to keep, ``1 <= state_dim <= n``.
     discrete : bool, default True
         Discrete or continuous time.
 
@@ -171,14 +171,14 @@ def balanced_truncation(A, B, C, D=None, order=None, *, discrete: bool = True) -
     Raises
     ------
     lindy.errors.ValidationError
-        If the system is unstable or ``order`` exceeds the number of non-zero
+        If the system is unstable or ``state_dim`` exceeds the number of non-zero
         Hankel singular values (the reduced system would not be minimal).
 
     Examples
     --------
     >>> import numpy as np, lindy as ld
     >>> sys = ld.systems.random_lti(6, 1, 1, random_state=0)
-    >>> red = ld.control.balanced_truncation(sys.A, sys.B, sys.C, sys.D, order=3)
+    >>> red = ld.control.balanced_truncation(sys.A, sys.B, sys.C, sys.D, state_dim=3)
     >>> red.A.shape, red.hankel_singular_values.shape
     ((3, 3), (6,))
     >>> bool(np.all(np.diff(red.hankel_singular_values) <= 0))
@@ -186,23 +186,23 @@ def balanced_truncation(A, B, C, D=None, order=None, *, discrete: bool = True) -
     """
     A, B, C, D = _check_system(A, B, C, D)
     n = A.shape[0]
-    if order is None:
-        raise ValidationError("balanced_truncation needs order=, the number of states to keep.")
-    order = check_positive_int(order, "order")
-    if order > n:
-        raise ValidationError(f"order must be at most the number of states {n}; got {order}.")
+    if state_dim is None:
+        raise ValidationError("balanced_truncation needs state_dim=, the number of states to keep.")
+    state_dim = check_positive_int(state_dim, "state_dim")
+    if state_dim > n:
+        raise ValidationError(f"state_dim must be at most the number of states {n}; got {state_dim}.")
     _check_stable(A, discrete)
     Lc, Lo = _gramian_factors(A, B, C, discrete)
     U, s, Vt = np.linalg.svd(Lo.T @ Lc)
-    if s[order - 1] <= 1e-14 * s[0]:
+    if s[state_dim - 1] <= 1e-14 * s[0]:
         raise ValidationError(
             f"Only {int(np.sum(s > 1e-14 * s[0]))} Hankel singular values are non-zero; "
-            f"order={order} would keep uncontrollable or unobservable states. Lower the order.")
-    scale = 1.0 / np.sqrt(s[:order])
-    T = (Lc @ Vt[:order].T) * scale            # (n, r)
-    Ti = (U[:, :order].T @ Lo.T) * scale[:, None]  # (r, n), Ti @ T = I
+            f"state_dim={state_dim} would keep uncontrollable or unobservable states. Lower state_dim.")
+    scale = 1.0 / np.sqrt(s[:state_dim])
+    T = (Lc @ Vt[:state_dim].T) * scale            # (n, r)
+    Ti = (U[:, :state_dim].T @ Lo.T) * scale[:, None]  # (r, n), Ti @ T = I
     if not np.all(np.isfinite(T)):
         raise NumericalError("Balancing produced non-finite projections; the system is ill-conditioned.")
     return BalancedTruncation(A=Ti @ A @ T, B=Ti @ B, C=C @ T, D=D.copy(),
-                              hankel_singular_values=s, order=order, discrete=discrete,
-                              error_bound=float(2.0 * s[order:].sum()))
+                              hankel_singular_values=s, state_dim=state_dim, discrete=discrete,
+                              error_bound=float(2.0 * s[state_dim:].sum()))
