@@ -66,7 +66,8 @@ def test_one_step_predictions_and_fitted_hyperparameters():
     assert 0.004 < model.noise_variances_[0] < 0.025
     x = np.sin(0.1 * np.arange(200))[:, None]
     pred = model.predict(x)
-    assert pred.shape == x.shape and np.isfinite(pred).all()
+    # a smooth unit sine is predicted one step ahead to within 0.1 (the GP mean reverts a little)
+    assert pred.shape == x.shape and np.abs(pred[20:-1] - x[21:]).max() < 0.1
     with pytest.raises(le.ValidationError, match="missing"):
         GPForecaster().fit(np.c_[np.arange(10.0), np.full(10, np.nan)])
     with pytest.raises(le.ValidationError, match="'kernel'"):
