@@ -18,11 +18,11 @@ def _lorenz(t, y):
     return [10.0 * (y[1] - y[0]), y[0] * (28.0 - y[2]) - y[1], y[0] * y[1] - 8.0 / 3.0 * y[2]]
 
 
-def _solution(method="RK23", **tol):
+def _solution(integrator="RK23", **tol):
     """One run from the published initial point, sampled every dt, long enough for all trials."""
     n = int(round((5.0 + 10.0 * N_TRIALS + 2.0) / DT))
     t = DT * np.arange(n + 1)
-    return solve_ivp(_lorenz, (0.0, t[-1]), LORENZ_X0, t_eval=t, method=method, **tol).y.T
+    return solve_ivp(_lorenz, (0.0, t[-1]), LORENZ_X0, t_eval=t, method=integrator, **tol).y.T
 
 
 def _protocol_errors(sol, **params):

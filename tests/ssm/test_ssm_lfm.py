@@ -14,7 +14,7 @@ def force(t):
     return 1.5 * np.sin(0.7 * t) + 0.8 * np.cos(1.9 * t + 0.3)
 
 
-def duffing_data(beta, T=600, t_end=30.0, noise_variance=1e-3, seed=0):
+def duffing_data(beta, T=600, t_end=30.0, noise_variance=1e-3, random_state=0):
     delta, alpha = 0.3, 2.0
 
     def rhs(t, z):
@@ -24,7 +24,7 @@ def duffing_data(beta, T=600, t_end=30.0, noise_variance=1e-3, seed=0):
     t = np.linspace(0, t_end, T)
     sol = solve_ivp(rhs, (0, t_end), [0.0, 0.0], t_eval=t, rtol=1e-10, atol=1e-12)
     x = sol.y.T
-    y = x[:, :1] + np.sqrt(noise_variance) * np.random.default_rng(seed).standard_normal((T, 1))
+    y = x[:, :1] + np.sqrt(noise_variance) * np.random.default_rng(random_state).standard_normal((T, 1))
     return t, x, y, delta, alpha
 
 
