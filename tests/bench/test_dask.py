@@ -9,5 +9,5 @@ def test_dask_local_cluster_matches_serial(tmp_path, small_suite):
     b = run(small_suite, store=tmp_path / "s.sqlite", jobs=1, progress=False, systems=["Henon"])
     assert a.ok == b.ok == 6
     with Store(tmp_path / "d.sqlite") as da, Store(tmp_path / "s.sqlite") as db:
-        assert {r["key"]: r["metrics"]["nrmse"] for r in da.results()} == \
-               {r["key"]: r["metrics"]["nrmse"] for r in db.results()}
+        assert {r.key: r.metrics["nrmse"] for r in da.results()} == \
+               {r.key: r.metrics["nrmse"] for r in db.results()}

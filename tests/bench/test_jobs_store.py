@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 import lindy as ld
-from lindy.bench import Job, Store, execute, leaderboard, parse_shard, select_shard, suite_jobs
-from lindy.errors import UnknownNameError, ValidationError
+from lindy.bench import Job, Record, Store, execute, leaderboard, parse_shard, select_shard, suite_jobs
+from lindy.errors import FileFormatError, UnknownNameError, ValidationError
 
 
 def test_job_key_is_stable_and_sensitive():
@@ -19,31 +19,31 @@ def test_job_key_is_stable_and_sensitive():
 def test_execute_success_and_recorded_failure():
     rec, arts = execute(Job("LinearAR", {"n_lags": 2}, "VanDerPol",
                             {"name": "forecast", "n_train": 300, "horizon": 50}, 0))
-    assert rec["status"] == "ok"
-    m = rec["metrics"]
+    assert rec.status == "ok"
+    m = rec.metrics
     assert m["smape"] >= 0 and m["vpt"] >= 0 and np.isfinite(m["nrmse"])
     assert arts["truth"].shape == arts["forecast"].shape == (50, 2)
     bad, _ = execute(Job("LinearAR", {"n_lags": -1}, "VanDerPol", {"name": "forecast"}, 0))
-    assert bad["status"] == "error" and "n_lags" in bad["error"]
-    assert "Traceback" in bad["traceback"]
+    assert bad.status == "error" and "n_lags" in bad.error
+    assert "Traceback" in bad.traceback
 
 
 def test_store_roundtrip_and_merge(tmp_path):
     a, b = tmp_path / "a.sqlite", tmp_path / "b.sqlite"
     with Store(a) as s:
-        s.write({"key": "k1", "status": "ok", "metrics": {"vpt": 1.0}, "system": "S",
-                 "method": "M", "random_state": 0}, {"truth": np.arange(3.0)})
+        s.write(Record("k1", status="ok", metrics={"vpt": 1.0}, system="S", method="M",
+                       random_state=0), {"truth": np.arange(3.0)})
     with Store(b) as s:
-        s.write({"key": "k2", "status": "error", "error": "boom", "system": "S",
-                 "method": "M", "random_state": 1})
+        s.write(Record("k2", status="error", error="boom", system="S", method="M",
+                       random_state=1))
     with Store(tmp_path / "all.sqlite") as s:
         assert s.merge_from([a, b]) == 2
         assert s.finished_keys() == {"k1", "k2"}
         assert s.finished_keys(include_failed=False) == {"k1"}
         np.testing.assert_array_equal(s.artifact("k1", "truth"), np.arange(3.0))
-        assert s.results(status="ok")[0]["metrics"] == {"vpt": 1.0}
+        assert s.results(status="ok")[0].metrics == {"vpt": 1.0}
     (tmp_path / "junk.sqlite").write_text("not a database at all" * 100)
-    with pytest.raises(ValidationError):
+    with pytest.raises(FileFormatError):
         Store(tmp_path / "junk.sqlite")
 
 
@@ -66,7 +66,7 @@ def test_unknown_names():
 
 
 def test_leaderboard_handles_failures():
-    recs = [{"system": "S", "method": "A", "status": "error", "error": "x", "metrics": {}},
-            {"system": "S", "method": "B", "status": "ok", "metrics": {"vpt": 1.0, "smape": 3.0}}]
+    recs = [Record("k1", system="S", method="A", status="error", error="x"),
+            Record("k2", system="S", method="B", metrics={"vpt": 1.0, "smape": 3.0})]
     rows = leaderboard(recs)["S"]
     assert rows[0]["method"] == "B" and rows[1]["n_failed"] == 1

@@ -11,10 +11,13 @@ Examples
 ['Persistence', 'LinearAR(5)', 'DMD']
 """
 
+from ._export import export, merge_stores
 from ._jobs import Job, execute
-from ._leaderboard import leaderboard
+from ._leaderboard import leaderboard, leaderboard_tables
 from ._methods import METHODS, build_method, register_method
+from ._pool import Limits, Terminated
 from ._protocols import PROTOCOL_DEFAULTS, make_forecast_data, run_protocol
+from ._record import Record
 from ._report import write_report
 from ._runner import RunSummary, parse_shard, run, select_shard
 from ._store import Store
@@ -22,7 +25,10 @@ from ._suites import SUITES, suite_jobs
 
 __all__ = [
     "Job",
+    "Record",
     "execute",
+    "Limits",
+    "Terminated",
     "METHODS",
     "build_method",
     "register_method",
@@ -37,5 +43,8 @@ __all__ = [
     "select_shard",
     "Store",
     "leaderboard",
+    "leaderboard_tables",
     "write_report",
+    "export",
+    "merge_stores",
 ]

@@ -1,0 +1,53 @@
+"""A sweep survives jobs that raise, hang, segfault, exit or blow the memory limit (real processes)."""
+
+import pytest
+
+from lindy.bench import Store, _methods, _suites, register_method, run
+
+
+@pytest.fixture
+def fault_suite(monkeypatch):
+    monkeypatch.setitem(_methods.METHODS, "Faulty", "bench_faults:Faulty")
+    monkeypatch.setitem(_suites.SUITES, "faults", {
+        "systems": ["Henon"],
+        "methods": [(b, "Faulty", {"behaviour": b})
+                    for b in ("ok", "raise", "hang", "segfault", "exit", "memory")],
+        "random_states": [0],
+        "protocol": {"name": "forecast", "n_train": 200, "n_traj": 1, "horizon": 20,
+                     "transient": 10},
+    })
+    return "faults"
+
+
+def test_each_fault_is_recorded_and_the_sweep_goes_on(tmp_path, fault_suite):
+    store = tmp_path / "f.sqlite"
+    summary = run(fault_suite, store=store, jobs=2, timeout=20, memory_limit=1000, progress=False)
+    assert (summary.ok, summary.failed) == (1, 5)
+    with Store(store) as db:
+        errors = {r.method: r.error for r in db.results()}
+        assert db.results(status="ok")[0].method == "ok"
+    assert errors["raise"].startswith("RuntimeError: deliberate failure")
+    assert errors["hang"].startswith("Timeout:") and "20 s" in errors["hang"]
+    assert errors["segfault"].startswith("WorkerDied:") and "SIGSEGV" in errors["segfault"]
+    assert errors["exit"].startswith("WorkerDied:") and "code 3" in errors["exit"]
+    assert errors["memory"].startswith("MemoryError:") and "1000 MB" in errors["memory"]
+    # failures are skipped on a rerun, and rerun with retry_failed
+    again = run(fault_suite, store=store, jobs=2, progress=False, methods=["ok", "segfault", "raise"])
+    assert (again.skipped, again.ok, again.failed) == (3, 0, 0)
+    retry = run(fault_suite, store=store, jobs=2, progress=False, methods=["ok", "segfault", "raise"],
+                retry_failed=True)
+    assert (retry.skipped, retry.ok, retry.failed) == (1, 0, 2)
+    with Store(store) as db:
+        assert len(db.results()) == 6
+
+
+def test_registered_methods_reach_spawned_workers(tmp_path, fault_suite, monkeypatch):
+    register_method("Faulty2", "bench_faults:Faulty")
+    monkeypatch.setitem(_suites.SUITES[fault_suite], "methods",
+                        [("a", "Faulty2", {}), ("b", "Faulty2", {"behaviour": "warn"})])
+    summary = run(fault_suite, store=tmp_path / "r.sqlite", jobs=2, progress=False)
+    del _methods.METHODS["Faulty2"]
+    assert (summary.ok, summary.failed, summary.warned) == (2, 0, 1)
+    with Store(tmp_path / "r.sqlite") as db:
+        warned = {r.method: r.warnings for r in db.results()}
+    assert warned["a"] == () and "overflow" in warned["b"][0]
