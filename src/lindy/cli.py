@@ -20,7 +20,10 @@ err_console = Console(stderr=True)
 
 
 def _fail(err: Exception) -> None:
-    err_console.print(f"[bold red]error:[/] {err}")
+    from rich.markup import escape
+
+    # one line (no wrapping), the message as written ("lindy[bench]" is not markup)
+    err_console.print(f"[bold red]error:[/] {escape(str(err))}", soft_wrap=True, highlight=False)
     raise typer.Exit(code=2)
 
 

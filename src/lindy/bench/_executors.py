@@ -73,11 +73,15 @@ def dask_cluster(jobs: Sequence[Job], scheduler: str | None = None, n_local: int
         Dask retries of a task whose worker failed; a task that still fails
         (``KilledWorker`` and the like) is recorded as a failed job.
     """
+    client, cluster = _client(scheduler, n_local, connect_timeout)  # connect now: errors come first
+    return _stream(client, cluster, jobs, retries)
+
+
+def _stream(client, cluster, jobs: Sequence[Job], retries: int) -> Iterator[tuple[Job, Record, dict]]:
     from dask.distributed import as_completed
 
     from ._methods import METHODS
 
-    client, cluster = _client(scheduler, n_local, connect_timeout)
     try:
         methods = dict(METHODS)
         futures = {client.submit(_execute_with_methods, job, methods, pure=False, retries=retries,

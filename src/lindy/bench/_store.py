@@ -57,8 +57,8 @@ def _check_path(path: Path, readonly: bool) -> None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise ValidationError(f"Cannot create the store {str(path)!r} ({err.strerror or err}); "
-                                  "choose a writable location.") from None
+            raise ValidationError(f"Cannot create the store {str(path)!r}: its folder cannot be "
+                                  f"created ({err.strerror or err}); choose a writable location.") from None
 
 
 def _connect(path: Path, readonly: bool) -> sqlite3.Connection:
