@@ -51,3 +51,22 @@ def test_registered_methods_reach_spawned_workers(tmp_path, fault_suite, monkeyp
     with Store(tmp_path / "r.sqlite") as db:
         warned = {r.method: r.warnings for r in db.results()}
     assert warned["a"] == () and "overflow" in warned["b"][0]
+
+
+def test_quiet_run_prints_no_numerical_warnings(tmp_path, fault_suite, monkeypatch, capfd):
+    from typer.testing import CliRunner
+
+    from lindy.cli import app
+
+    monkeypatch.setitem(_suites.SUITES[fault_suite], "methods",
+                        [("warn", "Faulty", {"behaviour": "warn"}), ("ok", "Faulty", {})])
+    for jobs, quiet in (("2", True), ("1", True), ("1", False)):
+        store = tmp_path / f"w{jobs}{quiet}.sqlite"
+        res = CliRunner().invoke(app, ["bench", "run", "--suite", fault_suite, "--store", str(store),
+                                       "--jobs", jobs, *(["--quiet"] if quiet else [])])
+        assert res.exit_code == 0, res.output
+        err = capfd.readouterr().err  # the workers' stderr too
+        assert "overflow" not in err and "RuntimeWarning" not in err + res.output
+        assert ("raised warnings" in res.output) is not quiet
+        with Store(store) as db:
+            assert [len(r.warnings) for r in db.results()] == [0, 1]

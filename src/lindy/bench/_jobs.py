@@ -166,9 +166,14 @@ def _warm_up(job: Job) -> float:
     from ..data import Trajectory, TrajectorySet
     from ._protocols import make_forecast_data
 
-    start = time.perf_counter()
     try:
         train, context, _, _ = make_forecast_data(job.system, job.protocol, job.random_state)
+    except Exception as err:  # noqa: BLE001 - the timed run reports it
+        if _interrupted(err):
+            raise KeyboardInterrupt from err
+        return 0.0
+    start = time.perf_counter()  # the data are made (and cached) before the clock starts
+    try:
         n = min(train[0].n_steps, _WARMUP_STEPS)
         short = TrajectorySet([Trajectory(t=tr.t[:n], x=tr.x[:n], meta=tr.meta) for tr in train])
         est = build_method(job.method, job.params)

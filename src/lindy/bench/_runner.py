@@ -110,10 +110,11 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
     retry_failed : bool
         Rerun jobs recorded as failures.
     timeout : float, optional
-        Seconds a job may run in a local worker before it is stopped and recorded
-        as failed (needs ``jobs >= 2``: a serial job cannot be stopped).
+        Seconds a job may run before its worker is stopped and the job recorded as
+        failed. With a limit, even ``jobs=1`` runs in a worker process.
     memory_limit : float, optional
-        Megabytes a job may allocate in a local worker (needs ``jobs >= 2``).
+        Megabytes a job may allocate in its worker. Neither limit applies to Dask
+        (use the cluster's own worker limits).
     progress : bool
         Show a progress bar.
     console : rich.console.Console, optional
@@ -121,6 +122,17 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
     Returns
     -------
     RunSummary
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> store = os.path.join(tempfile.mkdtemp(), "r.sqlite")
+    >>> summary = run("quick", store, jobs=1, systems=["Henon"], methods=["Persistence"],
+    ...               progress=False)
+    >>> summary.total, summary.ok, summary.failed
+    (1, 1, 0)
+    >>> run("quick", store, jobs=1, systems=["Henon"], methods=["Persistence"], progress=False).skipped
+    1
     """
     n_workers = check_positive_int(jobs, "jobs")
     limits = Limits(timeout=_positive(timeout, "timeout"),
@@ -129,6 +141,9 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
         scheduler, dask_local = None, dask_local or n_workers
     if dask_local is not None:
         dask_local = check_positive_int(dask_local, "dask_local")
+    if (scheduler or dask_local) and limits != Limits():
+        raise ValidationError("--timeout and --memory-limit apply to local worker processes; on "
+                              "Dask set the workers' own limits (e.g. memory_limit) instead.")
     all_jobs = suite_jobs(suite, systems=systems, methods=methods, random_states=random_states)
     _check_systems({j.system for j in all_jobs})
     todo_all = select_shard(all_jobs, parse_shard(shard))
