@@ -70,3 +70,39 @@ def test_leaderboard_handles_failures():
             Record("k2", system="S", method="B", metrics={"vpt": 1.0, "smape": 3.0})]
     rows = leaderboard(recs)["S"]
     assert rows[0]["method"] == "B" and rows[1]["n_failed"] == 1
+
+
+_FIRST_LAYOUT = """
+CREATE TABLE results (
+    key TEXT PRIMARY KEY,
+    suite TEXT, method TEXT, params TEXT, system TEXT, protocol TEXT, random_state INTEGER,
+    status TEXT NOT NULL, metrics TEXT, error TEXT, traceback TEXT,
+    duration REAL, finished_at TEXT, lindy_version TEXT, host TEXT
+);
+CREATE TABLE artifacts (key TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL,
+                        PRIMARY KEY (key, name));
+INSERT INTO results VALUES ('k0', 'quick', 'DMD', '{"method": "DMD"}', 'Henon',
+    '{"name":"forecast"}', 0, 'ok', '{"smape": 3.0}', NULL, NULL, 1.5, 'T', '0.1.0', 'h');
+"""
+
+
+def test_store_of_the_first_layout_is_read_and_extended(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(str(path))
+    con.executescript(_FIRST_LAYOUT)
+    con.close()
+    with Store(path, readonly=True) as db:
+        (old,) = db.results()
+    assert (old.duration, old.versions, old.protocol) == (1.5, {"lindy": "0.1.0"}, {"name": "forecast"})
+    with Store(path) as db:
+        db.write(Record("k1", timings={"duration": 2.0}, versions={"lindy": "x"}))
+        recs = {r.key: r for r in db.results()}
+    assert recs["k0"] == old and recs["k1"].duration == 2.0 and recs["k1"].versions == {"lindy": "x"}
+
+
+def test_record_json_roundtrip_with_non_finite_metrics():
+    rec = Record("k", metrics={"vpt": float("inf"), "nrmse": np.float64(2.0)}, warnings=["w"])
+    back = Record.from_json(rec.to_json())
+    assert back == rec and type(back.metrics["nrmse"]) is float and back.warnings == ("w",)

@@ -97,6 +97,17 @@ def _check_layout(tables: dict[str, list[str]], path: Path, readonly: bool) -> N
                               "pass a store written by `lindy bench run`, or a new file name.")
 
 
+def _select(col: str, have: set[str]) -> str:
+    """The SELECT expression of a column; stores of the first layout had ``duration`` and
+    ``lindy_version`` columns instead of ``timings`` and ``versions``."""
+    legacy = {"timings": ("duration", "duration"), "versions": ("lindy_version", "lindy")}
+    if col in legacy and legacy[col][0] in have:
+        old, key = legacy[col]
+        fallback = f"json_object('{key}', {old})"
+        return f"COALESCE({col}, {fallback}) AS {col}" if col in have else f"{fallback} AS {col}"
+    return col if col in have else f"NULL AS {col}"
+
+
 class Store:
     """A SQLite results store.
 
@@ -190,7 +201,7 @@ class Store:
 
     def results(self, status: str | None = None, suite: str | None = None) -> list[Record]:
         """All records (optionally of one status / suite), ordered by system, method, random_state."""
-        cols = [c if c in self._columns else f"NULL AS {c}" for c in COLUMNS]
+        cols = [_select(c, self._columns) for c in COLUMNS]
         sql, where, args = f"SELECT {', '.join(cols)} FROM results", [], []
         for col, value in (("status", status), ("suite", suite)):
             if value is not None:
