@@ -70,3 +70,24 @@ def test_quiet_run_prints_no_numerical_warnings(tmp_path, fault_suite, monkeypat
         assert ("raised warnings" in res.output) is not quiet
         with Store(store) as db:
             assert [len(r.warnings) for r in db.results()] == [0, 1]
+
+
+def test_workers_killed_while_idle_are_replaced(tmp_path, fault_suite, monkeypatch):
+    """Workers killed from outside between jobs do not stall the sweep."""
+    import multiprocessing
+    import os
+    import signal
+
+    from lindy.bench._pool import local_processes
+
+    monkeypatch.setitem(_suites.SUITES[fault_suite], "methods", [("ok", "Faulty", {})])
+    monkeypatch.setitem(_suites.SUITES[fault_suite], "random_states", [0, 1, 2, 3])
+    jobs = _suites.suite_jobs(fault_suite)
+    stream = local_processes(jobs, 2)
+    first = next(stream)
+    for child in multiprocessing.active_children():
+        if child.name == "lindy-bench-worker":
+            os.kill(child.pid, signal.SIGKILL)
+    rest = list(stream)
+    assert len(rest) == 3 and first[1].ok
+    assert {j.key for j, _, _ in [first, *rest]} == {j.key for j in jobs}

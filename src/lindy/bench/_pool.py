@@ -262,8 +262,10 @@ def local_processes(jobs: Sequence[Job], n_workers: int, limits: Limits = Limits
     methods = dict(METHODS)
     failed_starts = 0
     try:
-        workers = [_Worker(ctx, methods, limits) for _ in range(min(n_workers, len(pending)))]
         while pending or any(w.job is not None for w in workers):
+            busy = sum(w.job is not None for w in workers)
+            while len(workers) < min(n_workers, busy + len(pending)):  # start, or top up
+                workers.append(_Worker(ctx, methods, limits))
             for i, w in enumerate(workers):
                 if w.job is None and w.ready and pending:
                     if not w.process.is_alive():  # died while idle
