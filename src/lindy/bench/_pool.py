@@ -49,8 +49,8 @@ class Limits:
     timeout : float, optional
         Seconds a job may run before its worker is killed and the job recorded as failed.
     memory_limit : float, optional
-        Megabytes of address space a job may add to its worker (``RLIMIT_AS``);
-        an allocation past it fails with ``MemoryError``.
+        Megabytes of address space a job may add to its worker (``RLIMIT_AS``, on
+        Linux); an allocation past it fails with ``MemoryError``.
 
     Examples
     --------
@@ -76,7 +76,19 @@ class Terminated(KeyboardInterrupt):
 
 @contextlib.contextmanager
 def terminate_on_signals():
-    """Within the block, SIGTERM and SIGHUP raise :class:`Terminated` (main thread only)."""
+    """Within the block, SIGTERM and SIGHUP raise :class:`Terminated` (main thread only).
+
+    Examples
+    --------
+    >>> import os
+    >>> try:
+    ...     with terminate_on_signals():
+    ...         os.kill(os.getpid(), signal.SIGTERM)
+    ...         time.sleep(5)
+    ... except Terminated as err:
+    ...     print(err.signum == signal.SIGTERM)
+    True
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -253,6 +265,13 @@ def local_processes(jobs: Sequence[Job], n_workers: int, limits: Limits = Limits
     Yields ``(job, record, artifacts)`` in completion order. Every job yields
     exactly one record: its own, or a failure (``WorkerDied``, ``Timeout``,
     ``MemoryError``) made by the driver. Closing the generator kills the workers.
+
+    Examples
+    --------
+    >>> job = Job("Persistence", {}, "Henon", {"name": "forecast", "n_train": 100,
+    ...                                        "horizon": 10, "transient": 10})
+    >>> [(j.name, rec.status) for j, rec, _ in local_processes([job], 1, Limits(timeout=300))]
+    [('Persistence', 'ok')]
     """
     from ._methods import METHODS
 
