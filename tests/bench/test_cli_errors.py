@@ -61,6 +61,16 @@ def test_run_on_an_unusable_store(tmp_path, kind):
     assert _snapshot(tmp_path) == before
 
 
+def test_report_into_an_unusable_folder(tmp_path):
+    good = tmp_path / "good.sqlite"
+    with Store(good) as db:
+        db.write(Record("k1"))
+    (tmp_path / "afile").write_text("x")
+    res = runner.invoke(app, ["bench", "report", "--store", str(good), "--out",
+                              str(tmp_path / "afile" / "rep")])
+    _assert_clean(res, "report folder")
+
+
 def test_merge_checks_every_input_before_writing(tmp_path):
     good = tmp_path / "good.sqlite"
     with Store(good) as db:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
+from ..errors import ValidationError
 from ._leaderboard import leaderboard_tables
 from ._store import Store
 
@@ -78,7 +79,11 @@ def write_report(store: str | Path, out: str | Path) -> Path:
     with Store(store, readonly=True) as db:  # checked before anything is written
         records = db.results()
         out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ValidationError(f"Cannot create the report folder {str(out)!r} "
+                                  f"({err.strerror or err}); choose a writable location.") from None
         parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>lindy benchmark"
                  f"</title><style>{_CSS}</style></head><body>",
                  "<h1>lindy benchmark</h1>",
