@@ -110,7 +110,7 @@ def execute(job: Job, *, warmup: bool = True) -> tuple[Record, dict]:
     timings: dict = {}
     artifacts: dict = {}
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+        warnings.simplefilter("default")  # once per place: an overflowing loop stays cheap
         try:
             estimator = build_method(job.method, job.params)
             if warmup:
