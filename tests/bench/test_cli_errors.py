@@ -125,3 +125,9 @@ def test_export_csv_and_parquet(tmp_path, monkeypatch):
     _assert_clean(res, "pip install 'lindy[bench]'")
     _assert_clean(runner.invoke(app, ["bench", "export", "--store", str(store), "--out",
                                       str(tmp_path / "r.txt")]), ".csv or .parquet")
+
+
+def test_limits_on_dask_are_a_clean_error(tmp_path):
+    res = runner.invoke(app, ["bench", "run", "--store", str(tmp_path / "d.sqlite"), "--quiet",
+                              "--system", "Henon", "--dask-local", "2", "--timeout", "10"])
+    _assert_clean(res, "--timeout")

@@ -91,3 +91,15 @@ def test_workers_killed_while_idle_are_replaced(tmp_path, fault_suite, monkeypat
     rest = list(stream)
     assert len(rest) == 3 and first[1].ok
     assert {j.key for j, _, _ in [first, *rest]} == {j.key for j in jobs}
+
+
+def test_failures_from_the_memory_limit_say_so():
+    from lindy.bench import Record
+    from lindy.bench._pool import Limits, _memory_note
+
+    limits = Limits(memory_limit=60)
+    lib = Record("k", status="error", error="ImportError: libx.so: failed to map segment from shared object")
+    assert "memory limit of 60 MB" in _memory_note(lib, limits).error
+    assert _memory_note(lib, Limits()).error == lib.error
+    other = Record("k", status="error", error="ValueError: bad")
+    assert _memory_note(other, limits) == other

@@ -142,6 +142,20 @@ def _limit_memory(megabytes: float | None) -> None:
         pass
 
 
+def _preload(methods: dict) -> None:
+    """Import the methods' modules and load LLVM before any job, so that mapping these
+    shared libraries does not count against a job's memory limit."""
+    import importlib
+
+    for target in set(methods.values()):
+        with contextlib.suppress(Exception):
+            importlib.import_module(target.split(":")[0])
+    with contextlib.suppress(Exception):
+        import numba
+
+        numba.njit(lambda x: x + 1)(1)
+
+
 def _worker_main(conn, parent_pid: int, methods: dict, memory_limit: float | None) -> None:
     """Worker loop: receive a job, run it, send ``(record, artifacts)`` back; None stops."""
     _watch_parent(parent_pid)
@@ -152,6 +166,8 @@ def _worker_main(conn, parent_pid: int, methods: dict, memory_limit: float | Non
 
     threadpool_limits(limits=1)  # parallelism is across jobs; oversubscribed BLAS is slower
     METHODS.update(methods)  # methods registered in the driver
+    if memory_limit is not None:
+        _preload(methods)
     conn.send(_READY)  # job timeouts start after the imports
     while True:
         try:
@@ -225,10 +241,20 @@ def _failure(job: Job, error: str, seconds: float) -> Record:
     return job_record(job, status="error", error=error, timings={"duration": seconds})
 
 
+_MAPPING_FAILURES = ("failed to map segment", "Cannot allocate memory", "shared object")
+
+
 def _memory_note(record: Record, limits: Limits) -> Record:
-    if limits.memory_limit and not record.ok and record.error.startswith("MemoryError"):
+    """Say so when a failure comes from the memory limit (MemoryError, or a library
+    that could not be mapped)."""
+    if not limits.memory_limit or record.ok:
+        return record
+    if record.error.startswith("MemoryError"):
         return record.replace(error=f"MemoryError: the job allocated past its memory limit of "
                                     f"{limits.memory_limit:g} MB ({record.error}).")
+    if any(s in record.error for s in _MAPPING_FAILURES):
+        return record.replace(error=f"{record.error} (probably the memory limit of "
+                                    f"{limits.memory_limit:g} MB: raise --memory-limit)")
     return record
 
 
