@@ -15,7 +15,7 @@ from ._export import export, merge_stores
 from ._jobs import Job, execute
 from ._leaderboard import leaderboard, leaderboard_tables
 from ._methods import METHODS, build_method, register_method
-from ._pool import Limits, Terminated
+from ._pool import Limits, Terminated, WorkerStartError
 from ._protocols import PROTOCOL_DEFAULTS, make_forecast_data, run_protocol
 from ._record import Record
 from ._report import write_report
@@ -29,6 +29,7 @@ __all__ = [
     "execute",
     "Limits",
     "Terminated",
+    "WorkerStartError",
     "METHODS",
     "build_method",
     "register_method",

@@ -118,8 +118,8 @@ def execute(job: Job, *, warmup: bool = True) -> tuple[Record, dict]:
             metrics, artifacts = run_protocol(estimator, job.system, job.protocol, job.random_state)
             fields["metrics"] = metrics
         except Exception as err:  # noqa: BLE001 - every failure is data for the report
-            if _interrupted(err):
-                raise KeyboardInterrupt from err
+            if (stop := _interrupted(err)) is not None:
+                raise stop from None
             fields = {"status": "error", "metrics": {}, "error": _one_line(err),
                       "traceback": traceback.format_exc()}
     timings["duration"] = time.perf_counter() - start
@@ -169,8 +169,8 @@ def _warm_up(job: Job) -> float:
     try:
         train, context, _, _ = make_forecast_data(job.system, job.protocol, job.random_state)
     except Exception as err:  # noqa: BLE001 - the timed run reports it
-        if _interrupted(err):
-            raise KeyboardInterrupt from err
+        if (stop := _interrupted(err)) is not None:
+            raise stop from None
         return 0.0
     start = time.perf_counter()  # the data are made (and cached) before the clock starts
     try:
@@ -184,8 +184,8 @@ def _warm_up(job: Job) -> float:
             est.fit(short)
             est.forecast(context, horizon=5)
     except Exception as err:  # noqa: BLE001 - see the docstring
-        if _interrupted(err):
-            raise KeyboardInterrupt from err
+        if (stop := _interrupted(err)) is not None:
+            raise stop from None
     return time.perf_counter() - start
 
 
@@ -193,13 +193,25 @@ def _warm_up(job: Job) -> float:
 _WARMUP_STEPS = 200
 
 
-def _interrupted(err: BaseException) -> bool:
-    """True if ``err`` was caused by Ctrl-C (compiled code re-raises it as SystemError)."""
+def _interrupted(err: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C (or SIGTERM/SIGHUP) behind ``err``, if any: compiled code re-raises it
+    as SystemError.
+
+    Examples
+    --------
+    >>> try:
+    ...     try:
+    ...         raise KeyboardInterrupt
+    ...     except KeyboardInterrupt as ki:
+    ...         raise SystemError("in compiled code") from ki
+    ... except SystemError as err:
+    ...     type(_interrupted(err)).__name__, _interrupted(ValueError())
+    ('KeyboardInterrupt', None)
+    """
     seen = set()
     while err is not None and id(err) not in seen:
         if isinstance(err, KeyboardInterrupt):
-            return True
+            return err
         seen.add(id(err))
         err = err.__cause__ or err.__context__
-    return False
-
+    return None
