@@ -83,3 +83,30 @@ def test_killed_driver_leaves_no_workers_and_resumes(tmp_path, sig):
         con.close()
     assert set(counts) == {j.key for j in ld.bench.suite_jobs("quick", systems=["Henon"])}
     assert set(counts.values()) == {1}
+
+
+def test_sigterm_stops_a_serial_run_cleanly(tmp_path):
+    store = tmp_path / "t.sqlite"
+    cmd = [*_cmd(store)[:-3], "--jobs", "1", "--quiet"]
+    proc = subprocess.Popen(cmd, env=_env(), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            try:
+                con = sqlite3.connect(str(store), timeout=5)
+                n = con.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+                con.close()
+            except sqlite3.Error:
+                n = 0
+            if n:
+                break
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+    assert proc.returncode == 128 + signal.SIGTERM, err
+    assert "stopped by SIGTERM" in err and "Traceback" not in err
