@@ -39,12 +39,48 @@ def _alive(procs) -> list:
     return out
 
 
+def _count(store) -> int:
+    try:
+        con = sqlite3.connect(str(store), timeout=5)
+        try:
+            return con.execute("SELECT COUNT(*) FROM results").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
 def _workers(driver: psutil.Process) -> list:
     try:
         return [c for c in driver.children(recursive=True)
                 if "spawn_main" in " ".join(c.cmdline())]
     except psutil.Error:
         return []
+
+
+def test_killed_dask_local_driver_leaves_no_workers(tmp_path):
+    store = tmp_path / "d.sqlite"
+    cmd = [*_cmd(store)[:-3], "--suite", "standard", "--dask-local", "2", "--quiet"]
+    proc = subprocess.Popen(cmd, env=_env(), start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        driver = psutil.Process(proc.pid)
+        deadline = time.monotonic() + 120
+        while (len(_workers(driver)) < 2 or not _count(store)) and proc.poll() is None \
+                and time.monotonic() < deadline:  # the workers run jobs
+            time.sleep(0.05)
+        children = driver.children(recursive=True)
+        assert len(_workers(driver)) >= 2, "the Dask workers never started"
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        deadline = time.monotonic() + 60
+        while _alive(children) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(children), f"orphans left: {[p.cmdline() for p in _alive(children)]}"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM, signal.SIGHUP])
@@ -92,15 +128,7 @@ def test_sigterm_stops_a_serial_run_cleanly(tmp_path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 120
-        while proc.poll() is None and time.monotonic() < deadline:
-            try:
-                con = sqlite3.connect(str(store), timeout=5)
-                n = con.execute("SELECT COUNT(*) FROM results").fetchone()[0]
-                con.close()
-            except sqlite3.Error:
-                n = 0
-            if n:
-                break
+        while not _count(store) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         proc.send_signal(signal.SIGTERM)
         _, err = proc.communicate(timeout=60)
