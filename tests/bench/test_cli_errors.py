@@ -131,3 +131,16 @@ def test_limits_on_dask_are_a_clean_error(tmp_path):
     res = runner.invoke(app, ["bench", "run", "--store", str(tmp_path / "d.sqlite"), "--quiet",
                               "--system", "Henon", "--dask-local", "2", "--timeout", "10"])
     _assert_clean(res, "--timeout")
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--timeout", "0"], ["timeout", "seconds", "0.0"]),
+    (["--memory-limit", "-5"], ["memory_limit", "megabytes"]),
+    (["--connect-timeout", "0", "--scheduler", "tcp://127.0.0.1:9"], ["connect_timeout"]),
+    (["--dask-local", "2", "--scheduler", "tcp://127.0.0.1:9"], ["not both"]),
+])
+def test_bad_run_options_are_clean_errors(tmp_path, args, words):
+    res = runner.invoke(app, ["bench", "run", "--store", str(tmp_path / "o.sqlite"), "--quiet",
+                              "--system", "Henon", *args])
+    _assert_clean(res, *words)
+    assert not (tmp_path / "o.sqlite").exists()

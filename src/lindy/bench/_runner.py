@@ -135,10 +135,14 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
     1
     """
     n_workers = check_positive_int(jobs, "jobs")
-    limits = Limits(timeout=_positive(timeout, "timeout"),
-                    memory_limit=_positive(memory_limit, "memory_limit"))
+    limits = Limits(timeout=_positive(timeout, "timeout", "seconds"),
+                    memory_limit=_positive(memory_limit, "memory_limit", "megabytes"))
+    _positive(connect_timeout, "connect_timeout", "seconds")
     if scheduler == "local":
         scheduler, dask_local = None, dask_local or n_workers
+    if scheduler and dask_local:
+        raise ValidationError(f"Give either a scheduler address ({scheduler!r}) or dask_local "
+                              f"({dask_local!r}), not both.")
     if dask_local is not None:
         dask_local = check_positive_int(dask_local, "dask_local")
     if (scheduler or dask_local) and limits != Limits():
@@ -175,10 +179,9 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
     return summary
 
 
-def _positive(value: float | None, name: str) -> float | None:
+def _positive(value: float | None, name: str, unit: str) -> float | None:
     if value is not None and not value > 0:
-        raise ValidationError(f"{name} must be a positive number of "
-                              f"{'seconds' if name == 'timeout' else 'megabytes'}; got {value!r}.")
+        raise ValidationError(f"{name} must be a positive number of {unit}; got {value!r}.")
     return value
 
 
