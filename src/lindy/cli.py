@@ -20,7 +20,10 @@ err_console = Console(stderr=True)
 
 
 def _fail(err: Exception) -> None:
-    err_console.print(f"[bold red]error:[/] {err}")
+    from rich.markup import escape
+
+    # one line (no wrapping), the message as written ("lindy[bench]" is not markup)
+    err_console.print(f"[bold red]error:[/] {escape(str(err))}", soft_wrap=True, highlight=False)
     raise typer.Exit(code=2)
 
 
@@ -95,22 +98,16 @@ def simulate_cmd(name: str = typer.Argument(..., help="System name, e.g. Lorenz.
 
 def print_leaderboard(store: Path, suite: Optional[str] = None) -> None:
     """Print the leaderboard of a store as rich tables (one per system)."""
-    from .bench import Store, leaderboard
-    from .bench._leaderboard import METRIC_COLUMNS
+    from .bench import Store, leaderboard_tables
 
-    with Store(store) as db:
-        records = [r for r in db.results() if suite is None or r["suite"] == suite]
-    for system, rows in leaderboard(records).items():
-        unit = next((r["vpt_unit"] for r in rows if r["vpt_unit"]), "")
-        table = Table(title=f"{system}  (VPT in {unit.replace('_', ' ') or 'time'})")
-        table.add_column("method")
-        for _, head, _ in METRIC_COLUMNS:
-            table.add_column(head, justify="right")
-        table.add_column("runs", justify="right")
-        for row in rows:
-            vals = [f"{row[m]:.4g}" if row[m] == row[m] else "–" for m, _, _ in METRIC_COLUMNS]
-            runs = str(row["n_ok"]) + (f" (+{row['n_failed']} failed)" if row["n_failed"] else "")
-            table.add_row(row["method"], *vals, runs)
+    with Store(store, readonly=True) as db:
+        records = db.results(suite=suite)
+    for spec in leaderboard_tables(records):
+        table = Table(title=spec["title"])
+        for k, head in enumerate(spec["header"][:-1]):
+            table.add_column(head, justify="left" if k == 0 else "right")
+        for row in spec["rows"]:
+            table.add_row(*row[:-1])
         console.print(table)
 
 
@@ -119,28 +116,51 @@ def bench_run(suite: str = typer.Option("quick", help="quick, standard or full."
               store: Path = typer.Option(Path("results.sqlite"), help="SQLite results file."),
               jobs: int = typer.Option(2, help="Worker processes (1 = serial)."),
               scheduler: Optional[str] = typer.Option(
-                  None, help="Dask scheduler address (tcp://host:8786) or 'local'."),
+                  None, help="Dask scheduler address (tcp://host:8786)."),
+              dask_local: Optional[int] = typer.Option(
+                  None, "--dask-local", help="Run on a Dask LocalCluster of N worker processes."),
+              connect_timeout: float = typer.Option(
+                  10.0, "--connect-timeout", help="Seconds to wait for the Dask scheduler."),
               shard: Optional[str] = typer.Option(None, help="Run shard i/N only (1-based)."),
               system: Optional[list[str]] = typer.Option(None, help="Restrict to systems."),
               method: Optional[list[str]] = typer.Option(None, help="Restrict to methods."),
+              timeout: Optional[float] = typer.Option(
+                  None, "--timeout", help="Seconds per job before it is stopped (local workers)."),
+              memory_limit: Optional[float] = typer.Option(
+                  None, "--memory-limit", help="Megabytes a job may allocate (local workers)."),
               retry_failed: bool = typer.Option(False, "--retry-failed", help="Rerun failures."),
-              quiet: bool = typer.Option(False, "--quiet", help="No progress bar or table.")) -> None:
-    """Run a benchmark suite (resumable: finished jobs are skipped) and print the leaderboard."""
-    from .bench import run
+              quiet: bool = typer.Option(False, "--quiet", help="No progress bar, table or warnings.")
+              ) -> None:
+    """Run a benchmark suite (resumable: finished jobs are skipped) and print the leaderboard.
+
+    Exits 1 if every job run now failed, 2 on a usage error, 128 + the signal
+    number when stopped by Ctrl-C, SIGTERM or SIGHUP.
+    """
+    from .bench import Terminated, run
 
     try:
-        summary = run(suite=suite, store=store, jobs=jobs, scheduler=scheduler, shard=shard,
-                      systems=system or None, methods=method or None,
-                      retry_failed=retry_failed, progress=not quiet, console=err_console)
+        summary = run(suite=suite, store=store, jobs=jobs, scheduler=scheduler,
+                      dask_local=dask_local, connect_timeout=connect_timeout, shard=shard,
+                      systems=system or None, methods=method or None, retry_failed=retry_failed,
+                      timeout=timeout, memory_limit=memory_limit, progress=not quiet,
+                      console=err_console)
     except LindyError as err:
         _fail(err)
-    except KeyboardInterrupt:
-        err_console.print("[yellow]interrupted[/]: finished jobs are saved; run again to resume.")
-        raise typer.Exit(code=130) from None
+    except KeyboardInterrupt as err:
+        how = "stopped by " + err.args[0] if isinstance(err, Terminated) else "interrupted"
+        err_console.print(f"[yellow]{how}[/]: finished jobs are saved; run again to resume.")
+        raise typer.Exit(code=128 + getattr(err, "signum", 2)) from None
     if not quiet:
         print_leaderboard(store, suite)
+        if summary.warned:
+            err_console.print(f"{summary.warned} job(s) raised warnings; they are kept with "
+                              "each record (Record.warnings).")
     console.print(f"{summary.total} jobs: {summary.skipped} already done, {summary.ok} ok, "
                   f"{summary.failed} failed -> {store}")
+    if summary.failed and not summary.ok:
+        err_console.print("[bold red]error:[/] every job failed; see the errors with "
+                          f"`lindy bench report --store {store}`.")
+        raise typer.Exit(code=1)
 
 
 @bench_app.command("report")
@@ -149,9 +169,10 @@ def bench_report(store: Path = typer.Option(Path("results.sqlite"), help="SQLite
     """Write a static HTML report (leaderboard and forecast plots)."""
     from .bench import write_report
 
-    if not store.exists():
-        _fail(FileNotFoundError(f"{store} does not exist; run `lindy bench run` first."))
-    index = write_report(store, out)
+    try:
+        index = write_report(store, out)
+    except LindyError as err:
+        _fail(err)
     console.print(f"wrote {index}")
 
 
@@ -159,14 +180,27 @@ def bench_report(store: Path = typer.Option(Path("results.sqlite"), help="SQLite
 def bench_merge(stores: list[Path] = typer.Argument(..., help="Stores to merge."),
                 out: Path = typer.Option(..., "--out", help="Merged store.")) -> None:
     """Merge shard stores into one."""
-    from .bench import Store
+    from .bench import merge_stores
 
-    missing = [str(p) for p in stores if not p.exists()]
-    if missing:
-        _fail(FileNotFoundError(f"missing store(s): {', '.join(missing)}"))
-    with Store(out) as db:
-        n = db.merge_from(stores)
+    try:
+        n = merge_stores(stores, out)
+    except LindyError as err:
+        _fail(err)
     console.print(f"merged {n} records from {len(stores)} store(s) into {out}")
+
+
+@bench_app.command("export")
+def bench_export(store: Path = typer.Option(Path("results.sqlite"), help="SQLite results file."),
+                 out: Path = typer.Option(..., "--out", help="results.csv or results.parquet.")
+                 ) -> None:
+    """Export the results to CSV or Parquet (one row per job; Parquet needs pyarrow)."""
+    from .bench import export
+
+    try:
+        n = export(store, out)
+    except LindyError as err:
+        _fail(err)
+    console.print(f"wrote {n} records to {out}")
 
 
 @bench_app.command("methods")

@@ -14,11 +14,11 @@ def test_run_then_rerun_skips_finished(tmp_path, small_suite):
     first = run(small_suite, store=store, jobs=1, progress=False)
     assert first.ok == 12 and first.failed == 0 and first.skipped == 0
     with Store(store) as db:
-        stamps = {r["key"]: (r["finished_at"], r["duration"]) for r in db.results()}
+        stamps = {r.key: (r.finished_at, r.duration) for r in db.results()}
     second = run(small_suite, store=store, jobs=1, progress=False)
     assert second.skipped == 12 and second.ok == 0
     with Store(store) as db:
-        assert {r["key"]: (r["finished_at"], r["duration"]) for r in db.results()} == stamps
+        assert {r.key: (r.finished_at, r.duration) for r in db.results()} == stamps
 
 
 def test_local_processes_match_serial(tmp_path, small_suite):
@@ -28,8 +28,8 @@ def test_local_processes_match_serial(tmp_path, small_suite):
               systems=["Henon"])
     assert serial.ok == par.ok == 6
     with Store(tmp_path / "s.sqlite") as a, Store(tmp_path / "p.sqlite") as b:
-        ma = {r["key"]: r["metrics"]["smape"] for r in a.results()}
-        mb = {r["key"]: r["metrics"]["smape"] for r in b.results()}
+        ma = {r.key: r.metrics["smape"] for r in a.results()}
+        mb = {r.key: r.metrics["smape"] for r in b.results()}
     assert ma == mb
 
 
@@ -73,7 +73,7 @@ def test_killed_run_resumes_without_redoing_or_losing(tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     with Store(store) as db:
-        before = {r["key"]: (r["finished_at"], r["duration"]) for r in db.results()}
+        before = {r.key: (r.finished_at, r.duration) for r in db.results()}
     assert 2 <= len(before) < total, f"kill came too late or too early: {len(before)} of {total}"
     # resume with Ctrl-C in the middle, then to the end
     proc = _start(store, env)
@@ -87,6 +87,6 @@ def test_killed_run_resumes_without_redoing_or_losing(tmp_path):
                          capture_output=True, text=True, env=env, timeout=600)
     assert res.returncode == 0, res.stderr
     with Store(store) as db:
-        after = {r["key"]: (r["finished_at"], r["duration"]) for r in db.results()}
+        after = {r.key: (r.finished_at, r.duration) for r in db.results()}
     assert set(after) == {j.key for j in ld.bench.suite_jobs("quick")}
     assert all(after[k] == v for k, v in before.items()), "finished jobs were redone"

@@ -11,9 +11,11 @@ Examples
 ['Persistence', 'LinearAR(5)', 'DMD']
 """
 
+from ._export import export, merge_stores
 from ._jobs import Job, execute
-from ._leaderboard import leaderboard
+from ._leaderboard import leaderboard, leaderboard_tables
 from ._methods import METHODS, build_method, register_method
+from ._pool import Limits, Terminated, WorkerStartError
 from ._protocols import (
     PROTOCOL_DEFAULTS,
     PROTOCOLS,
@@ -23,6 +25,7 @@ from ._protocols import (
     make_forecast_data,
     run_protocol,
 )
+from ._record import Record
 from ._report import write_report
 from ._runner import RunSummary, parse_shard, run, select_shard
 from ._store import Store
@@ -30,7 +33,11 @@ from ._suites import SUITES, suite_jobs
 
 __all__ = [
     "Job",
+    "Record",
     "execute",
+    "Limits",
+    "Terminated",
+    "WorkerStartError",
     "METHODS",
     "build_method",
     "register_method",
@@ -49,5 +56,8 @@ __all__ = [
     "select_shard",
     "Store",
     "leaderboard",
+    "leaderboard_tables",
     "write_report",
+    "export",
+    "merge_stores",
 ]

@@ -12,12 +12,14 @@ import json
 import platform
 import time
 import traceback
+import warnings
 from dataclasses import dataclass, field
 
 from ._methods import build_method
 from ._protocols import run_protocol
+from ._record import Record
 
-__all__ = ["Job", "execute"]
+__all__ = ["Job", "execute", "job_record"]
 
 
 def _canonical(obj) -> str:
@@ -79,46 +81,137 @@ class Job:
         return hash(self.key)
 
 
-def execute(job: Job) -> tuple[dict, dict]:
+def execute(job: Job, *, warmup: bool = True) -> tuple[Record, dict]:
     """Run one job; return its record and its arrays. Failures are recorded, not raised.
+
+    A warm-up fit and forecast of a separate estimator on a short slice of the
+    training data comes first (untimed by the protocol, reported as
+    ``timings["warmup_seconds"]``), so one-off compilation stays out of
+    ``fit_seconds``; the scored estimator is a fresh one, so the metrics are those
+    of a run without warm-up. Warnings raised by the job (numerical overflow and the
+    like) are caught and kept in ``record.warnings`` instead of being printed.
 
     Returns
     -------
-    record : dict
-        Columns of the results table (status ``"ok"`` or ``"error"``).
+    record : Record
+        Status ``"ok"`` with metrics, or ``"error"`` with the reason and traceback.
     artifacts : dict of str to ndarray
         Arrays for the report (forecast and truth).
+
+    Examples
+    --------
+    >>> rec, arts = execute(Job("LinearAR", {"n_lags": 2}, "VanDerPol",
+    ...                         {"name": "forecast", "n_train": 200, "horizon": 20}, 0))
+    >>> rec.status, sorted(arts), "warmup_seconds" in rec.timings
+    ('ok', ['forecast', 'truth'], True)
     """
+    start = time.perf_counter()
+    fields = {"status": "ok", "metrics": {}}
+    timings: dict = {}
+    artifacts: dict = {}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # once per place: an overflowing loop stays cheap
+        try:
+            estimator = build_method(job.method, job.params)
+            if warmup:
+                timings["warmup_seconds"] = _warm_up(job)
+            metrics, artifacts = run_protocol(estimator, job.system, job.protocol, job.random_state)
+            fields["metrics"] = metrics
+        except Exception as err:  # noqa: BLE001 - every failure is data for the report
+            if (stop := _interrupted(err)) is not None:
+                raise stop from None
+            fields = {"status": "error", "metrics": {}, "error": _one_line(err),
+                      "traceback": traceback.format_exc()}
+    timings["duration"] = time.perf_counter() - start
+    messages = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+    return job_record(job, timings=timings, warnings=messages[:20], **fields), artifacts
+
+
+def job_record(job: Job, **fields) -> Record:
+    """The record of ``job`` with its identity, versions, host and time stamp filled in.
+
+    Examples
+    --------
+    >>> rec = job_record(Job("DMD", {"rank": 2}, "Lorenz"), status="error", error="boom")
+    >>> rec.params, rec.status, rec.versions["lindy"] != ""
+    ({'method': 'DMD', 'rank': 2}, 'error', True)
+    """
+    return Record(key=job.key, suite=job.suite, method=job.name,
+                  params={"method": job.method, **job.params}, system=job.system,
+                  protocol=dict(job.protocol), random_state=job.random_state,
+                  versions=_versions(), host=platform.node(),
+                  finished_at=time.strftime("%Y-%m-%dT%H:%M:%S"), **fields)
+
+
+def _one_line(err: BaseException) -> str:
+    text = f"{type(err).__name__}: {err}".strip()
+    return text.splitlines()[0] if text else type(err).__name__
+
+
+@functools.lru_cache(maxsize=1)
+def _versions() -> dict:
+    import numpy
+
     from .. import __version__
 
-    start = time.perf_counter()
-    record = {
-        "key": job.key, "suite": job.suite, "method": job.name,
-        "params": {"method": job.method, **job.params}, "system": job.system,
-        "protocol": _canonical(job.protocol), "random_state": job.random_state,
-        "lindy_version": __version__, "host": platform.node(),
-    }
-    artifacts: dict = {}
+    return {"lindy": __version__, "python": platform.python_version(), "numpy": numpy.__version__}
+
+
+def _warm_up(job: Job) -> float:
+    """Fit and forecast a separate estimator on a short slice of the job's data; seconds.
+
+    Compilation (numba, first-call caches) happens here; failures are ignored: a
+    slice can be too short for some settings, and the timed run reports real errors.
+    """
+    from ..data import Trajectory, TrajectorySet
+    from ._protocols import make_forecast_data
+
     try:
-        estimator = build_method(job.method, job.params)
-        metrics, artifacts = run_protocol(estimator, job.system, job.protocol, job.random_state)
-        record.update(status="ok", metrics=metrics)
-    except Exception as err:  # noqa: BLE001 - every failure is data for the report
-        if _interrupted(err):
-            raise KeyboardInterrupt from err
-        record.update(status="error", metrics={}, error=f"{type(err).__name__}: {err}",
-                      traceback=traceback.format_exc())
-    record["duration"] = time.perf_counter() - start
-    record["finished_at"] = time.strftime("%Y-%m-%dT%H:%M:%S")
-    return record, artifacts
+        train, context, _, _ = make_forecast_data(job.system, job.protocol, job.random_state)
+    except Exception as err:  # noqa: BLE001 - the timed run reports it
+        if (stop := _interrupted(err)) is not None:
+            raise stop from None
+        return 0.0
+    start = time.perf_counter()  # the data are made (and cached) before the clock starts
+    try:
+        n = min(train[0].n_steps, _WARMUP_STEPS)
+        short = TrajectorySet([Trajectory(t=tr.t[:n], x=tr.x[:n], meta=tr.meta) for tr in train])
+        est = build_method(job.method, job.params)
+        if "random_state" in est.get_params():
+            est.set_params(random_state=job.random_state)
+        with warnings.catch_warnings(record=True):  # the timed run reports its own warnings
+            warnings.simplefilter("always")
+            est.fit(short)
+            est.forecast(context, horizon=5)
+    except Exception as err:  # noqa: BLE001 - see the docstring
+        if (stop := _interrupted(err)) is not None:
+            raise stop from None
+    return time.perf_counter() - start
 
 
-def _interrupted(err: BaseException) -> bool:
-    """True if ``err`` was caused by Ctrl-C (compiled code re-raises it as SystemError)."""
+#: samples per training trajectory in the warm-up fit
+_WARMUP_STEPS = 200
+
+
+def _interrupted(err: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C (or SIGTERM/SIGHUP) behind ``err``, if any: compiled code re-raises it
+    as SystemError.
+
+    Examples
+    --------
+    >>> try:
+    ...     try:
+    ...         raise KeyboardInterrupt
+    ...     except KeyboardInterrupt as ki:
+    ...         raise SystemError("in compiled code") from ki
+    ... except SystemError as err:
+    ...     type(_interrupted(err)).__name__, _interrupted(ValueError())
+    ('KeyboardInterrupt', None)
+    """
     seen = set()
     while err is not None and id(err) not in seen:
         if isinstance(err, KeyboardInterrupt):
-            return True
+            return err
         seen.add(id(err))
         err = err.__cause__ or err.__context__
-    return False
+    return None

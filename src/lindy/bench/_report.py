@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import html
-import math
 from pathlib import Path
 
-from ._leaderboard import METRIC_COLUMNS, leaderboard
+from ..errors import ValidationError
+from ._leaderboard import leaderboard_tables
 from ._store import Store
 
 __all__ = ["write_report"]
@@ -22,24 +22,18 @@ img { max-width: 100%; border: 1px solid #eee; }
 """
 
 
-def _fmt(v: float) -> str:
-    if v is None or (isinstance(v, float) and math.isnan(v)):
-        return "–"
-    return f"{v:.3g}" if abs(v) < 1e4 else f"{v:.3e}"
-
-
-def _plot_system(store: Store, system: str, records: list[dict], path: Path) -> bool:
+def _plot_system(store: Store, system: str, records: list, path: Path) -> bool:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    ok = [r for r in records if r["system"] == system and r["status"] == "ok"]
+    ok = [r for r in records if r.system == system and r.ok]
     if not ok:
         return False
-    random_state = min(r["random_state"] for r in ok)
-    ok = [r for r in ok if r["random_state"] == random_state]
-    truth = store.artifact(ok[0]["key"], "truth")
+    random_state = min(r.random_state for r in ok)
+    ok = [r for r in ok if r.random_state == random_state]
+    truth = store.artifact(ok[0].key, "truth")
     if truth is None:
         return False
     dims = min(truth.shape[1], 3)
@@ -49,11 +43,11 @@ def _plot_system(store: Store, system: str, records: list[dict], path: Path) -> 
         ax = axes[i, 0]
         ax.plot(steps, truth[:, i], color="k", lw=2, label="truth")
         for rec in ok:
-            fc = store.artifact(rec["key"], "forecast")
+            fc = store.artifact(rec.key, "forecast")
             if fc is not None:
                 lo, hi = truth[:, i].min(), truth[:, i].max()
                 pad = 0.5 * (hi - lo + 1e-12)
-                ax.plot(steps, fc[:, i].clip(lo - pad, hi + pad), lw=1, label=rec["method"])
+                ax.plot(steps, fc[:, i].clip(lo - pad, hi + pad), lw=1, label=rec.method)
         ax.set_ylabel(f"x{i}")
     axes[0, 0].set_title(f"{system}: forecast vs truth (random_state {random_state})")
     axes[0, 0].legend(loc="upper right", fontsize=8, ncol=4)
@@ -70,7 +64,8 @@ def write_report(store: str | Path, out: str | Path) -> Path:
     Parameters
     ----------
     store : path
-        Results store written by :func:`lindy.bench.run`.
+        Results store written by :func:`lindy.bench.run` (opened read-only; an
+        unusable store raises before the output folder is created).
     out : path
         Output folder (created).
 
@@ -79,29 +74,32 @@ def write_report(store: str | Path, out: str | Path) -> Path:
     Path
         The HTML file.
     """
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     from .. import __version__
 
-    with Store(store) as db:
+    with Store(store, readonly=True) as db:  # checked before anything is written
         records = db.results()
-        board = leaderboard(records)
+        out = Path(out)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise ValidationError(f"Cannot create the report folder {str(out)!r} "
+                                  f"({err.strerror or err}); choose a writable location.") from None
         parts = [f"<!doctype html><html><head><meta charset='utf-8'><title>lindy benchmark"
                  f"</title><style>{_CSS}</style></head><body>",
                  "<h1>lindy benchmark</h1>",
-                 f"<p>{len(records)} jobs ({sum(r['status'] == 'ok' for r in records)} ok) from "
+                 f"<p>{len(records)} jobs ({sum(r.ok for r in records)} ok) from "
                  f"<code>{html.escape(Path(store).name)}</code>, lindy {__version__}. VPT is the "
                  "valid prediction time (sMAPE threshold 30) in Lyapunov times for chaotic "
-                 "systems, in time units otherwise; higher is better.</p>"]
-        for system, rows in board.items():
+                 "systems, in time units otherwise; higher is better. Fit times exclude the "
+                 "one-off compile warm-up, shown on its own.</p>"]
+        for table in leaderboard_tables(records):
+            system = table["system"]
             parts.append(f"<h2 id='{html.escape(system)}'>{html.escape(system)}</h2><table>")
-            heads = "".join(f"<th>{h}</th>" for _, h, _ in METRIC_COLUMNS)
-            parts.append(f"<tr><th>method</th>{heads}<th>runs</th><th></th></tr>")
-            for row in rows:
-                cells = "".join(f"<td>{_fmt(row[m])}</td>" for m, _, _ in METRIC_COLUMNS)
-                err = f"<td class='err'>{html.escape(row['error'] or '')[:200]}</td>"
-                runs = f"{row['n_ok']}" + (f" (+{row['n_failed']} failed)" if row["n_failed"] else "")
-                parts.append(f"<tr><td>{html.escape(row['method'])}</td>{cells}<td>{runs}</td>{err}</tr>")
+            heads = "".join(f"<th>{html.escape(h)}</th>" for h in table["header"][:-1])
+            parts.append(f"<tr>{heads}<th></th></tr>")
+            for row in table["rows"]:
+                cells = "".join(f"<td>{html.escape(c)}</td>" for c in row[:-1])
+                parts.append(f"<tr>{cells}<td class='err'>{html.escape(row[-1])}</td></tr>")
             parts.append("</table>")
             png = f"forecast_{system}.png"
             if _plot_system(db, system, records, out / png):

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from .._validation import check_positive_int
 from ..errors import ValidationError
-from ._executors import dask_cluster, local_processes, serial
+from ._executors import dask_cluster, serial
 from ._jobs import Job
+from ._pool import Limits, local_processes, terminate_on_signals
 from ._store import Store
 from ._suites import suite_jobs
 
@@ -28,6 +29,8 @@ class RunSummary:
     ok, failed : int
         Jobs run now that succeeded / failed.
     store : Path
+    warned : int
+        Jobs run now that raised warnings (kept in their records).
     """
 
     total: int
@@ -35,6 +38,7 @@ class RunSummary:
     ok: int
     failed: int
     store: Path
+    warned: int = 0
 
 
 def parse_shard(shard: str | None) -> tuple[int, int] | None:
@@ -74,12 +78,16 @@ def select_shard(jobs: list[Job], shard: tuple[int, int] | None) -> list[Job]:
 
 
 def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 2, *,
-        scheduler: str | None = None, shard: str | None = None, systems=None, methods=None,
-        random_states=None, retry_failed: bool = False, progress: bool = True, console=None) -> RunSummary:
+        scheduler: str | None = None, dask_local: int | None = None, connect_timeout: float = 10.0,
+        shard: str | None = None, systems=None, methods=None, random_states=None,
+        retry_failed: bool = False, timeout: float | None = None, memory_limit: float | None = None,
+        progress: bool = True, console=None) -> RunSummary:
     """Run a benchmark suite and record every result in a SQLite store.
 
     Finished jobs (successes and failures) are skipped on a rerun, so an
-    interrupted run continues where it stopped.
+    interrupted run continues where it stopped. SIGTERM and SIGHUP stop the run
+    like Ctrl-C (:class:`~lindy.bench.Terminated`, a ``KeyboardInterrupt``), and
+    worker processes never outlive the driver.
 
     Parameters
     ----------
@@ -90,13 +98,23 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
     jobs : int
         Worker processes; 1 runs serially in this process.
     scheduler : str, optional
-        Dask scheduler address (``tcp://host:8786``) or ``"local"``.
+        Dask scheduler address (``tcp://host:8786``); ``"local"`` is ``dask_local=jobs``.
+    dask_local : int, optional
+        Run on a Dask LocalCluster of this many worker processes.
+    connect_timeout : float
+        Seconds to wait for the Dask scheduler before a clean error.
     shard : str, optional
         ``"i/N"``: run only shard ``i`` of ``N`` (for batch clusters).
     systems, methods, random_states : optional
-        Restrict the suite.
+        Restrict the suite. Unknown names are an error before any job runs.
     retry_failed : bool
         Rerun jobs recorded as failures.
+    timeout : float, optional
+        Seconds a job may run before its worker is stopped and the job recorded as
+        failed. With a limit, even ``jobs=1`` runs in a worker process.
+    memory_limit : float, optional
+        Megabytes a job may allocate in its worker. Neither limit applies to Dask
+        (use the cluster's own worker limits).
     progress : bool
         Show a progress bar.
     console : rich.console.Console, optional
@@ -104,30 +122,54 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
     Returns
     -------
     RunSummary
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> store = os.path.join(tempfile.mkdtemp(), "r.sqlite")
+    >>> summary = run("quick", store, jobs=1, systems=["Henon"], methods=["Persistence"],
+    ...               progress=False)
+    >>> summary.total, summary.ok, summary.failed
+    (1, 1, 0)
+    >>> run("quick", store, jobs=1, systems=["Henon"], methods=["Persistence"], progress=False).skipped
+    1
     """
     n_workers = check_positive_int(jobs, "jobs")
-    todo_all = select_shard(suite_jobs(suite, systems=systems, methods=methods, random_states=random_states),
-                            parse_shard(shard))
-    with Store(store) as db:
+    limits = Limits(timeout=_positive(timeout, "timeout", "seconds"),
+                    memory_limit=_positive(memory_limit, "memory_limit", "megabytes"))
+    _positive(connect_timeout, "connect_timeout", "seconds")
+    if scheduler == "local":
+        scheduler, dask_local = None, dask_local or n_workers
+    if scheduler and dask_local:
+        raise ValidationError(f"Give either a scheduler address ({scheduler!r}) or dask_local "
+                              f"({dask_local!r}), not both.")
+    if dask_local is not None:
+        dask_local = check_positive_int(dask_local, "dask_local")
+    if (scheduler or dask_local) and limits != Limits():
+        raise ValidationError("--timeout and --memory-limit apply to local worker processes; on "
+                              "Dask set the workers' own limits (e.g. memory_limit) instead.")
+    all_jobs = suite_jobs(suite, systems=systems, methods=methods, random_states=random_states)
+    _check_systems({j.system for j in all_jobs})
+    todo_all = select_shard(all_jobs, parse_shard(shard))
+    with Store(store) as db, terminate_on_signals():
         done = db.finished_keys(include_failed=not retry_failed)
         todo = [j for j in todo_all if j.key not in done]
         summary = RunSummary(len(todo_all), len(todo_all) - len(todo), 0, 0, Path(store))
         if not todo:
             return summary
-        if scheduler:
-            stream = dask_cluster(todo, scheduler, n_workers)
-        elif n_workers == 1 or len(todo) == 1:
+        if scheduler or dask_local:
+            stream = dask_cluster(todo, scheduler, dask_local, connect_timeout=connect_timeout)
+        elif n_workers == 1 and limits == Limits():
             stream = serial(todo)
         else:
-            stream = local_processes(todo, min(n_workers, len(todo)))
+            stream = local_processes(todo, min(n_workers, len(todo)), limits)
         bar = _progress(progress, console, len(todo), suite)
         try:
             for _job, record, arts in stream:
                 db.write(record, arts)
-                if record["status"] == "ok":
-                    summary.ok += 1
-                else:
-                    summary.failed += 1
+                summary.ok += record.ok
+                summary.failed += not record.ok
+                summary.warned += bool(record.warnings)
                 if bar is not None:
                     bar[0].advance(bar[1])
         finally:
@@ -135,6 +177,20 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
             if bar is not None:
                 bar[0].stop()
     return summary
+
+
+def _positive(value: float | None, name: str, unit: str) -> float | None:
+    if value is not None and not value > 0:
+        raise ValidationError(f"{name} must be a positive number of {unit}; got {value!r}.")
+    return value
+
+
+def _check_systems(names: set[str]) -> None:
+    """Unknown system names are an error before any job runs."""
+    from ..systems import get_system
+
+    for name in sorted(names):
+        get_system(name)
 
 
 def _progress(enabled: bool, console, total: int, suite: str):
