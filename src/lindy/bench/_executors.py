@@ -42,8 +42,9 @@ def _client(scheduler: str | None, n_local: int | None, connect_timeout: float):
     except ImportError:  # pragma: no cover - depends on the environment
         raise MissingDependencyError("dask.distributed", "dask") from None
     if n_local is not None:
+        # ":0": a free port for the dashboard, never a clash with another cluster on 8787
         cluster = LocalCluster(n_workers=n_local, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=":0")
         return Client(cluster), cluster
     try:
         return Client(scheduler, timeout=connect_timeout), None

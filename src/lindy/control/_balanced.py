@@ -38,7 +38,8 @@ class BalancedTruncation:
     Examples
     --------
     >>> import numpy as np, lindy as ld
-    >>> red = ld.control.balanced_truncation(np.diag([0.5, 0.1]), np.ones((2, 1)), np.ones((1, 2)), state_dim=1)
+    >>> A, B, C = np.diag([0.5, 0.1]), np.ones((2, 1)), np.ones((1, 2))
+    >>> red = ld.control.balanced_truncation(A, B, C, state_dim=1)
     >>> red.state_dim, bool(np.isclose(red.error_bound, 2 * red.hankel_singular_values[1]))
     (1, True)
     >>> print(red.report().splitlines()[0])
