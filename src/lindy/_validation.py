@@ -232,18 +232,18 @@ def check_psd(M, name: str = "covariance", *, n: int | None = None, strict: bool
     return A
 
 
-def check_rng(seed) -> np.random.Generator:
-    """Turn a seed (None, int, SeedSequence or Generator) into a Generator.
+def check_rng(random_state) -> np.random.Generator:
+    """Turn a ``random_state`` (None, int, SeedSequence or Generator) into a Generator.
 
     Examples
     --------
     >>> bool(check_rng(0).integers(10) == check_rng(0).integers(10))
     True
     """
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or isinstance(seed, (numbers.Integral, np.random.SeedSequence)):
-        return np.random.default_rng(seed)
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if random_state is None or isinstance(random_state, (numbers.Integral, np.random.SeedSequence)):
+        return np.random.default_rng(random_state)
     raise ValidationError(
-        f"random_state/seed must be None, an int or a numpy Generator; got {seed!r}."
+        f"random_state must be None, an int or a numpy Generator; got {random_state!r}."
     )

@@ -88,9 +88,10 @@ def make_reservoir(state_dim: int, n_in: int, spectral_radius: float, input_scal
 
 
 @functools.lru_cache(maxsize=16)
-def _cached_reservoir(state_dim, n_in, spectral_radius, input_scaling, density, leak_rate, seed):
+def _cached_reservoir(state_dim, n_in, spectral_radius, input_scaling, density, leak_rate,
+                      random_state):
     return _draw(state_dim, n_in, spectral_radius, input_scaling, density, leak_rate,
-                 np.random.default_rng(seed))
+                 np.random.default_rng(random_state))
 
 
 def _draw(state_dim, n_in, spectral_radius, input_scaling, density, leak_rate, rng) -> Reservoir:
