@@ -62,3 +62,17 @@ def test_bad_settings_and_models_are_clean_errors():
         run_control_protocol(ld.operators.DMDc(), "dc_motor", {"controller": "pid", "n_train": 30})
     plant, G = control_plant(ld.control.heat_equation(5))
     assert G is None and plant.A.shape == (5, 5)
+
+
+def test_edmdc_designs_on_its_lifted_predictor():
+    est = ld.operators.EDMDc(ld.operators.Polynomial(2))
+    m, _ = run_control_protocol(est, "dc_motor", {"obs_noise": 0.02, "n_steps": 60})
+    assert m["finite"] and abs(m["cost_ratio"] - 1) < 0.1
+
+
+def test_soft_state_bounds_keep_the_learned_mpc_with_the_true_one():
+    s = {"controller": "mpc", "horizon": 15, "u_bound": 0.5, "x_bound": 0.4, "x0_scale": 0.3,
+         "obs_noise": 0.02, "n_steps": 60}
+    m, _ = run_control_protocol(ld.operators.DMDc(), "mass_spring_chain", s, random_state=0)
+    assert abs(m["cost_ratio"] - 1) < 0.01
+    assert abs(m["x_violations"] - m["reference_x_violations"]) <= 2

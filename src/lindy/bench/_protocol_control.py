@@ -145,9 +145,9 @@ def _controller(model, s: dict, n: int, m: int):
     Q, R = s["state_weight"] * np.eye(n), s["input_weight"] * np.eye(m)
     ub = s["u_bound"]
     if s["controller"] == "mpc":
-        kw = {"u_bounds": None if ub is None else (-ub, ub)}
+        kw = {"u_bounds": None if ub is None else (-ub, ub), "tol": 1e-6, "max_iter": 50000}
         if s["x_bound"] is not None:
-            kw.update(x_bounds=(-s["x_bound"], s["x_bound"]), soft_penalty=1e4)
+            kw.update(x_bounds=(-s["x_bound"], s["x_bound"]), soft_penalty=100.0)
         cls = control.KoopmanMPC if _is_edmdc(model) else control.MPC
         return cls(model, s["horizon"], Q, R, **kw)
     if s["controller"] != "lqr":
