@@ -6,7 +6,7 @@ import pytest
 import lindy as ld
 from lindy.bench import PROTOCOLS, make_data, run_protocol
 from lindy.bench._protocol_control import control_plant, run_control_protocol
-from lindy.errors import ValidationError
+from lindy.errors import NumericalError, ValidationError
 
 
 def test_dmdc_on_a_linear_plant_controls_as_well_as_the_true_model():
@@ -65,9 +65,16 @@ def test_bad_settings_and_models_are_clean_errors():
 
 
 def test_edmdc_designs_on_its_lifted_predictor():
+    est = ld.operators.EDMDc(ld.operators.Polynomial(2, include_bias=False))
+    for seed in range(3):
+        m, _ = run_control_protocol(est, "dc_motor", {"obs_noise": 0.02, "n_steps": 60}, seed)
+        assert m["finite"] and abs(m["cost_ratio"] - 1) < 0.1
+
+
+def test_lqr_on_a_lifted_model_with_a_constant_feature_says_why_it_fails():
     est = ld.operators.EDMDc(ld.operators.Polynomial(2))
-    m, _ = run_control_protocol(est, "dc_motor", {"obs_noise": 0.02, "n_steps": 60})
-    assert m["finite"] and abs(m["cost_ratio"] - 1) < 0.1
+    with pytest.raises(NumericalError, match="include_bias=False"):
+        run_control_protocol(est, "dc_motor", {"n_steps": 10}, random_state=1)
 
 
 def test_soft_state_bounds_keep_the_learned_mpc_with_the_true_one():
@@ -76,3 +83,23 @@ def test_soft_state_bounds_keep_the_learned_mpc_with_the_true_one():
     m, _ = run_control_protocol(ld.operators.DMDc(), "mass_spring_chain", s, random_state=0)
     assert abs(m["cost_ratio"] - 1) < 0.01
     assert abs(m["x_violations"] - m["reference_x_violations"]) <= 2
+
+
+def test_subspace_id_is_controlled_through_lqg_on_its_latent_state():
+    s = {"obs_noise": 0.02, "n_steps": 60}
+    m, _ = run_control_protocol(ld.ssm.SubspaceID(state_dim=8, offset="none"), "mass_spring_chain", s)
+    assert m["finite"] and abs(m["cost_ratio"] - 1) < 0.02
+    m, _ = run_control_protocol(ld.ssm.SubspaceID(state_dim=3, offset="none"), "dc_motor", s)
+    assert abs(m["cost_ratio"] - 1) < 0.05
+
+
+def test_with_the_terminal_cost_to_go_no_learned_lqr_beats_the_true_one():
+    # Bellman: any inputs cost at least x0' S x0 over the window plus the cost-to-go x_N' S x_N
+    for seed, est in enumerate([ld.operators.DMDc(), ld.operators.DMDc(rank=3),
+                                ld.operators.EDMDc(ld.operators.Polynomial(2, include_bias=False))]):
+        m, arrays = run_control_protocol(est, "dc_motor", {"obs_noise": 0.05, "n_steps": 30}, seed)
+        assert m["cost_ratio"] >= 1 - 1e-9
+        x0 = arrays["truth"][0].astype(float)
+        A, B = ld.control.dc_motor().A, ld.control.dc_motor().B
+        S = ld.control.dlqr(A, B, np.eye(3), 0.1 * np.eye(1))[1]
+        assert np.isclose(m["reference_cost"], x0 @ S @ x0, rtol=1e-5)

@@ -4,16 +4,23 @@
    ``n_traj`` trajectories of ``n_train`` samples from random states, i.i.d.
    Gaussian inputs of std ``excitation``; the method sees the states (plus
    ``obs_noise``, a fraction of each coordinate's std) and the inputs.
-2. Fit the input model (DMDc, or EDMDc with a dictionary without delays).
+2. Fit the input model (DMDc, EDMDc with a dictionary without delays, or
+   SubspaceID).
 3. Design the controller on the learned model (``controller="lqr"``: LQR,
-   saturated at ``u_bound``; ``"mpc"``: :class:`~lindy.control.MPC`, or
+   saturated at ``u_bound``, on the state, the lifted state (EDMDc, weight
+   ``C' Q C``) or, for SubspaceID, LQG on its latent state with its own noise
+   covariances; ``"mpc"``: :class:`~lindy.control.MPC`, or
    :class:`~lindy.control.KoopmanMPC` on EDMDc, with ``u_bound`` and a soft
-   ``x_bound``) and the same controller on the true model (the plant itself
-   when linear, its linearization at the origin otherwise).
+   ``x_bound``, penalty 100) and the same controller on the true model (the
+   plant itself when linear, its linearization at the origin otherwise).
 4. Run both for ``n_steps`` on the true plant from the same random initial
    state, with the same process noise (``process_noise``, a fraction of the
    excitation data's per-coordinate std), and score the stage cost
-   ``state_weight |x|^2 + input_weight |u|^2`` summed over the applied steps.
+   ``state_weight |x|^2 + input_weight |u|^2`` summed over the applied steps
+   plus the true model's LQR cost-to-go ``x_N' S x_N`` from the last state (so
+   a controller cannot look good by leaving cost beyond the window; without
+   noise, bounds or model error the LQR on the true model minimizes this
+   total, and the ratio is at least 1).
 
 Metrics: ``cost``, ``reference_cost`` (the controller designed on the true
 model), ``cost_ratio`` (their ratio: 1 is as good as knowing the plant),
@@ -42,7 +49,7 @@ import numpy as np
 from .. import control
 from ..control._models import _is_edmdc
 from ..data import Trajectory, TrajectorySet
-from ..errors import ValidationError
+from ..errors import NumericalError, ValidationError
 from ..systems import get_system
 from ._protocols import Protocol, ProtocolData
 
@@ -140,6 +147,40 @@ class _LQR:
         return u if self.bound is None else np.clip(u, -self.bound, self.bound)
 
 
+class _LatentLQG:
+    """LQG on a SubspaceID model: the measured state, less the model's offset, is its output.
+
+    The filter starts from the least-squares latent state of the first
+    measurement (not from zero, which would cost a long transient).
+    """
+
+    def __init__(self, model, Q, R, bound=None):
+        p = model.params_
+        m = R.shape[0]
+        with_offset = p.B.shape[1] == m + 1  # offset="estimate": a constant last input
+        self.shift = model.offset_ if with_offset else model.mean_
+        self.A, self.B, self.C, self.W, self.V = p.A, p.B[:, :m], p.C, p.Q, p.R
+        self.Qz = self.C.T @ Q @ self.C + 1e-9 * np.eye(self.A.shape[0])
+        self.R, self.bound = R, bound
+        self.reset()
+
+    def reset(self):
+        self.lqg, self._applied = None, None
+
+    def control(self, x):
+        y = np.asarray(x) - self.shift
+        if self.lqg is None:
+            m0 = np.linalg.lstsq(self.C, y, rcond=None)[0]
+            self.lqg = control.LQG((self.A, self.B, self.C), self.Qz, self.R, W=self.W, V=self.V, m0=m0)
+            self.lqg.reset()
+        # the filter predicts with the input actually applied (saturated or not)
+        u = self.lqg.step(y, self._applied)
+        if self.bound is not None:
+            u = np.clip(u, -self.bound, self.bound)
+        self._applied = u
+        return u
+
+
 def _controller(model, s: dict, n: int, m: int):
     """The protocol's controller designed on ``model`` (a fitted estimator or a tuple (A, B))."""
     Q, R = s["state_weight"] * np.eye(n), s["input_weight"] * np.eye(m)
@@ -155,11 +196,20 @@ def _controller(model, s: dict, n: int, m: int):
     if _is_edmdc(model):
         pred = control.lifted_predictor(model)
         Qz = pred.C.T @ Q @ pred.C + 1e-9 * np.eye(pred.A.shape[0])
-        return _LQR(pred.A, pred.B, Qz, R, ub, pred.lift)
+        try:
+            return _LQR(pred.A, pred.B, Qz, R, ub, pred.lift)
+        except NumericalError as err:
+            raise NumericalError(
+                f"{err} On a lifted model this is usually the constant feature (eigenvalue 1, no "
+                "input reaches it): use a dictionary without it, e.g. Polynomial(2, "
+                "include_bias=False), or controller='mpc'.") from None
+    if hasattr(model, "params_") and hasattr(model, "offset_"):
+        return _LatentLQG(model, Q, R, ub)
     if not isinstance(model, tuple) and not hasattr(model, "A_"):
         raise ValidationError(
-            f"The control protocol designs on a model whose state is the measured state (DMDc) or "
-            f"a lifting of it (EDMDc); got {type(model).__name__}.")
+            f"The control protocol designs on a model whose state is the measured state (DMDc), a "
+            f"lifting of it (EDMDc) or a latent state observed through it (SubspaceID); got "
+            f"{type(model).__name__}.")
     A, B, _ = control.as_state_space(model)
     return _LQR(A, B, Q, R, ub)
 
@@ -192,9 +242,13 @@ def _score_control(estimator, data: ProtocolData, s: dict, system, dt: float,
     """Closed loops of the controllers designed on ``estimator`` (fitted) and on the true model."""
     plant, G = control_plant(system, s["input_matrix"])
     n, m = _dims(plant, G)
+    true_model = _true_model(plant, G, dt)
     learned = _run(plant, G, _controller(estimator, s, n, m), data, s, dt, seed)
-    reference = _run(plant, G, _controller(_true_model(plant, G, dt), s, n, m), data, s, dt, seed)
-    cost, ref = learned.meta["cost"], reference.meta["cost"]
+    reference = _run(plant, G, _controller(true_model, s, n, m), data, s, dt, seed)
+    # the true model's cost-to-go from the last state closes the finite window
+    S = control.dlqr(*true_model, s["state_weight"] * np.eye(n), s["input_weight"] * np.eye(m))[1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        cost, ref = (tr.meta["cost"] + float(tr.x[-1] @ S @ tr.x[-1]) for tr in (learned, reference))
     finite = bool(np.isfinite(learned.x).all() and np.isfinite(cost))
     cost = cost if finite else float("inf")
     metrics = {"cost": cost, "reference_cost": ref, "cost_ratio": cost / ref if ref > 0 else float("nan"),
