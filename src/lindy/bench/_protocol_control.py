@@ -32,7 +32,11 @@ Plants: a registered system name (a flow or map; the input enters through
 ``input_matrix``, default a force on the last coordinate), one of the
 benchmark plants of :mod:`lindy.control` by name (``mass_spring_chain``,
 ``heat_equation``, ``dc_motor``, ``burgers``, with their default settings),
-or a plant object (an ``LTISystem``, a ``System`` or a callable ``step(x, u)``).
+or a plant object (an ``LTISystem``, a ``System`` or a callable ``step(x, u)``
+with ``state_dim``, ``n_inputs`` and ``dt`` attributes, like
+:class:`~lindy.control.BurgersPlant`). The origin must be an equilibrium under
+zero input: it is the regulation target and, for nonlinear plants, where the
+true-model controller is linearized.
 
 :func:`run_control_protocol` is the entry point. The generic
 :func:`~lindy.bench.run_protocol` fits and then *forecasts*, and an input
