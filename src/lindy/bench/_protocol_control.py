@@ -10,8 +10,9 @@
    saturated at ``u_bound``, on the state, the lifted state (EDMDc, weight
    ``C' Q C``) or, for SubspaceID, LQG on its latent state with its own noise
    covariances; ``"mpc"``: :class:`~lindy.control.MPC`, or
-   :class:`~lindy.control.KoopmanMPC` on EDMDc, with ``u_bound`` and a soft
-   ``x_bound``, penalty 100) and the same controller on the true model (the
+   :class:`~lindy.control.KoopmanMPC` on EDMDc (terminal weight: the lifted
+   Riccati solution, as MPC's default), with ``u_bound`` and a soft ``x_bound``,
+   penalty 100) and the same controller on the true model (the
    plant itself when linear, its linearization at the origin otherwise).
 4. Run both for ``n_steps`` on the true plant from the same random initial
    state, with the same process noise (``process_noise``, a fraction of the
@@ -185,6 +186,11 @@ class _LatentLQG:
         return u
 
 
+def _lifted_weight(pred, Q):
+    """``C' Q C`` on the lifted state, made positive definite by a 1e-9 ridge."""
+    return pred.C.T @ Q @ pred.C + 1e-9 * np.eye(pred.A.shape[0])
+
+
 def _controller(model, s: dict, n: int, m: int):
     """The protocol's controller designed on ``model`` (a fitted estimator or a tuple (A, B))."""
     Q, R = s["state_weight"] * np.eye(n), s["input_weight"] * np.eye(m)
@@ -193,15 +199,21 @@ def _controller(model, s: dict, n: int, m: int):
         kw = {"u_bounds": None if ub is None else (-ub, ub), "tol": 1e-6, "max_iter": 50000}
         if s["x_bound"] is not None:
             kw.update(x_bounds=(-s["x_bound"], s["x_bound"]), soft_penalty=100.0)
-        cls = control.KoopmanMPC if _is_edmdc(model) else control.MPC
-        return cls(model, s["horizon"], Q, R, **kw)
+        if not _is_edmdc(model):
+            return control.MPC(model, s["horizon"], Q, R, **kw)
+        # terminal weight: the lifted model's Riccati cost-to-go, as MPC's default on a linear model
+        pred = control.lifted_predictor(model)
+        try:
+            kw["P"] = control.dlqr(pred.A, pred.B, _lifted_weight(pred, Q), R)[1]
+        except NumericalError:
+            pass  # not stabilizable (a constant feature): KoopmanMPC's default C' Q C
+        return control.KoopmanMPC(model, s["horizon"], Q, R, **kw)
     if s["controller"] != "lqr":
         raise ValidationError(f"controller must be 'lqr' or 'mpc'; got {s['controller']!r}.")
     if _is_edmdc(model):
         pred = control.lifted_predictor(model)
-        Qz = pred.C.T @ Q @ pred.C + 1e-9 * np.eye(pred.A.shape[0])
         try:
-            return _LQR(pred.A, pred.B, Qz, R, ub, pred.lift)
+            return _LQR(pred.A, pred.B, _lifted_weight(pred, Q), R, ub, pred.lift)
         except NumericalError as err:
             raise NumericalError(
                 f"{err} On a lifted model this is usually the constant feature (eigenvalue 1, no "
