@@ -55,7 +55,7 @@ def main(argv=None):
     for name, ctrl in (("open loop", None), ("LQR (saturated)", LQR()), ("MPC", mpc)):
         if ctrl is None:
             ctrl = type("Zero", (), {"control": lambda self, x: np.zeros(1)})()
-        runs[name] = ld.control.closed_loop(plant, ctrl, 100, x0, process_noise=0.005, random_state=1,
+        runs[name] = ld.control.closed_loop(plant, ctrl, 100, x0, process_noise_std=0.005, random_state=1,
                                             cost=cost)
         tr = runs[name]
         print(f"{name:16s} cost {tr.meta['cost']:8.2f}   max |u| {np.abs(tr.u).max():.2f}   "

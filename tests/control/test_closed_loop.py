@@ -32,8 +32,8 @@ def test_closed_loop_on_lti_equals_the_recursion():
 
 def test_noise_is_reproducible():
     sys = ld.systems.random_lti(3, 1, 1, random_state=0)
-    a, b = (ld.control.closed_loop(sys, _Gain(np.zeros((1, 3))), 10, np.ones(3), process_noise=0.1,
-                                   obs_noise=0.1, random_state=4) for _ in range(2))
+    a, b = (ld.control.closed_loop(sys, _Gain(np.zeros((1, 3))), 10, np.ones(3), process_noise_std=0.1,
+                                   obs_noise_std=0.1, random_state=4) for _ in range(2))
     assert np.array_equal(a.x, b.x) and not np.allclose(a.meta["measurements"], a.x)
 
 
@@ -64,3 +64,13 @@ def test_simulate_inputs_feeds_dmdc():
     traj = ld.control.simulate_inputs(sys, u, np.zeros(3))
     dmdc = ld.operators.DMDc().fit(traj)
     assert np.allclose(dmdc.A_, sys.A, atol=1e-8) and np.allclose(dmdc.B_, sys.B, atol=1e-8)
+
+
+def test_noise_stds_are_absolute_and_old_names_are_gone():
+    sys = ld.systems.random_lti(3, 1, 1, random_state=0)
+    traj = ld.control.closed_loop(sys, _Gain(np.zeros((1, 3))), 4000, 100 * np.ones(3),
+                                  obs_noise_std=0.3, random_state=0)
+    err = traj.meta["measurements"] - traj.x
+    assert abs(err.std() - 0.3) < 0.01  # absolute, whatever the state's own scale
+    with pytest.raises(TypeError):
+        ld.control.closed_loop(sys, _Gain(np.zeros((1, 3))), 4, np.ones(3), obs_noise=0.1)

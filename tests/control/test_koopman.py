@@ -58,3 +58,25 @@ def test_lifted_predictor_matches_edmdc_forecast(vdp_model):
     for k in range(10):
         z = pred.A @ z + pred.B @ u[k]
         assert np.allclose(pred.C @ z, fc.x[k], atol=1e-10)
+
+
+def test_integral_gain_removes_the_learned_predictors_steady_offset(vdp_model):
+    vdp, model = vdp_model
+    errors = {}
+    for gain in (None, 0.05, 0.1):
+        kmpc = ld.control.KoopmanMPC(model, H, Q, R, u_bounds=U_BOUNDS, integral_gain=gain, tol=1e-6)
+        traj = ld.control.closed_loop(vdp, kmpc, N, np.zeros(2), dt=DT, input_matrix=G,
+                                      reference=[1.0, 0.0], integrator="rk4")
+        errors[gain] = abs(traj.x[-1, 0] - 1.0)
+        if gain is not None:
+            assert abs(kmpc.offset_[1]) == 0.0  # the unweighted velocity is not integrated
+            kmpc.reset()
+            assert not kmpc.offset_.any()
+    assert errors[None] > 0.01  # the learned steady state is off by about 2%
+    assert errors[0.05] < 1e-4
+    assert errors[0.1] < 1e-3  # settles only because integration pauses while |u| is at its bound
+
+
+def test_integral_gain_must_be_positive(vdp_model):
+    with pytest.raises(ValueError, match="integral_gain"):
+        ld.control.KoopmanMPC(vdp_model[1], H, Q, R, integral_gain=-1.0)

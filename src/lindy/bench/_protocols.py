@@ -298,3 +298,7 @@ def run_protocol(estimator, system_name: str, protocol: dict, random_state: int)
     metrics, arrays = proto.score(pred, data, s, system, dt)
     metrics.update(fit_seconds=fit_seconds, forecast_seconds=forecast_seconds, dt=dt)
     return metrics, arrays
+
+from ._protocol_control import CONTROL as _CONTROL  # noqa: E402  (it imports Protocol from here)
+
+PROTOCOLS["control"] = _CONTROL

@@ -14,6 +14,8 @@ balanced_truncation    square-root balanced truncation, Hankel singular values
 closed_loop            simulate a controller on a plant (LTISystem, System + input_matrix)
 plant_step, simulate_inputs, linearize
                        plants with inputs: one sample, open-loop excitation, ZOH linearization
+mass_spring_chain, heat_equation, dc_motor, burgers
+                       benchmark plants: sampled linear models, a nonlinear Burgers plant
 
 Examples
 --------
@@ -26,6 +28,7 @@ Examples
 
 from ._balanced import BalancedTruncation, balanced_truncation, hankel_singular_values
 from ._closed_loop import closed_loop
+from ._environments import BurgersPlant, burgers, dc_motor, heat_equation, mass_spring_chain
 from ._ilqr import ILQRResult, ilqr
 from ._koopman import KoopmanMPC
 from ._lqg import LQG, kalman_gain
@@ -54,4 +57,9 @@ __all__ = [
     "plant_step",
     "simulate_inputs",
     "linearize",
+    "mass_spring_chain",
+    "heat_equation",
+    "dc_motor",
+    "burgers",
+    "BurgersPlant",
 ]

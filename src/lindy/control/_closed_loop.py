@@ -35,8 +35,8 @@ def _references(reference, n: int):
 
 
 def closed_loop(plant, controller, n_steps, x0, *, dt=None, input_matrix=None, output_matrix=None,
-                process_noise=0.0, obs_noise=0.0, random_state=None, reference=None, preview=False,
-                cost=None, integrator="dop853") -> Trajectory:
+                process_noise_std=0.0, obs_noise_std=0.0, random_state=None, reference=None,
+                preview=False, cost=None, integrator="dop853") -> Trajectory:
     """Simulate ``controller`` acting on ``plant`` for ``n_steps`` samples.
 
     At each sample the controller sees a measurement (the state, or
@@ -61,9 +61,10 @@ def closed_loop(plant, controller, n_steps, x0, *, dt=None, input_matrix=None, o
         Passed to :func:`plant_step`.
     output_matrix : array_like (p, n), optional
         What an output-measuring controller sees (default the plant's ``C``).
-    process_noise, obs_noise : float or array_like, default 0
-        Standard deviations (absolute, in state / measurement units) of the
-        additive Gaussian noise on each step and on each measurement.
+    process_noise_std, obs_noise_std : float or array_like (n,) / (p,), default 0
+        Absolute standard deviations (in state / measurement units, not
+        fractions of the signal's std) of the additive Gaussian noise on each
+        step and on each measurement.
     random_state : int, Generator or None
     reference : array_like (p,) or (T, p), optional
         Set point, or one per sample (``T >= n_steps + 1``), passed to the controller.
@@ -104,7 +105,8 @@ def closed_loop(plant, controller, n_steps, x0, *, dt=None, input_matrix=None, o
     xs, us, ys, costs = [], [], [], []
     for k in range(n_steps + 1):
         y = _measure(plant, controller, x, output_matrix)
-        y = y + np.asarray(obs_noise) * rng.standard_normal(y.shape) if np.any(obs_noise) else y
+        if np.any(obs_noise_std):
+            y = y + np.asarray(obs_noise_std) * rng.standard_normal(y.shape)
         r = None if refs is None else refs[k]
         if preview and refs is not None:
             idx = np.minimum(np.arange(k + 1, k + 1 + controller.horizon), refs.shape[0] - 1)
@@ -122,8 +124,8 @@ def closed_loop(plant, controller, n_steps, x0, *, dt=None, input_matrix=None, o
         if k == n_steps:
             break
         x = plant_step(plant, x, u, dt=h, input_matrix=input_matrix, integrator=integrator, t=k * h)
-        if np.any(process_noise):
-            x = x + np.asarray(process_noise) * rng.standard_normal(x.shape)
+        if np.any(process_noise_std):
+            x = x + np.asarray(process_noise_std) * rng.standard_normal(x.shape)
     costs_arr = np.array(costs) if costs else None
     meta = {"measurements": np.array(ys), "costs": costs_arr,
             "cost": float(costs_arr[:-1].sum()) if costs_arr is not None else None}

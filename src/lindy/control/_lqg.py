@@ -100,7 +100,7 @@ class LQG:
     >>> import numpy as np, lindy as ld
     >>> sys = ld.systems.random_lti(3, 1, 1, random_state=0)
     >>> lqg = ld.control.LQG(sys, Q=np.eye(3), R=np.eye(1))
-    >>> traj = ld.control.closed_loop(sys, lqg, 50, np.ones(3), obs_noise=0.01, random_state=0)
+    >>> traj = ld.control.closed_loop(sys, lqg, 50, np.ones(3), obs_noise_std=0.01, random_state=0)
     >>> bool(np.abs(traj.x[-1]).max() < 0.1)
     True
     """
