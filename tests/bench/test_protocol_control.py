@@ -49,10 +49,11 @@ def test_the_protocol_is_registered_and_makes_excitation_data():
     assert "control" in PROTOCOLS
     d = make_data("OscillatorChain", {"name": "control", "n_train": 50, "n_traj": 2}, 0)
     assert d.train[0].u.shape == (50, 1) and d.context.x.shape == (1, 6)
-    # run_protocol forecasts after fitting, and an input model needs future inputs to forecast:
-    with pytest.raises(ValidationError, match="input"):
-        run_protocol(ld.operators.DMDc(), "OscillatorChain",
-                     {"name": "control", "n_train": 50, "n_traj": 2}, 0)
+    # run_protocol hands the control protocol to its own flow (learn, then control the plant)
+    m, _ = run_protocol(ld.operators.DMDc(), "dc_motor", {"name": "control", "n_steps": 40}, 0)
+    direct, _ = run_control_protocol(ld.operators.DMDc(), "dc_motor", {"n_steps": 40}, 0)
+    assert m["cost_ratio"] == pytest.approx(direct["cost_ratio"], rel=1e-12)
+    assert "control" in ld.bench.PROTOCOL_DEFAULTS
 
 
 def test_bad_settings_and_models_are_clean_errors():

@@ -275,7 +275,8 @@ def _score_control(estimator, data: ProtocolData, s: dict, system, dt: float,
 
 
 #: the protocol's settings, data maker and scorer (its scorer takes the fitted estimator)
-CONTROL = Protocol("control", dict(_DEFAULTS), _make_control, _score_control, lambda s: s["n_steps"])
+CONTROL = Protocol("control", dict(_DEFAULTS), _make_control, _score_control, lambda s: s["n_steps"],
+                   run=lambda est, system, protocol, rs: run_control_protocol(est, system, protocol, rs))
 
 
 def _settings(protocol: dict) -> dict:

@@ -57,13 +57,21 @@ class ProtocolData:
 
 @dataclass(frozen=True)
 class Protocol:
-    """A named protocol: default settings, a data maker and a scorer."""
+    """A named protocol: default settings, a data maker and a scorer.
+
+    Forecasting protocols fit, forecast ``horizon(settings)`` steps from the
+    context and score the forecast. A protocol whose flow is different (learn,
+    then act on a plant, as ``control``) gives ``run(estimator, system_name,
+    protocol, random_state) -> (metrics, arrays)``, which :func:`run_protocol`
+    calls instead.
+    """
 
     name: str
     defaults: dict
     make: Callable[[object, dict, np.random.Generator], ProtocolData]
-    score: Callable[[object, ProtocolData, dict, object], tuple[dict, dict]]
+    score: Callable[..., tuple[dict, dict]]
     horizon: Callable[[dict], int]
+    run: Callable[..., tuple[dict, dict]] | None = None
 
 
 def _initial_states(system, n: int, s: dict, rng) -> np.ndarray:
@@ -283,6 +291,8 @@ def run_protocol(estimator, system_name: str, protocol: dict, random_state: int)
     """
     s = _settings(protocol)
     proto = PROTOCOLS[s["name"]]
+    if proto.run is not None:
+        return proto.run(estimator, system_name, protocol, random_state)
     data = make_data(system_name, protocol, random_state)
     system = get_system(system_name)
     if "random_state" in estimator.get_params():
@@ -302,3 +312,4 @@ def run_protocol(estimator, system_name: str, protocol: dict, random_state: int)
 from ._protocol_control import CONTROL as _CONTROL  # noqa: E402  (it imports Protocol from here)
 
 PROTOCOLS["control"] = _CONTROL
+PROTOCOL_DEFAULTS["control"] = dict(_CONTROL.defaults)
