@@ -92,7 +92,7 @@ def write_report(store: str | Path, out: str | Path) -> Path:
                  "valid prediction time (sMAPE threshold 30) in Lyapunov times for chaotic "
                  "systems, in time units otherwise; higher is better. Fit times exclude the "
                  "one-off compile warm-up, shown on its own.</p>"]
-        for table in leaderboard_tables(records):
+        for table in leaderboard_tables(records, summaries=False):
             system = table["system"]
             parts.append(f"<h2 id='{html.escape(system)}'>{html.escape(system)}</h2><table>")
             heads = "".join(f"<th>{html.escape(h)}</th>" for h in table["header"][:-1])
