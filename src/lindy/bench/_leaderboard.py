@@ -217,7 +217,7 @@ def _summary_tables(records) -> list[dict]:
                 "kind": "summary", "protocol": label, "metric": metric, "system": None,
                 "title": f"{label}: {heading} over systems ({'higher' if higher else 'lower'} "
                          "is better)",
-                "header": ["method", "median", "IQR", "best on", "systems", "diverged on",
+                "header": ["method", "median", "IQR", "best on", "systems", "non-finite on",
                            "failed on", "error"],
                 "rows": cells})
     return tables

@@ -70,7 +70,8 @@ _ZEROSHOT2025 = {"name": "zeroshot2025"}
 #: suite name -> definition: ``systems``, ``methods`` (label, method, params),
 #: ``random_states``, ``protocols`` (a list of protocol dicts; a job per system,
 #: method, protocol and random_state) and optionally ``protocol_systems``, which
-#: restricts a protocol (by its label, see :func:`protocol_label`) to some systems.
+#: restricts a protocol (by its label, see :func:`protocol_label`) to some systems. A
+#: single ``protocol`` dict in place of ``protocols`` is accepted.
 SUITES: dict[str, dict] = {
     "quick": {
         "systems": ["Lorenz", "Rossler", "VanDerPol", "Henon", "OscillatorChain"],
@@ -133,7 +134,10 @@ def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_state
     if methods and not meth:
         raise ValidationError(f"No method of suite {suite!r} matches {list(methods)}.")
     state_list = list(random_states) if random_states is not None else spec["random_states"]
-    protocols = spec.get("protocols") or [spec["protocol"]]
+    if ("protocol" in spec) == ("protocols" in spec):
+        raise ValidationError(f"Suite {suite!r} must define exactly one of 'protocols' (a list "
+                              "of protocol dicts) and 'protocol' (a single one).")
+    protocols = spec["protocols"] if "protocols" in spec else [spec["protocol"]]
     only = spec.get("protocol_systems", {})
     jobs = []
     for protocol in protocols:
