@@ -153,3 +153,16 @@ def test_summary_median_iqr_best_counts_and_divergence():
     # ties count for each method
     assert {r["method"]: r["n_best"] for r in summary(recs)["dsr"]["hellinger"]} == {
         "A": 3, "B": 3, "C": 0}
+
+
+def test_per_system_rows_follow_the_protocols_primary_metric():
+    def rec(key, method, proto, **metrics):
+        return Record(key, system="S", method=method, protocol={"name": proto}, metrics=metrics)
+
+    recs = [rec("a", "A", "dysts2021", smape=50.0, vpt=2.0), rec("b", "B", "dysts2021", smape=20.0, vpt=1.0),
+            rec("c", "A", "zeroshot2025", smape=50.0, vpt=2.0),
+            rec("d", "B", "zeroshot2025", smape=20.0, vpt=1.0),
+            rec("e", "A", "dsr", dstsp=3.0), rec("f", "B", "dsr", dstsp=float("nan"))]
+    rows = [(r["protocol"], r["method"]) for r in leaderboard(recs)["S"]]
+    assert rows == [("dsr", "A"), ("dsr", "B"), ("dysts2021", "B"), ("dysts2021", "A"),
+                    ("zeroshot2025", "A"), ("zeroshot2025", "B")]

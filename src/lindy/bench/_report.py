@@ -171,7 +171,10 @@ def _plots(db: Store, system: str, label: str, recs: list, rows: list, img: Path
             far = not np.isfinite(fc).all() or np.abs(fc - truth.mean()).max() > 1e3 * span
             forecasts.append((method + (" (diverged, clipped)" if far else ""), fc))
     rec = by_method[chosen[0]]
-    ppp = rec.protocol.get("pts_per_period") or 20
+    from ._protocols import PROTOCOL_DEFAULTS
+
+    settings = {**PROTOCOL_DEFAULTS.get(rec.protocol.get("name", "forecast"), {}), **rec.protocol}
+    ppp = settings.get("pts_per_period") or 20  # delay of a quarter period for 1-d data
     title = f"{system}, {label}, random_state {random_state}"
     stem = f"{_slug(system)}__{_slug(label)}"
     names = [f"{stem}__forecast.png", f"{stem}__attractor.png", f"{stem}__spectrum.png"]
