@@ -96,19 +96,30 @@ def simulate_cmd(name: str = typer.Argument(..., help="System name, e.g. Lorenz.
     console.print(f"wrote {out}: {n_traj} x {steps} samples of {name} (d={data.dim})")
 
 
-def print_leaderboard(store: Path, suite: Optional[str] = None) -> None:
-    """Print the leaderboard of a store as rich tables (one per system)."""
+def print_leaderboard(store: Path, suite: Optional[str] = None, max_systems: int = 8) -> None:
+    """Print the leaderboards of a store as rich tables, protocol by protocol.
+
+    Per protocol and metric: median and IQR over systems and best-per-system counts;
+    then one table per system when there are at most ``max_systems`` systems (the
+    full set is in ``lindy bench report``).
+    """
     from .bench import Store, leaderboard_tables
 
     with Store(store, readonly=True) as db:
         records = db.results(suite=suite)
-    for spec in leaderboard_tables(records):
-        table = Table(title=spec["title"])
-        for k, head in enumerate(spec["header"][:-1]):
-            table.add_column(head, justify="left" if k == 0 else "right")
-        for row in spec["rows"]:
-            table.add_row(*row[:-1])
-        console.print(table)
+    per_system = len({r.system for r in records}) <= max_systems
+    tables = leaderboard_tables(records, per_system=per_system)
+    for protocol in dict.fromkeys(t["protocol"] for t in tables):
+        console.rule(f"[bold]{protocol}")
+        for spec in (t for t in tables if t["protocol"] == protocol):
+            table = Table(title=spec["title"])
+            for k, head in enumerate(spec["header"][:-1]):
+                table.add_column(head, justify="left" if k == 0 else "right")
+            for row in spec["rows"]:
+                table.add_row(*row[:-1])
+            console.print(table)
+    if not per_system:
+        console.print(f"(per-system tables: `lindy bench report --store {store}`)")
 
 
 @bench_app.command("run")
@@ -166,7 +177,7 @@ def bench_run(suite: str = typer.Option("quick", help="quick, standard or full."
 @bench_app.command("report")
 def bench_report(store: Path = typer.Option(Path("results.sqlite"), help="SQLite results file."),
                  out: Path = typer.Option(Path("report"), help="Output folder.")) -> None:
-    """Write a static HTML report (leaderboard and forecast plots)."""
+    """Write a static HTML report (leaderboards, per-system plots, failures, versions)."""
     from .bench import write_report
 
     try:

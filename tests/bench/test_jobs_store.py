@@ -106,3 +106,63 @@ def test_record_json_roundtrip_with_non_finite_metrics():
     rec = Record("k", metrics={"vpt": float("inf"), "nrmse": np.float64(2.0)}, warnings=["w"])
     back = Record.from_json(rec.to_json())
     assert back == rec and type(back.metrics["nrmse"]) is float and back.warnings == ("w",)
+
+
+def test_suites_hold_several_protocols():
+    from lindy.bench._suites import protocol_label
+
+    quick = suite_jobs("quick")
+    per = {}
+    for job in quick:
+        per.setdefault(protocol_label(job.protocol), set()).add(job.system)
+    assert per == {"forecast": {"Lorenz", "Rossler", "VanDerPol", "Henon", "OscillatorChain"},
+                   "dsr": {"Lorenz", "Rossler"}}
+    assert len({j.key for j in quick}) == len(quick)
+    flows = [n for n in ld.systems.list_systems(kind="flow")
+             if ld.systems.get_system(n).meta.get("collection") == "dysts"]
+    standard = ld.bench.SUITES["standard"]
+    assert standard["systems"] == flows and len(flows) == 129
+    labels = [protocol_label(p) for p in standard["protocols"]]
+    assert labels == ["dysts2021", "dysts2021(obs_noise=0.2)", "zeroshot2025"]
+    assert len(suite_jobs("standard")) == 129 * len(standard["methods"]) * 3
+    full = [protocol_label(p) for p in ld.bench.SUITES["full"]["protocols"]]
+    assert {"dysts2021(pts_per_period=15)", "dsr"} <= set(full)
+    assert len(ld.bench.SUITES["full"]["random_states"]) > len(standard["random_states"])
+    # a restriction to systems applies to every protocol
+    jobs = suite_jobs("standard", systems=["Lorenz"], methods=["LinearAR(5)"])
+    assert [(j.system, protocol_label(j.protocol)) for j in jobs] == [
+        ("Lorenz", "dysts2021"), ("Lorenz", "dysts2021(obs_noise=0.2)"), ("Lorenz", "zeroshot2025")]
+
+
+def test_summary_median_iqr_best_counts_and_divergence():
+    from lindy.bench import summary
+
+    recs = [Record(f"k{i}", system=s, method=m, protocol={"name": "dsr"},
+                   metrics={"dstsp": v, "hellinger": 0.5})
+            for i, (s, m, v) in enumerate([("S1", "A", 1.0), ("S2", "A", 3.0), ("S3", "A", 2.0),
+                                           ("S1", "B", 0.5), ("S2", "B", float("nan")),
+                                           ("S3", "B", 4.0)])]
+    recs.append(Record("f", system="S3", method="C", protocol={"name": "dsr"}, status="error",
+                       error="boom"))
+    rows = {r["method"]: r for r in summary(recs)["dsr"]["dstsp"]}
+    assert (rows["A"]["median"], rows["A"]["q25"], rows["A"]["q75"]) == (2.0, 1.5, 2.5)
+    assert rows["B"]["median"] == 4.0 and rows["B"]["q75"] == float("inf")
+    assert rows["B"]["n_diverged"] == 1 and rows["C"]["n_failed"] == 1
+    assert (rows["A"]["n_best"], rows["B"]["n_best"]) == (2, 1)
+    assert [r["method"] for r in summary(recs)["dsr"]["dstsp"]] == ["A", "B", "C"]
+    # ties count for each method
+    assert {r["method"]: r["n_best"] for r in summary(recs)["dsr"]["hellinger"]} == {
+        "A": 3, "B": 3, "C": 0}
+
+
+def test_per_system_rows_follow_the_protocols_primary_metric():
+    def rec(key, method, proto, **metrics):
+        return Record(key, system="S", method=method, protocol={"name": proto}, metrics=metrics)
+
+    recs = [rec("a", "A", "dysts2021", smape=50.0, vpt=2.0), rec("b", "B", "dysts2021", smape=20.0, vpt=1.0),
+            rec("c", "A", "zeroshot2025", smape=50.0, vpt=2.0),
+            rec("d", "B", "zeroshot2025", smape=20.0, vpt=1.0),
+            rec("e", "A", "dsr", dstsp=3.0), rec("f", "B", "dsr", dstsp=float("nan"))]
+    rows = [(r["protocol"], r["method"]) for r in leaderboard(recs)["S"]]
+    assert rows == [("dsr", "A"), ("dsr", "B"), ("dysts2021", "B"), ("dysts2021", "A"),
+                    ("zeroshot2025", "A"), ("zeroshot2025", "B")]

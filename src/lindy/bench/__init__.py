@@ -13,7 +13,7 @@ Examples
 
 from ._export import export, merge_stores
 from ._jobs import Job, execute
-from ._leaderboard import leaderboard, leaderboard_tables
+from ._leaderboard import by_protocol, leaderboard, leaderboard_tables, summary
 from ._methods import METHODS, build_method, register_method
 from ._pool import Limits, Terminated, WorkerStartError
 from ._protocols import (
@@ -29,7 +29,7 @@ from ._record import Record
 from ._report import write_report
 from ._runner import RunSummary, parse_shard, run, select_shard
 from ._store import Store
-from ._suites import SUITES, suite_jobs
+from ._suites import SUITES, protocol_label, suite_jobs
 
 __all__ = [
     "Job",
@@ -57,6 +57,9 @@ __all__ = [
     "Store",
     "leaderboard",
     "leaderboard_tables",
+    "summary",
+    "by_protocol",
+    "protocol_label",
     "write_report",
     "export",
     "merge_stores",

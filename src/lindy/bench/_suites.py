@@ -1,4 +1,4 @@
-"""Benchmark suites: which methods run on which systems under which protocol."""
+"""Benchmark suites: which methods run on which systems under which protocols."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import itertools
 from ..errors import UnknownNameError, ValidationError
 from ._jobs import Job
 
-__all__ = ["SUITES", "suite_jobs"]
+__all__ = ["SUITES", "suite_jobs", "protocol_label"]
 
 
 def _poly(degree: int) -> dict:
@@ -55,35 +55,76 @@ _STANDARD_METHODS = _QUICK_METHODS + [
 ]
 
 
-#: suite name -> definition
+def _dysts_flows() -> list[str]:
+    """The 129 flows of the dysts collection (Gilpin 2021), in registry order."""
+    from ..systems import get_system, list_systems
+
+    return [n for n in list_systems(kind="flow") if get_system(n).meta.get("collection") == "dysts"]
+
+
+_DYSTS2021 = {"name": "dysts2021"}
+_DYSTS2021_NOISY = {"name": "dysts2021", "obs_noise": 0.2}
+_DYSTS2021_COARSE = {"name": "dysts2021", "pts_per_period": 15}
+_ZEROSHOT2025 = {"name": "zeroshot2025"}
+
+#: suite name -> definition: ``systems``, ``methods`` (label, method, params),
+#: ``random_states``, ``protocols`` (a list of protocol dicts; a job per system,
+#: method, protocol and random_state) and optionally ``protocol_systems``, which
+#: restricts a protocol (by its label, see :func:`protocol_label`) to some systems. A
+#: single ``protocol`` dict in place of ``protocols`` is accepted.
 SUITES: dict[str, dict] = {
     "quick": {
         "systems": ["Lorenz", "Rossler", "VanDerPol", "Henon", "OscillatorChain"],
         "methods": _QUICK_METHODS,
         "random_states": [0],
-        "protocol": {"name": "forecast", "n_train": 2000, "n_traj": 2, "horizon": 500},
+        "protocols": [
+            {"name": "forecast", "n_train": 2000, "n_traj": 2, "horizon": 500},
+            {"name": "dsr"},
+        ],
+        "protocol_systems": {"dsr": ["Lorenz", "Rossler"]},
     },
     "standard": {
-        "systems": ["Lorenz", "Rossler", "VanDerPol", "Duffing", "Henon", "Logistic",
-                    "OscillatorChain"],
+        "systems": _dysts_flows(),
         "methods": _STANDARD_METHODS,
-        "random_states": [0, 1, 2],
-        "protocol": {"name": "forecast", "n_train": 5000, "n_traj": 4, "horizon": 1000},
+        "random_states": [0],
+        "protocols": [_DYSTS2021, _DYSTS2021_NOISY, _ZEROSHOT2025],
     },
 }
-SUITES["full"] = {**SUITES["standard"], "random_states": list(range(10)),
-                  "protocol": {"name": "forecast", "n_train": 10000, "n_traj": 8,
-                               "horizon": 1000, "obs_noise": 0.01}}
+SUITES["full"] = {**SUITES["standard"], "random_states": [0, 1, 2],
+                  "protocols": [_DYSTS2021, _DYSTS2021_NOISY, _DYSTS2021_COARSE, _ZEROSHOT2025,
+                                {"name": "dsr"}]}
+
+
+def protocol_label(protocol: dict) -> str:
+    """Display name of a protocol: its name and the settings that differ from the defaults.
+
+    Examples
+    --------
+    >>> protocol_label({"name": "dysts2021", "obs_noise": 0.2})
+    'dysts2021(obs_noise=0.2)'
+    >>> protocol_label({"name": "forecast", "horizon": 500})
+    'forecast'
+    """
+    from ._protocols import PROTOCOL_DEFAULTS
+
+    name = protocol.get("name", "forecast")
+    defaults = PROTOCOL_DEFAULTS.get(name, {})
+    extra = [f"{k}={v}" for k, v in sorted(protocol.items())
+             if k != "name" and defaults.get(k, object()) != v]
+    return f"{name}({', '.join(extra)})" if extra else name
 
 
 def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_states=None) -> list[Job]:
     """The jobs of a suite, optionally restricted to some systems/method labels/random_states.
 
+    One job per (system, method, protocol, random_state); a protocol listed in the
+    suite's ``protocol_systems`` runs only on its systems.
+
     Examples
     --------
     >>> jobs = suite_jobs("quick", systems=["Lorenz"], methods=["DMD", "LinearAR(5)"])
-    >>> [j.name for j in jobs]
-    ['LinearAR(5)', 'DMD']
+    >>> [(j.name, j.protocol["name"]) for j in jobs]
+    [('LinearAR(5)', 'forecast'), ('DMD', 'forecast'), ('LinearAR(5)', 'dsr'), ('DMD', 'dsr')]
     """
     if suite not in SUITES:
         raise UnknownNameError(f"No suite named {suite!r}; known: {sorted(SUITES)}.")
@@ -93,7 +134,16 @@ def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_state
     if methods and not meth:
         raise ValidationError(f"No method of suite {suite!r} matches {list(methods)}.")
     state_list = list(random_states) if random_states is not None else spec["random_states"]
-    return [
-        Job(method, dict(params), system, dict(spec["protocol"]), int(random_state), suite, label)
-        for system, (label, method, params), random_state in itertools.product(sys_list, meth, state_list)
-    ]
+    if ("protocol" in spec) == ("protocols" in spec):
+        raise ValidationError(f"Suite {suite!r} must define exactly one of 'protocols' (a list "
+                              "of protocol dicts) and 'protocol' (a single one).")
+    protocols = spec["protocols"] if "protocols" in spec else [spec["protocol"]]
+    only = spec.get("protocol_systems", {})
+    jobs = []
+    for protocol in protocols:
+        allowed = only.get(protocol_label(protocol))
+        chosen = [s for s in sys_list if allowed is None or s in allowed]
+        jobs += [Job(method, dict(params), system, dict(protocol), int(random_state), suite, label)
+                 for system, (label, method, params), random_state
+                 in itertools.product(chosen, meth, state_list)]
+    return jobs
