@@ -28,16 +28,30 @@ Examples
 
 from ._balanced import BalancedTruncation, balanced_truncation, hankel_singular_values
 from ._closed_loop import closed_loop
-from ._environments import BurgersPlant, burgers, dc_motor, heat_equation, mass_spring_chain
+from ._environments import (
+    BilinearMotorPlant,
+    BurgersPlant,
+    bilinear_motor,
+    burgers,
+    dc_motor,
+    heat_equation,
+    mass_spring_chain,
+)
 from ._ilqr import ILQRResult, ilqr
 from ._koopman import KoopmanMPC
 from ._lqg import LQG, kalman_gain
 from ._models import LiftedPredictor, as_state_space, lifted_predictor
+from ._moments import MomentMatching, moment_matching, moments
 from ._mpc import MPC, MPCPlan
 from ._plants import linearize, plant_step, simulate_inputs
 from ._riccati import dlqr, lqr
 
 __all__ = [
+    "bilinear_motor",
+    "BilinearMotorPlant",
+    "moment_matching",
+    "moments",
+    "MomentMatching",
     "as_state_space",
     "lifted_predictor",
     "LiftedPredictor",

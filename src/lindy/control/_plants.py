@@ -152,7 +152,9 @@ def linearize(plant, x, u, *, dt=None, input_matrix=None, eps=1e-6):
 
     Parameters
     ----------
-    plant : System
+    plant : System or callable
+        A flow or map, or a sampled plant ``step(x, u) -> x_next`` (then ``A``
+        and ``B`` are central differences of the one-sample map).
     x : array_like (n,)
     u : array_like (m,)
     dt : float, optional
@@ -176,6 +178,8 @@ def linearize(plant, x, u, *, dt=None, input_matrix=None, eps=1e-6):
     """
     x = np.asarray(x, dtype=float)
     u = np.atleast_1d(np.asarray(u, dtype=float))
+    if callable(plant) and not hasattr(plant, "rhs"):  # a one-sample map step(x, u)
+        return _linearize_step(plant, x, u, eps)
     G = _input_matrix(plant, input_matrix, u.shape[0])
     p = plant.param_array
     if plant.jac is not None:
@@ -196,3 +200,16 @@ def linearize(plant, x, u, *, dt=None, input_matrix=None, eps=1e-6):
     M[:n, :n], M[:n, n:] = J, G
     E = linalg.expm(M * h)
     return E[:n, :n], E[:n, n:]
+
+
+def _linearize_step(step, x, u, eps):
+    """Central differences of a sampled plant ``x+ = step(x, u)`` (Burgers, the bilinear motor)."""
+    def jac(f, z):
+        cols = []
+        for j in range(z.shape[0]):
+            e = np.zeros_like(z)
+            e[j] = eps * max(1.0, abs(z[j]))
+            cols.append((np.asarray(f(z + e)) - np.asarray(f(z - e))) / (2 * e[j]))
+        return np.column_stack(cols)
+
+    return jac(lambda z: step(z, u), x), jac(lambda v: step(x, v), u)
