@@ -91,6 +91,49 @@ def chol_lower(S, L, k):  # pragma: no cover - compiled
     return True
 
 
+#: relative size below which a pivot or eigenvalue of a predicted covariance counts as zero
+SINGULAR_RTOL = 1e-10
+
+
+@njit(cache=True)
+def chol_or_flag(P, L, n):  # pragma: no cover - compiled
+    """Cholesky factor of P[:n, :n] into L; False if P is singular to ``SINGULAR_RTOL``."""
+    if not chol_lower(P, L, n):
+        return False
+    big = 0.0
+    for i in range(n):
+        big = max(big, P[i, i])
+    for i in range(n):
+        if L[i, i] * L[i, i] <= SINGULAR_RTOL * big:
+            return False
+    return True
+
+
+@njit(cache=True)
+def pinv_solve(P, Bm, X, n):  # pragma: no cover - compiled
+    """X = P^+ Bm for a symmetric PSD P (n, n), by its eigendecomposition.
+
+    Eigenvalues below ``SINGULAR_RTOL`` times the largest are the singular
+    subspace and are dropped (a minimum-norm solve). Used where a predicted
+    covariance is singular (e.g. ARMA models in companion form with R = 0), where
+    Bm lies in the range of P and the solution is the exact smoother gain.
+    """
+    w, V = np.linalg.eigh(np.ascontiguousarray(P))
+    cut = SINGULAR_RTOL * max(w[n - 1], 0.0)
+    for j in range(Bm.shape[1]):
+        for i in range(n):
+            X[i, j] = 0.0
+        for q in range(n):
+            if w[q] <= cut:
+                continue
+            acc = 0.0
+            for i in range(n):
+                acc += V[i, q] * Bm[i, j]
+            acc /= w[q]
+            for i in range(n):
+                X[i, j] += V[i, q] * acc
+
+
 @njit(cache=True, inline="always")
 def chol_solve(L, Bm, X, k, ncols):  # pragma: no cover - compiled
     """X[:k, :ncols] = (L L^T)^{-1} Bm[:k, :ncols] for lower-triangular L (two substitutions)."""
@@ -431,9 +474,11 @@ def kalman_loop(y, u, offsets, model, out, joseph, steady_tol, store):  # pragma
 
 @njit(cache=True)
 def rts_loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G):  # pragma: no cover - compiled
-    """Rauch-Tung-Striebel smoother; returns 0, or 1 + the flat index of a failed step.
+    """Rauch-Tung-Striebel smoother; returns 0 (kept for the status protocol).
 
-    Steps the filter marked steady reuse the last gain.
+    Steps the filter marked steady reuse the last gain. A singular predicted
+    covariance ``P_{k+1|k}`` (to ``SINGULAR_RTOL``) gets its gain from a
+    pseudo-inverse solve: ``A P_{k|k}`` lies in its range, so the gain is exact.
     """
     n = A.shape[1]
     L, AP, Gt = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
@@ -455,9 +500,10 @@ def rts_loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G):  # pragma: no cover
                         for q in range(n):
                             acc += A[ka, i, q] * Pf[t, q, j]
                         AP[i, j] = acc
-                if not chol_lower(Pp[t + 1], L, n):
-                    return t + 1
-                chol_solve(L, AP, Gt, n, n)
+                if chol_or_flag(Pp[t + 1], L, n):
+                    chol_solve(L, AP, Gt, n, n)
+                else:  # singular predicted covariance: solve on its range
+                    pinv_solve(Pp[t + 1], AP, Gt, n)
                 have_ss = steady[t]
             for i in range(n):
                 dm[i] = ms[t + 1, i] - mp[t + 1, i]

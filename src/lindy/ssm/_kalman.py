@@ -372,6 +372,10 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
         positive semi-definite by construction; for ill-conditioned models).
         It starts from the filter's Cholesky factors when the filter ran with
         ``form="sqrt"``, else from factors of the filtered covariances.
+        In both forms a singular predicted covariance ``P_{k+1|k}`` (relative
+        pivot below 1e-10; e.g. an ARMA model in companion form with ``R = 0``)
+        gets its gain from a pseudo-inverse solve on its range, which is exact
+        there because ``A P_{k|k}`` lies in that range.
 
     Returns
     -------
