@@ -71,6 +71,13 @@ class FilterResult:
     filtered_factors : ndarray, shape (T, n, n), or None
         Square factors ``S_k`` with ``S_k S_k^T = P_{k|k}`` (square-root filter
         only); the square-root smoother starts from them.
+    predicted_diffuse_covariances : ndarray, shape (T, n, n), or None
+        Models with diffuse states: the diffuse part ``P_inf`` of the predicted
+        covariance (``predicted_covariances`` holds ``P_*``); zero after the
+        diffuse period. None for a proper prior.
+    diffuse_steps : int
+        Length ``d`` of the diffuse period (0 for a proper prior). Its
+        ``whitened_innovations`` and ``nis`` are NaN.
     """
 
     predicted_means: np.ndarray
@@ -86,6 +93,8 @@ class FilterResult:
     next_mean: np.ndarray
     next_covariance: np.ndarray
     filtered_factors: np.ndarray | None = field(default=None, kw_only=True)
+    predicted_diffuse_covariances: np.ndarray | None = field(default=None, kw_only=True)
+    diffuse_steps: int = field(default=0, kw_only=True)
 
     @property
     def n_steps(self) -> int:
@@ -267,6 +276,11 @@ def _check_form(form: str, allowed=_FORMS) -> str:
 
 def _filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=True):
     """Filter checked sequences (``us`` with ``m`` columns, zero-width without inputs)."""
+    if params.diffuse is not None:
+        from ._diffuse import diffuse_filter_lists
+
+        return diffuse_filter_lists(params, ys, us, form=form, steady_tol=steady_tol,
+                                    store=store)
     yf, uf, offsets = _flat(ys, us)
     out = _run_filter(params, yf, uf, offsets, form, steady_tol, store=store)
     if store:
@@ -348,6 +362,11 @@ def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12)
     >>> params = LGSSMParams(A=[[1.0]], C=[[1.0]], Q=[[0.1]], R=[[1.0]], m0=[0.0], P0=[[1.0]])
     >>> round(log_likelihood(params, [[1.0], [np.nan], [2.0]]), 4)
     -3.3615
+
+    With an exact diffuse prior on the state (``P0`` is then ignored):
+
+    >>> round(log_likelihood(params.replace(diffuse=[True]), [[1.0], [np.nan], [2.0]]), 4)
+    -2.4594
     """
     params = _check_params(params)
     ys, us, single = _as_sequences(params, y, u)
@@ -375,7 +394,10 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
         In both forms a singular predicted covariance ``P_{k+1|k}`` (relative
         pivot below 1e-10; e.g. an ARMA model in companion form with ``R = 0``)
         gets its gain from a pseudo-inverse solve on its range, which is exact
-        there because ``A P_{k|k}`` lies in that range.
+        there because ``A P_{k|k}`` lies in that range. Models with diffuse
+        states use the exact initial smoother (Durbin & Koopman 2012, sec. 5.3)
+        in its ``r_t, N_t`` form in either form; its ``gains`` are NaN during
+        the diffuse period.
 
     Returns
     -------
@@ -392,6 +414,10 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     array([0.9412, 1.0294, 1.1176])
     >>> rts_smoother(params, filt, form="sqrt").means.round(4).ravel()
     array([0.9412, 1.0294, 1.1176])
+    >>> diffuse = params.replace(diffuse=[True])
+    >>> smooth = rts_smoother(diffuse, kalman_filter(diffuse, [[1.0], [np.nan], [2.0]]))
+    >>> smooth.means.round(4).ravel()
+    array([1.4545, 1.5   , 1.5455])
     """
     params = _check_params(params)
     form = _check_form(form, ("standard", "sqrt"))
@@ -404,6 +430,8 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     n = filts[0].filtered_means.shape[-1]
     if n != params.state_dim:
         raise ShapeError(f"filt has {n} states but params has {params.state_dim}.")
+    if params.diffuse is not None:
+        return _diffuse_smoother(params, filts, single)
     lengths = [f.n_steps for f in filts]
     offsets = np.zeros(len(filts) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(lengths)
@@ -431,4 +459,19 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     res = [SmootherResult(means=a, covariances=b, gains=c, log_likelihood=f.log_likelihood)
            for a, b, c, f in zip(_parts(ms, offsets), _parts(Ps, offsets), _parts(G, offsets),
                                  filts)]
+    return res[0] if single else res
+
+
+def _diffuse_smoother(params, filts, single):
+    from ._diffuse import diffuse_smooth
+
+    res = []
+    for f in filts:
+        if f.predicted_diffuse_covariances is None:
+            raise ValidationError(
+                "params declares diffuse states but filt came from a filter run without "
+                "them; filter with the same params before smoothing.")
+        ms, Ps, G = diffuse_smooth(params, f)
+        res.append(SmootherResult(means=ms, covariances=Ps, gains=G,
+                                  log_likelihood=f.log_likelihood))
     return res[0] if single else res
