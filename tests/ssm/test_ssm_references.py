@@ -5,8 +5,8 @@ data): Clark's (1987, 1989) unobserved-components models of US GDP (GAUSS code o
 Kim & Nelson 1999), KFAS smoothing results with missing data, the MATLAB ssm
 toolbox AR(3) with missing data, and KFAS' exact diffuse results (the complete
 MATLAB AR(3) case is in ``test_ssm_singular.py``, Nile in ``test_ssm_diffuse.py``).
-Tolerances are the ones statsmodels' own tests use, except where a comment says why. statsmodels is imported plainly: these tests
-fail, never skip, without it.
+Tolerances are the ones statsmodels' own tests use, except where a comment says
+why. statsmodels is imported plainly: these tests fail, never skip, without it.
 """
 
 from __future__ import annotations

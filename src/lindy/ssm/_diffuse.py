@@ -25,7 +25,7 @@ from scipy.linalg import solve_triangular
 from ..errors import ValidationError
 from ._params import LGSSMParams
 
-__all__ = ["diffuse_filter_lists", "diffuse_smooth"]
+__all__ = ["diffuse_filter_lists", "diffuse_smooth", "diffuse_smoother"]
 
 LOG2PI = float(np.log(2.0 * np.pi))
 #: ``F_inf`` (relative to ``|z|^2``) and ``P_inf`` entries below this count as zero
@@ -71,7 +71,11 @@ def _elements(params: LGSSMParams, k: int, yv: np.ndarray, idx: np.ndarray):
 
 
 def _update(m, Pstar, Pinf, z, v, h, record=None):
-    """One scalar observation; returns its log-likelihood term (0 if uninformative)."""
+    """One scalar observation; returns its log-likelihood term (0 if uninformative).
+
+    ``record`` gets ``(kind, z, v, F_inf, F_*, K_inf, K_*)`` with kind 1 (diffuse
+    update), 0 (ordinary update) or -1 (uninformative: ``F_inf = F_* = 0``).
+    """
     zz = max(float(z @ z), 1.0)
     Kinf, Kstar = Pinf @ z, Pstar @ z
     Finf, Fstar = float(z @ Kinf), float(z @ Kstar) + h
@@ -86,7 +90,7 @@ def _update(m, Pstar, Pinf, z, v, h, record=None):
         Pstar -= np.outer(Kstar, Kstar) / Fstar
         kind, ll = 0, -0.5 * (LOG2PI + np.log(Fstar) + v * v / Fstar)
     else:
-        return 0.0
+        kind, ll = -1, 0.0
     if record is not None:
         record.append((kind, z, v, Finf, Fstar, Kinf, Kstar))
     return ll
@@ -199,6 +203,8 @@ def diffuse_filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, s
 def _backward_element(rec, r0, r1, N0, N1, N2):
     """One scalar observation of the exact initial smoother (Durbin & Koopman 2012, 5.3)."""
     kind, z, v, Finf, Fstar, Kinf, Kstar = rec
+    if kind == -1:  # uninformative component
+        return r0, r1, N0, N1, N2
     zz = np.outer(z, z)
     if kind == 1:
         L0 = np.eye(z.size) - np.outer(Kinf, z) / Finf
@@ -252,3 +258,23 @@ def diffuse_smooth(params: LGSSMParams, filt):
         A = _at(params, "A", k)
         G[k] = np.linalg.lstsq(Pp[k + 1], A @ filt.filtered_covariances[k], rcond=1e-10)[0].T
     return ms, Ps, G
+
+
+def diffuse_smoother(params, filts, single):
+    """:func:`~lindy.ssm.rts_smoother` for a model with diffuse states."""
+    from ._kalman import SmootherResult
+
+    res = []
+    for f in filts:
+        if f.predicted_diffuse_covariances is None:
+            raise ValidationError(
+                "params declares diffuse states but filt came from a filter run without "
+                "them; filter with the same params before smoothing.")
+        if f.innovation_variances is not None:
+            raise ValidationError(
+                "The exact diffuse smoother needs the joint innovations; filter with "
+                "kalman_filter(..., sequential=False) before smoothing a diffuse model.")
+        ms, Ps, G = diffuse_smooth(params, f)
+        res.append(SmootherResult(means=ms, covariances=Ps, gains=G,
+                                  log_likelihood=f.log_likelihood))
+    return res[0] if single else res

@@ -78,6 +78,10 @@ class FilterResult:
     diffuse_steps : int
         Length ``d`` of the diffuse period (0 for a proper prior). Its
         ``whitened_innovations`` and ``nis`` are NaN.
+    innovation_variances : ndarray, shape (T, p), or None
+        ``sequential=True`` only: the variance ``F`` of each scalar innovation
+        (``F_inf`` for components that met a diffuse state); ``innovations``
+        then hold the scalar innovations of the one-at-a-time updates.
     """
 
     predicted_means: np.ndarray
@@ -95,6 +99,7 @@ class FilterResult:
     filtered_factors: np.ndarray | None = field(default=None, kw_only=True)
     predicted_diffuse_covariances: np.ndarray | None = field(default=None, kw_only=True)
     diffuse_steps: int = field(default=0, kw_only=True)
+    innovation_variances: np.ndarray | None = field(default=None, kw_only=True)
 
     @property
     def n_steps(self) -> int:
@@ -290,7 +295,7 @@ def _filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=Tr
 
 # -------------------------------------------------------------------- public
 def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
-                  steady_tol: float = 1e-12):
+                  steady_tol: float = 1e-12, sequential: bool = False):
     """Kalman filter with per-component missing data, batched over sequences.
 
     Parameters
@@ -311,6 +316,12 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
         ``steady_tol`` relative to its size over a fully observed step, the
         covariance recursion is frozen at its (discrete algebraic Riccati)
         limit until a missing value occurs. ``0`` disables it.
+    sequential : bool, default False
+        Process the outputs of each step one at a time (univariate treatment,
+        Durbin & Koopman 2012, sec. 6.4; a non-diagonal ``R`` is diagonalized
+        by its LDL factor). Moments and log-likelihood equal the joint filter's;
+        ``innovations`` and ``innovation_variances`` are the scalar ones KFAS
+        reports. Pure Python (slower); ``form`` must be ``"standard"``.
 
     Returns
     -------
@@ -332,10 +343,21 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
     array([0.5   , 0.5   , 1.1176])
     >>> round(filt.log_likelihood, 4)
     -3.3615
+    >>> seq = kalman_filter(params, np.array([[1.0], [np.nan], [2.0]]), sequential=True)
+    >>> round(seq.log_likelihood, 4), seq.innovation_variances.round(4).ravel()
+    (-3.3615, array([2. , nan, 1.7]))
     """
     params = _check_params(params)
     form = _check_form(form)
     ys, us, single = _as_sequences(params, y, u)
+    if sequential:
+        if form != "standard":
+            raise ValidationError(f"sequential=True runs the standard form; got form={form!r}. "
+                                  "Drop form or use sequential=False.")
+        from ._sequential import sequential_filter_lists
+
+        res = sequential_filter_lists(params, ys, us)
+        return res[0] if single else res
     res = _filter_lists(params, ys, us, form=form, steady_tol=steady_tol)
     return res[0] if single else res
 
@@ -431,7 +453,9 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     if n != params.state_dim:
         raise ShapeError(f"filt has {n} states but params has {params.state_dim}.")
     if params.diffuse is not None:
-        return _diffuse_smoother(params, filts, single)
+        from ._diffuse import diffuse_smoother
+
+        return diffuse_smoother(params, filts, single)
     lengths = [f.n_steps for f in filts]
     offsets = np.zeros(len(filts) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(lengths)
@@ -461,17 +485,3 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
                                  filts)]
     return res[0] if single else res
 
-
-def _diffuse_smoother(params, filts, single):
-    from ._diffuse import diffuse_smooth
-
-    res = []
-    for f in filts:
-        if f.predicted_diffuse_covariances is None:
-            raise ValidationError(
-                "params declares diffuse states but filt came from a filter run without "
-                "them; filter with the same params before smoothing.")
-        ms, Ps, G = diffuse_smooth(params, f)
-        res.append(SmootherResult(means=ms, covariances=Ps, gains=G,
-                                  log_likelihood=f.log_likelihood))
-    return res[0] if single else res
