@@ -13,14 +13,12 @@ import numpy as np
 from numba import njit
 
 from ._compiled import (
-    SINGULAR_RTOL,
     _ix,
     copy,
     copy2,
     innovation,
     observed,
     outer,
-    pinv_solve,
     predict_mean,
     put,
     put2,
@@ -28,6 +26,7 @@ from ._compiled import (
     tria,
     whiten,
 )
+from ._compiled_smoothers import SINGULAR_RTOL, pinv_solve
 
 
 @njit(cache=True, inline="always")

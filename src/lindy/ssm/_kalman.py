@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import NumericalError, ShapeError, ValidationError
 from ._params import LGSSMParams
 from ._sequences import as_sequences
+from ._sequences import joined_parts as _joined
 
 __all__ = [
     "FilterResult",
@@ -32,6 +33,17 @@ def _compiled():
     from . import _compiled as c  # imports numba; compiled lazily on first call
 
     return c
+
+
+def _compiled_smoothers():
+    from . import _compiled_smoothers as c
+
+    return c
+
+
+#: relative Cholesky pivot of a predicted covariance below which the smoother
+#: switches from the RTS gain to the r_t, N_t recursions (digits lost ~ eps / pivot)
+_ILL_CONDITIONED = 1e-8
 
 
 def _compiled_sqrt():
@@ -231,27 +243,6 @@ def _run_filter(params, y, u, offsets, form, steady_tol, store=True):
     return out
 
 
-def _joined(parts) -> np.ndarray:
-    """The parts stacked along time, without a copy when they are consecutive views.
-
-    A filter run on a TrajectorySet returns views into one array per quantity;
-    the smoother then reads that array as it is.
-    """
-    base = parts[0].base
-    if base is not None and base.flags.c_contiguous and all(p.base is base for p in parts) \
-            and sum(p.shape[0] for p in parts) == base.shape[0] and base.shape[1:] == parts[0].shape[1:]:
-        start = base.__array_interface__["data"][0]
-        row = base.strides[0]
-        pos = 0
-        for p in parts:
-            if p.__array_interface__["data"][0] != start + pos * row:
-                break
-            pos += p.shape[0]
-        else:
-            return base
-    return np.ascontiguousarray(parts[0] if len(parts) == 1 else np.concatenate(parts))
-
-
 def _parts(arr, offsets):
     return [arr[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
 
@@ -416,7 +407,12 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
         In both forms a singular predicted covariance ``P_{k+1|k}`` (relative
         pivot below 1e-10; e.g. an ARMA model in companion form with ``R = 0``)
         gets its gain from a pseudo-inverse solve on its range, which is exact
-        there because ``A P_{k|k}`` lies in that range. Models with diffuse
+        there because ``A P_{k|k}`` lies in that range. ``"standard"`` then
+        (and whenever a relative pivot is below 1e-8) takes the smoothed means
+        and covariances from the ``r_t, N_t`` recursions (Durbin & Koopman
+        2012, sec. 4.4), which solve only with innovation covariances and keep
+        full precision; ``gains`` stay the RTS ones. ``"sqrt"`` takes only the
+        means from them and keeps its factored (PSD) covariances. Models with diffuse
         states use the exact initial smoother (Durbin & Koopman 2012, sec. 5.3)
         in its ``r_t, N_t`` form in either form; its ``gains`` are NaN during
         the diffuse period.
@@ -471,13 +467,31 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
             Sf = cat("filtered_factors")
         else:
             Sf = _chol_factor(cat("filtered_covariances"))
+        mp, Pp = cat("predicted_means"), cat("predicted_covariances")
         status = _compiled_sqrt().sqrt_rts_loop(
-            offsets, A, _psd_factor(params.stacked("Q")), cat("predicted_means"),
-            cat("filtered_means"), Sf, ms, Ps, G, np.empty((Tt, n, n)))
+            offsets, A, _psd_factor(params.stacked("Q")), mp, cat("filtered_means"), Sf, ms, Ps,
+            G, np.empty((Tt, n, n)))
+        w = np.linalg.eigvalsh(Pp[1:]) if Tt > 1 else np.ones((1, n))
+        if not status and (w[:, 0] < _ILL_CONDITIONED * w[:, -1]).any():
+            # the means as in the standard form (r_t, N_t); the factors keep P_s PSD
+            innov = cat("innovations")
+            status = _compiled_smoothers().rn_loop(
+                offsets, A, np.ascontiguousarray(params.stacked("C")),
+                np.ascontiguousarray(params.stacked("R")), innov, innov, mp, Pp, ms,
+                np.empty((Tt, n, n)))
     else:
-        status = _compiled().rts_loop(
-            offsets, A, cat("predicted_means"), cat("predicted_covariances"),
-            cat("filtered_means"), cat("filtered_covariances"), cat("steady"), ms, Ps, G)
+        c = _compiled_smoothers()
+        worst = np.ones(1)
+        mp, Pp = cat("predicted_means"), cat("predicted_covariances")
+        status = c.rts_loop(offsets, A, mp, Pp, cat("filtered_means"),
+                            cat("filtered_covariances"), cat("steady"), ms, Ps, G, worst)
+        if not status and worst[0] < _ILL_CONDITIONED:
+            # a (near) singular P_{k+1|k}: the RTS gain solves with it and loses digits;
+            # the r_t, N_t form only solves with innovation covariances
+            innov = cat("innovations")
+            status = c.rn_loop(offsets, A, np.ascontiguousarray(params.stacked("C")),
+                               np.ascontiguousarray(params.stacked("R")), innov, innov, mp, Pp,
+                               ms, Ps)
     if status:
         raise _fail("RTS smoother", int(status) - 1, offsets)
     res = [SmootherResult(means=a, covariances=b, gains=c, log_likelihood=f.log_likelihood)
