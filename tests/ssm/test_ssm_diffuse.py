@@ -187,6 +187,12 @@ def test_equal_statsmodels_exact_diffuse(name):
     np.testing.assert_allclose(smooth.means, res.smoothed_state.T, **tol)
     np.testing.assert_allclose(smooth.covariances, res.smoothed_state_cov.transpose(2, 0, 1),
                                **tol)
+    # lag-one covariances exist after the diffuse period (NaN within it)
+    d = filt.diffuse_steps
+    cross = smooth.cross_covariances
+    assert np.isnan(cross[:d]).all()
+    np.testing.assert_allclose(cross[d:], res.smoothed_state_autocov.transpose(2, 0, 1)[d:-1],
+                               **tol)
 
 
 def test_diffuse_mask_validated():

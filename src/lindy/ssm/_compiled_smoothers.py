@@ -125,7 +125,7 @@ def rts_loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G, worst):  # pragma: n
 
 
 @njit(cache=True)
-def rn_loop(offsets, A, C, R, y, innov, mp, Pp, ms, Ps):  # pragma: no cover - compiled
+def rn_loop(offsets, A, C, R, y, innov, mp, Pp, ms, Ps, r_first, N_first):  # pragma: no cover
     """Smoothed moments by the ``r_t, N_t`` recursions; returns 0 or 1 + a failed step.
 
     Backwards over each sequence, with ``K = P C^T F^{-1}`` on the observed rows::
@@ -133,7 +133,9 @@ def rn_loop(offsets, A, C, R, y, innov, mp, Pp, ms, Ps):  # pragma: no cover - c
         r <- C^T F^{-1} v + (I - K C)^T r,   N <- C^T F^{-1} C + (I - K C)^T N (I - K C)
         m_s = m_p + P_p r,   P_s = P_p - P_p N P_p
 
-    then ``r <- A^T r``, ``N <- A^T N A`` to the previous step.
+    then ``r <- A^T r``, ``N <- A^T N A`` to the previous step. ``r_first[s]``,
+    ``N_first[s]`` receive sequence ``s``'s ``r, N`` after its first step (the
+    exact diffuse smoother continues from them).
     """
     n = A.shape[1]
     p = C.shape[1]
@@ -239,4 +241,8 @@ def rn_loop(offsets, A, C, R, y, innov, mp, Pp, ms, Ps):  # pragma: no cover - c
                         acc -= PN[i, q] * Pp[t, q, j]
                     Ps[t, i, j] = acc
                     Ps[t, j, i] = acc
+        for i in range(n):
+            r_first[s, i] = r[i]
+            for j in range(n):
+                N_first[s, i, j] = N[i, j]
     return 0

@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import solve_triangular
 
-from ..errors import ValidationError
+from ..errors import NumericalError, ValidationError
 from ._params import LGSSMParams
 
 __all__ = ["diffuse_filter_lists", "diffuse_smooth", "diffuse_smoother"]
@@ -223,6 +223,27 @@ def _backward_element(rec, r0, r1, N0, N1, N2):
     return r0, r1, N0, N1, N2
 
 
+def _proper_part(params: LGSSMParams, filt, d: int, ms, Ps):
+    """Smooth steps ``d..T-1`` (compiled); return ``r, N`` after step ``d``."""
+    from ._compiled_smoothers import rn_loop
+
+    T, n = filt.predicted_means.shape
+    sh = _shifted(params, d, filt.predicted_means[d], filt.predicted_covariances[d])
+    innov = np.ascontiguousarray(filt.innovations[d:])
+    r, N = np.empty((1, n)), np.empty((1, n, n))
+    out_m, out_P = np.empty((T - d, n)), np.empty((T - d, n, n))
+    status = rn_loop(np.array([0, T - d], dtype=np.int64),
+                     *(np.ascontiguousarray(sh.stacked(k)) for k in ("A", "C", "R")), innov, innov,
+                     np.ascontiguousarray(filt.predicted_means[d:]),
+                     np.ascontiguousarray(filt.predicted_covariances[d:]), out_m, out_P, r, N)
+    if status:
+        raise NumericalError(
+            f"The exact diffuse smoother met a singular innovation covariance at step "
+            f"{d + status - 1}; make R positive definite.")
+    ms[d:], Ps[d:] = out_m, out_P
+    return r[0], N[0]
+
+
 def diffuse_smooth(params: LGSSMParams, filt):
     """Exact initial smoother of one :func:`kalman_filter` result of a diffuse model.
 
@@ -235,7 +256,10 @@ def diffuse_smooth(params: LGSSMParams, filt):
     ms, Ps, G = np.empty((T, n)), np.empty((T, n, n)), np.full((T, n, n), np.nan)
     r0, r1 = np.zeros(n), np.zeros(n)
     N0, N1, N2 = np.zeros((n, n)), np.zeros((n, n)), np.zeros((n, n))
-    for k in range(T - 1, -1, -1):
+    d = filt.diffuse_steps
+    if d < T:  # the proper part by the compiled r_t, N_t recursions
+        r0, N0 = _proper_part(params, filt, d, ms, Ps)
+    for k in range(min(d, T) - 1, -1, -1):
         if k < T - 1:
             A = _at(params, "A", k)
             r0, r1 = A.T @ r0, A.T @ r1
@@ -252,11 +276,13 @@ def diffuse_smooth(params: LGSSMParams, filt):
         PNP = Pi @ N1 @ Ps_
         V = Ps_ - Ps_ @ N0 @ Ps_ - PNP - PNP.T - Pi @ N2 @ Pi
         Ps[k] = 0.5 * (V + V.T)
-    d = filt.diffuse_steps
     G[T - 1] = 0.0
-    for k in range(max(d - 1, 0), T - 1):  # RTS gains where P_{k+1|k} is proper
-        A = _at(params, "A", k)
-        G[k] = np.linalg.lstsq(Pp[k + 1], A @ filt.filtered_covariances[k], rcond=1e-10)[0].T
+    ks = np.arange(d, T - 1)  # RTS gains where P_{k|k} and P_{k+1|k} are proper
+    if ks.size:
+        A = params.stacked("A")
+        AP = (A[ks] if A.shape[0] > 1 else A[0]) @ filt.filtered_covariances[ks]
+        Pinv = np.linalg.pinv(Pp[ks + 1], rcond=1e-10, hermitian=True)
+        G[ks] = np.swapaxes(Pinv @ AP, -1, -2)
     return ms, Ps, G
 
 

@@ -462,36 +462,30 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     Tt = int(offsets[-1])
     ms, Ps, G = np.empty((Tt, n)), np.empty((Tt, n, n)), np.empty((Tt, n, n))
     A = np.ascontiguousarray(params.stacked("A"))
+    mp, Pp = cat("predicted_means"), cat("predicted_covariances")
     if form == "sqrt":
-        if all(f.filtered_factors is not None for f in filts):
-            Sf = cat("filtered_factors")
-        else:
-            Sf = _chol_factor(cat("filtered_covariances"))
-        mp, Pp = cat("predicted_means"), cat("predicted_covariances")
+        Sf = cat("filtered_factors") if all(f.filtered_factors is not None for f in filts) \
+            else _chol_factor(cat("filtered_covariances"))
         status = _compiled_sqrt().sqrt_rts_loop(
             offsets, A, _psd_factor(params.stacked("Q")), mp, cat("filtered_means"), Sf, ms, Ps,
             G, np.empty((Tt, n, n)))
         w = np.linalg.eigvalsh(Pp[1:]) if Tt > 1 else np.ones((1, n))
-        if not status and (w[:, 0] < _ILL_CONDITIONED * w[:, -1]).any():
-            # the means as in the standard form (r_t, N_t); the factors keep P_s PSD
-            innov = cat("innovations")
-            status = _compiled_smoothers().rn_loop(
-                offsets, A, np.ascontiguousarray(params.stacked("C")),
-                np.ascontiguousarray(params.stacked("R")), innov, innov, mp, Pp, ms,
-                np.empty((Tt, n, n)))
+        ill = (w[:, 0] < _ILL_CONDITIONED * w[:, -1]).any()
     else:
-        c = _compiled_smoothers()
         worst = np.ones(1)
-        mp, Pp = cat("predicted_means"), cat("predicted_covariances")
-        status = c.rts_loop(offsets, A, mp, Pp, cat("filtered_means"),
-                            cat("filtered_covariances"), cat("steady"), ms, Ps, G, worst)
-        if not status and worst[0] < _ILL_CONDITIONED:
-            # a (near) singular P_{k+1|k}: the RTS gain solves with it and loses digits;
-            # the r_t, N_t form only solves with innovation covariances
-            innov = cat("innovations")
-            status = c.rn_loop(offsets, A, np.ascontiguousarray(params.stacked("C")),
-                               np.ascontiguousarray(params.stacked("R")), innov, innov, mp, Pp,
-                               ms, Ps)
+        status = _compiled_smoothers().rts_loop(
+            offsets, A, mp, Pp, cat("filtered_means"), cat("filtered_covariances"),
+            cat("steady"), ms, Ps, G, worst)
+        ill = worst[0] < _ILL_CONDITIONED
+    if not status and ill:
+        # a (near) singular P_{k+1|k}: the RTS gain solves with it and loses digits; the
+        # r_t, N_t form solves only with innovation covariances ("sqrt" keeps its PSD P_s)
+        innov = cat("innovations")
+        status = _compiled_smoothers().rn_loop(
+            offsets, A, np.ascontiguousarray(params.stacked("C")),
+            np.ascontiguousarray(params.stacked("R")), innov, innov, mp, Pp, ms,
+            np.empty((Tt, n, n)) if form == "sqrt" else Ps, np.empty((len(filts), n)),
+            np.empty((len(filts), n, n)))
     if status:
         raise _fail("RTS smoother", int(status) - 1, offsets)
     res = [SmootherResult(means=a, covariances=b, gains=c, log_likelihood=f.log_likelihood)
