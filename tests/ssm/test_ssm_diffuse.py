@@ -228,3 +228,11 @@ def test_fit_em_refuses_diffuse_prior():
 
     with pytest.raises(ValidationError, match="Use fit_mle"):
         fit_em(local_level(), nile())
+
+
+def test_sample_refuses_diffuse_prior():
+    from lindy.errors import ValidationError
+    from lindy.ssm import sample
+
+    with pytest.raises(ValidationError, match="improper"):
+        sample(local_level(), 10, random_state=0)
