@@ -20,17 +20,22 @@ SINGULAR_RTOL = 1e-10
 
 
 @njit(cache=True)
-def chol_or_flag(P, L, n):  # pragma: no cover - compiled
-    """Cholesky factor of P[:n, :n] into L; False if P is singular to ``SINGULAR_RTOL``."""
+def chol_pivot(P, L, n):  # pragma: no cover - compiled
+    """Cholesky factor of P[:n, :n] into L; its smallest squared pivot over max diag(P).
+
+    0 if P is singular (not positive definite, or a relative pivot at or below
+    ``SINGULAR_RTOL``).
+    """
     if not chol_lower(P, L, n):
-        return False
+        return 0.0
     big = 0.0
     for i in range(n):
         big = max(big, P[i, i])
+    small = np.inf
     for i in range(n):
-        if L[i, i] * L[i, i] <= SINGULAR_RTOL * big:
-            return False
-    return True
+        small = min(small, L[i, i] * L[i, i])
+    ratio = small / big
+    return ratio if ratio > SINGULAR_RTOL else 0.0
 
 
 @njit(cache=True)
@@ -88,16 +93,12 @@ def rts_loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G, worst):  # pragma: n
                         for q in range(n):
                             acc += A[ka, i, q] * Pf[t, q, j]
                         AP[i, j] = acc
-                if chol_or_flag(Pp[t + 1], L, n):
+                ratio = chol_pivot(Pp[t + 1], L, n)
+                if ratio > 0.0:
                     chol_solve(L, AP, Gt, n, n)
-                    big = 0.0
-                    for i in range(n):
-                        big = max(big, Pp[t + 1, i, i])
-                    for i in range(n):
-                        worst[0] = min(worst[0], L[i, i] * L[i, i] / big)
                 else:  # singular predicted covariance: solve on its range
                     pinv_solve(Pp[t + 1], AP, Gt, n)
-                    worst[0] = 0.0
+                worst[0] = min(worst[0], ratio)
                 have_ss = steady[t]
             for i in range(n):
                 dm[i] = ms[t + 1, i] - mp[t + 1, i]
