@@ -236,3 +236,33 @@ def test_sample_refuses_diffuse_prior():
 
     with pytest.raises(ValidationError, match="improper"):
         sample(local_level(), 10, random_state=0)
+
+
+@pytest.mark.parametrize("form", ["standard", "sqrt"])
+def test_diffuse_time_varying_with_inputs_approaches_exact(form):
+    # a proper prior with a large variance on the diffuse states approaches the exact
+    # results (after the first steps), also with inputs, time-varying A and NaNs
+    rng = np.random.default_rng(0)
+    T = 60
+    A = np.stack([[[1.0, 1.0], [0.0, 0.9 + 0.05 * np.sin(k)]] for k in range(T)])
+    params = LGSSMParams(A=A, C=[[1.0, 0.0], [0.5, 1.0]], Q=np.diag([0.2, 0.1]),
+                         R=[[0.5, 0.1], [0.1, 0.4]], m0=[0.0, 0.3], P0=np.diag([0.0, 0.7]),
+                         B=[[0.3], [0.1]], D=[[0.2], [0.0]], time_varying=True,
+                         diffuse=[True, False])
+    u = rng.standard_normal((T, 1))
+    y = np.cumsum(rng.standard_normal((T, 2)), axis=0)
+    y[[0, 5, 6], 0] = np.nan
+    y[[1, 30], 1] = np.nan
+    exact_f = kalman_filter(params, y, u, form=form)
+    exact = rts_smoother(params, exact_f, form=form)
+    approx_p = params.replace(diffuse=None, P0=np.diag([1e7, 0.7]))
+    approx_f = kalman_filter(approx_p, y, u, form=form)
+    approx = rts_smoother(approx_p, approx_f, form=form)
+    d = exact_f.diffuse_steps
+    assert d >= 1
+    np.testing.assert_allclose(approx.means, exact.means, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(approx.covariances, exact.covariances, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(approx_f.filtered_means[d:], exact_f.filtered_means[d:],
+                               rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(approx_f.log_likelihood_terms[d:],
+                               exact_f.log_likelihood_terms[d:], rtol=1e-5, atol=1e-5)
