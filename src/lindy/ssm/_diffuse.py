@@ -151,47 +151,39 @@ def _shifted(params: LGSSMParams, d: int, m, P) -> LGSSMParams:
 
 
 def _filter_one(params, y, u, form, steady_tol, store):
+    """One sequence: the diffuse period here, the rest by the compiled filter."""
     from ._kalman import FilterResult, _filter_lists, _psd_factor
 
-    pre, m, P, Pinf = _diffuse_period(params, y, u)
+    pre, m, P, _ = _diffuse_period(params, y, u)
     d = pre["mp"].shape[0]
     T, n, p = y.shape[0], params.state_dim, params.obs_dim
     rest = None
     if d < T:
         rest = _filter_lists(_shifted(params, d, m, P), [y[d:]], [u[d:]], form=form,
-                             steady_tol=steady_tol, store=store)[0] if store else \
-            float(_filter_lists(_shifted(params, d, m, P), [y[d:]], [u[d:]],
-                                steady_tol=steady_tol, store=False)[0])
+                             steady_tol=steady_tol, store=store)[0]
     if not store:
-        return float(pre["ll"].sum()) + (rest if rest is not None else 0.0)
+        return float(pre["ll"].sum()) + (float(rest) if rest is not None else 0.0)
 
-    def cat(key, name, shape):
-        head = pre[key]
+    def cat(head, name):
         return head if rest is None else np.concatenate([head, getattr(rest, name)])
 
-    nanp = np.full((d, p), np.nan)
     Pip = np.zeros((T, n, n))
     Pip[:d] = pre["Pip"]
-    ll_terms = pre["ll"] if rest is None else np.concatenate([pre["ll"], rest.log_likelihood_terms])
-    factors = None
-    if form == "sqrt":
-        head = _psd_factor(pre["Pf"])
-        factors = head if rest is None else np.concatenate([head, rest.filtered_factors])
+    ll_terms = cat(pre["ll"], "log_likelihood_terms")
     return FilterResult(
-        predicted_means=cat("mp", "predicted_means", n),
-        predicted_covariances=cat("Pp", "predicted_covariances", n),
-        filtered_means=cat("mf", "filtered_means", n),
-        filtered_covariances=cat("Pf", "filtered_covariances", n),
+        predicted_means=cat(pre["mp"], "predicted_means"),
+        predicted_covariances=cat(pre["Pp"], "predicted_covariances"),
+        filtered_means=cat(pre["mf"], "filtered_means"),
+        filtered_covariances=cat(pre["Pf"], "filtered_covariances"),
         log_likelihood=float(ll_terms.sum()), log_likelihood_terms=ll_terms,
-        innovations=cat("innov", "innovations", p),
-        whitened_innovations=nanp if rest is None else np.concatenate(
-            [nanp, rest.whitened_innovations]),
-        nis=np.full(d, np.nan) if rest is None else np.concatenate([np.full(d, np.nan), rest.nis]),
-        steady=np.zeros(T, bool) if rest is None else np.concatenate([np.zeros(d, bool),
-                                                                      rest.steady]),
+        innovations=cat(pre["innov"], "innovations"),
+        whitened_innovations=cat(np.full((d, p), np.nan), "whitened_innovations"),
+        nis=cat(np.full(d, np.nan), "nis"), steady=cat(np.zeros(d, bool), "steady"),
         next_mean=m if rest is None else rest.next_mean,
         next_covariance=P if rest is None else rest.next_covariance,
-        filtered_factors=factors, predicted_diffuse_covariances=Pip, diffuse_steps=d)
+        filtered_factors=cat(_psd_factor(pre["Pf"]), "filtered_factors") if form == "sqrt"
+        else None,
+        predicted_diffuse_covariances=Pip, diffuse_steps=d)
 
 
 def diffuse_filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=True):

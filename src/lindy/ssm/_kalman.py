@@ -89,7 +89,8 @@ class FilterResult:
         diffuse period. None for a proper prior.
     diffuse_steps : int
         Length ``d`` of the diffuse period (0 for a proper prior). Its
-        ``whitened_innovations`` and ``nis`` are NaN.
+        ``whitened_innovations`` and ``nis`` are NaN. If the data end within
+        it (``d = T``), ``next_covariance`` is only the ``P_*`` part.
     innovation_variances : ndarray, shape (T, p), or None
         ``sequential=True`` only: the variance ``F`` of each scalar innovation
         (``F_inf`` for components that met a diffuse state); ``innovations``
