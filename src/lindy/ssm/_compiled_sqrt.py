@@ -26,6 +26,7 @@ from ._compiled import (
     tria,
     whiten,
 )
+from ._compiled_smoothers import SINGULAR_RTOL, pinv_solve
 
 
 @njit(cache=True, inline="always")
@@ -133,17 +134,35 @@ def sqrt_loop(y, u, offsets, model, out):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
+def _pinv_gain(M, n, Pp, YT, gt):  # pragma: no cover - compiled
+    """gt = G^T = (Y11 Y11^T)^+ Y11 Y21^T for a singular Y11 (the RTS gain on its range)."""
+    for i in range(n):
+        for j in range(n):
+            a = 0.0
+            b = 0.0
+            for q in range(n):
+                a += M[i, q] * M[j, q]
+                b += M[i, q] * M[n + j, q]
+            Pp[i, j] = a
+            YT[i, j] = b
+    pinv_solve(Pp, YT, gt, n)
+
+
+@njit(cache=True)
 def sqrt_rts_loop(offsets, A, Qf, mp, mf, Sf, ms, Ps, G, Ss):  # pragma: no cover - compiled
     """Square-root RTS smoother; returns 0, or 1 + the flat index of a failed step.
 
     Per step one Householder triangularization of ``[[A Sf, Qf], [Sf, 0]]`` gives
     ``[[Y11, 0], [Y21, Y22]]`` with ``Y11 Y11^T = P_{k+1|k}``, gain
     ``G = Y21 Y11^{-1}`` (triangular solve) and ``Y22 Y22^T = P_{k|k} - G P_{k+1|k} G^T``;
-    a second one gives the smoothed factor ``tria([Y22, G S_{k+1}])``.
+    a second one gives the smoothed factor ``tria([Y22, G S_{k+1}])``. A singular
+    ``Y11`` (to ``SINGULAR_RTOL``) gets ``G`` from a pseudo-inverse solve and the
+    smoothed factor ``tria([Y22, Y21 - G Y11, G S_{k+1}])``.
     """
     n = A.shape[1]
-    M, N2 = np.empty((2 * n, 2 * n)), np.empty((n, 2 * n))
-    w, g, dm = np.empty(2 * n), np.empty((n, n)), np.empty(n)
+    M, N2 = np.empty((2 * n, 2 * n)), np.empty((n, 3 * n))
+    w, g, dm = np.empty(3 * n), np.empty((n, n)), np.empty(n)
+    Pp, YT, gt = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
     for s in range(offsets.shape[0] - 1):
         t0 = offsets[s]
         last = offsets[s + 1] - 1
@@ -163,14 +182,25 @@ def sqrt_rts_loop(offsets, A, Qf, mp, mf, Sf, ms, Ps, G, Ss):  # pragma: no cove
                     M[n + i, j] = Sf[t, i, j]
                     M[n + i, n + j] = 0.0
             tria(M, 2 * n, 2 * n, w)
-            for i in range(n):  # G Y11 = Y21, Y11 lower triangular: back substitution by rows
-                for a in range(n - 1, -1, -1):
-                    if not M[a, a] > 0.0:
-                        return t + 1
-                    acc = M[n + i, a]
-                    for b in range(a + 1, n):
-                        acc -= M[b, a] * g[i, b]
-                    g[i, a] = acc / M[a, a]
+            big = 0.0
+            for a in range(n):
+                big = max(big, M[a, a] * M[a, a])
+            singular = False
+            for a in range(n):
+                if not M[a, a] * M[a, a] > SINGULAR_RTOL * big:
+                    singular = True
+            if singular:
+                _pinv_gain(M, n, Pp, YT, gt)
+                for i in range(n):
+                    for j in range(n):
+                        g[i, j] = gt[j, i]
+            else:
+                for i in range(n):  # G Y11 = Y21, Y11 lower triangular: back substitution
+                    for a in range(n - 1, -1, -1):
+                        acc = M[n + i, a]
+                        for b in range(a + 1, n):
+                            acc -= M[b, a] * g[i, b]
+                        g[i, a] = acc / M[a, a]
             for i in range(n):
                 dm[i] = ms[t + 1, i] - mp[t + 1, i]
             for i in range(n):
@@ -185,7 +215,12 @@ def sqrt_rts_loop(offsets, A, Qf, mp, mf, Sf, ms, Ps, G, Ss):  # pragma: no cove
                     for q in range(n):
                         acc += g[i, q] * Ss[t + 1, q, j]
                     N2[i, n + j] = acc
-            tria(N2, n, 2 * n, w)
+                    # Y21 - G Y11: zero unless Y11 is singular (its part outside Y11's rows)
+                    acc = M[n + i, j]
+                    for q in range(n):
+                        acc -= g[i, q] * M[q, j]
+                    N2[i, 2 * n + j] = acc if singular else 0.0
+            tria(N2, n, 3 * n if singular else 2 * n, w)
             for i in range(n):
                 for j in range(n):
                     Ss[t, i, j] = N2[i, j] if j <= i else 0.0

@@ -234,6 +234,11 @@ def fit_em(params: LGSSMParams, y, u=None, *, max_iter: int = 100, tol: float = 
     params = _check_params(params)
     if params.time_varying:
         raise ValidationError("fit_em estimates time-invariant parameters; got time-varying ones.")
+    if params.diffuse is not None:
+        raise ValidationError(
+            "fit_em needs a proper prior on the first state, but params declares diffuse "
+            f"states {np.flatnonzero(params.diffuse).tolist()}. Use fit_mle (which maximizes "
+            "the exact diffuse log-likelihood) or replace(diffuse=None) with a large P0.")
     max_iter = check_positive_int(max_iter, "max_iter")
     fixed = tuple(fixed)
     bad = [f for f in fixed if f not in PARAM_NAMES]

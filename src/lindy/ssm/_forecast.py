@@ -129,6 +129,11 @@ def sample(params: LGSSMParams, n_steps: int, u=None, *, n_samples: int | None =
     ((3, 100, 1), (3, 100, 1))
     """
     params = _check_params(params)
+    if params.diffuse is not None:
+        raise ValidationError(
+            "Cannot sample from a diffuse (improper) prior on states "
+            f"{np.flatnonzero(params.diffuse).tolist()}; give the first state a proper "
+            "prior: params.replace(diffuse=None, m0=..., P0=...).")
     T = check_positive_int(n_steps, "n_steps")
     S = 1 if n_samples is None else check_positive_int(n_samples, "n_samples")
     rng = check_rng(random_state)

@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import NumericalError, ShapeError, ValidationError
 from ._params import LGSSMParams
 from ._sequences import as_sequences
+from ._sequences import joined_parts as _joined
 
 __all__ = [
     "FilterResult",
@@ -32,6 +33,17 @@ def _compiled():
     from . import _compiled as c  # imports numba; compiled lazily on first call
 
     return c
+
+
+def _compiled_smoothers():
+    from . import _compiled_smoothers as c
+
+    return c
+
+
+#: relative Cholesky pivot of a predicted covariance below which the smoother
+#: switches from the RTS gain to the r_t, N_t recursions (digits lost ~ eps / pivot)
+_ILL_CONDITIONED = 1e-8
 
 
 def _compiled_sqrt():
@@ -71,6 +83,18 @@ class FilterResult:
     filtered_factors : ndarray, shape (T, n, n), or None
         Square factors ``S_k`` with ``S_k S_k^T = P_{k|k}`` (square-root filter
         only); the square-root smoother starts from them.
+    predicted_diffuse_covariances : ndarray, shape (T, n, n), or None
+        Models with diffuse states: the diffuse part ``P_inf`` of the predicted
+        covariance (``predicted_covariances`` holds ``P_*``); zero after the
+        diffuse period. None for a proper prior.
+    diffuse_steps : int
+        Length ``d`` of the diffuse period (0 for a proper prior). Its
+        ``whitened_innovations`` and ``nis`` are NaN. If the data end within
+        it (``d = T``), ``next_covariance`` is only the ``P_*`` part.
+    innovation_variances : ndarray, shape (T, p), or None
+        ``sequential=True`` only: the variance ``F`` of each scalar innovation
+        (``F_inf`` for components that met a diffuse state); ``innovations``
+        then hold the scalar innovations of the one-at-a-time updates.
     """
 
     predicted_means: np.ndarray
@@ -86,6 +110,9 @@ class FilterResult:
     next_mean: np.ndarray
     next_covariance: np.ndarray
     filtered_factors: np.ndarray | None = field(default=None, kw_only=True)
+    predicted_diffuse_covariances: np.ndarray | None = field(default=None, kw_only=True)
+    diffuse_steps: int = field(default=0, kw_only=True)
+    innovation_variances: np.ndarray | None = field(default=None, kw_only=True)
 
     @property
     def n_steps(self) -> int:
@@ -217,27 +244,6 @@ def _run_filter(params, y, u, offsets, form, steady_tol, store=True):
     return out
 
 
-def _joined(parts) -> np.ndarray:
-    """The parts stacked along time, without a copy when they are consecutive views.
-
-    A filter run on a TrajectorySet returns views into one array per quantity;
-    the smoother then reads that array as it is.
-    """
-    base = parts[0].base
-    if base is not None and base.flags.c_contiguous and all(p.base is base for p in parts) \
-            and sum(p.shape[0] for p in parts) == base.shape[0] and base.shape[1:] == parts[0].shape[1:]:
-        start = base.__array_interface__["data"][0]
-        row = base.strides[0]
-        pos = 0
-        for p in parts:
-            if p.__array_interface__["data"][0] != start + pos * row:
-                break
-            pos += p.shape[0]
-        else:
-            return base
-    return np.ascontiguousarray(parts[0] if len(parts) == 1 else np.concatenate(parts))
-
-
 def _parts(arr, offsets):
     return [arr[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
 
@@ -267,6 +273,11 @@ def _check_form(form: str, allowed=_FORMS) -> str:
 
 def _filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=True):
     """Filter checked sequences (``us`` with ``m`` columns, zero-width without inputs)."""
+    if params.diffuse is not None:
+        from ._diffuse import diffuse_filter_lists
+
+        return diffuse_filter_lists(params, ys, us, form=form, steady_tol=steady_tol,
+                                    store=store)
     yf, uf, offsets = _flat(ys, us)
     out = _run_filter(params, yf, uf, offsets, form, steady_tol, store=store)
     if store:
@@ -276,7 +287,7 @@ def _filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=Tr
 
 # -------------------------------------------------------------------- public
 def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
-                  steady_tol: float = 1e-12):
+                  steady_tol: float = 1e-12, sequential: bool = False):
     """Kalman filter with per-component missing data, batched over sequences.
 
     Parameters
@@ -297,6 +308,12 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
         ``steady_tol`` relative to its size over a fully observed step, the
         covariance recursion is frozen at its (discrete algebraic Riccati)
         limit until a missing value occurs. ``0`` disables it.
+    sequential : bool, default False
+        Process the outputs of each step one at a time (univariate treatment,
+        Durbin & Koopman 2012, sec. 6.4; a non-diagonal ``R`` is diagonalized
+        by its LDL factor). Moments and log-likelihood equal the joint filter's;
+        ``innovations`` and ``innovation_variances`` are the scalar ones KFAS
+        reports. Pure Python (slower); ``form`` must be ``"standard"``.
 
     Returns
     -------
@@ -318,10 +335,21 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
     array([0.5   , 0.5   , 1.1176])
     >>> round(filt.log_likelihood, 4)
     -3.3615
+    >>> seq = kalman_filter(params, np.array([[1.0], [np.nan], [2.0]]), sequential=True)
+    >>> round(seq.log_likelihood, 4), seq.innovation_variances.round(4).ravel()
+    (-3.3615, array([2. , nan, 1.7]))
     """
     params = _check_params(params)
     form = _check_form(form)
     ys, us, single = _as_sequences(params, y, u)
+    if sequential:
+        if form != "standard":
+            raise ValidationError(f"sequential=True runs the standard form; got form={form!r}. "
+                                  "Drop form or use sequential=False.")
+        from ._sequential import sequential_filter_lists
+
+        res = sequential_filter_lists(params, ys, us)
+        return res[0] if single else res
     res = _filter_lists(params, ys, us, form=form, steady_tol=steady_tol)
     return res[0] if single else res
 
@@ -348,6 +376,11 @@ def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12)
     >>> params = LGSSMParams(A=[[1.0]], C=[[1.0]], Q=[[0.1]], R=[[1.0]], m0=[0.0], P0=[[1.0]])
     >>> round(log_likelihood(params, [[1.0], [np.nan], [2.0]]), 4)
     -3.3615
+
+    With an exact diffuse prior on the state (``P0`` is then ignored):
+
+    >>> round(log_likelihood(params.replace(diffuse=[True]), [[1.0], [np.nan], [2.0]]), 4)
+    -2.4594
     """
     params = _check_params(params)
     ys, us, single = _as_sequences(params, y, u)
@@ -372,6 +405,18 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
         positive semi-definite by construction; for ill-conditioned models).
         It starts from the filter's Cholesky factors when the filter ran with
         ``form="sqrt"``, else from factors of the filtered covariances.
+        In both forms a singular predicted covariance ``P_{k+1|k}`` (relative
+        pivot below 1e-10; e.g. an ARMA model in companion form with ``R = 0``)
+        gets its gain from a pseudo-inverse solve on its range, which is exact
+        there because ``A P_{k|k}`` lies in that range. ``"standard"`` then
+        (and whenever a relative pivot is below 1e-8) takes the smoothed means
+        and covariances from the ``r_t, N_t`` recursions (Durbin & Koopman
+        2012, sec. 4.4), which solve only with innovation covariances and keep
+        full precision; ``gains`` stay the RTS ones. ``"sqrt"`` takes only the
+        means from them and keeps its factored (PSD) covariances. Models with diffuse
+        states use the exact initial smoother (Durbin & Koopman 2012, sec. 5.3)
+        in its ``r_t, N_t`` form in either form; its ``gains`` are NaN during
+        the diffuse period.
 
     Returns
     -------
@@ -388,6 +433,10 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     array([0.9412, 1.0294, 1.1176])
     >>> rts_smoother(params, filt, form="sqrt").means.round(4).ravel()
     array([0.9412, 1.0294, 1.1176])
+    >>> diffuse = params.replace(diffuse=[True])
+    >>> smooth = rts_smoother(diffuse, kalman_filter(diffuse, [[1.0], [np.nan], [2.0]]))
+    >>> smooth.means.round(4).ravel()
+    array([1.4545, 1.5   , 1.5455])
     """
     params = _check_params(params)
     form = _check_form(form, ("standard", "sqrt"))
@@ -400,6 +449,10 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     n = filts[0].filtered_means.shape[-1]
     if n != params.state_dim:
         raise ShapeError(f"filt has {n} states but params has {params.state_dim}.")
+    if params.diffuse is not None:
+        from ._diffuse import diffuse_smoother
+
+        return diffuse_smoother(params, filts, single)
     lengths = [f.n_steps for f in filts]
     offsets = np.zeros(len(filts) + 1, dtype=np.int64)
     offsets[1:] = np.cumsum(lengths)
@@ -410,21 +463,34 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     Tt = int(offsets[-1])
     ms, Ps, G = np.empty((Tt, n)), np.empty((Tt, n, n)), np.empty((Tt, n, n))
     A = np.ascontiguousarray(params.stacked("A"))
+    mp, Pp = cat("predicted_means"), cat("predicted_covariances")
     if form == "sqrt":
-        if all(f.filtered_factors is not None for f in filts):
-            Sf = cat("filtered_factors")
-        else:
-            Sf = _chol_factor(cat("filtered_covariances"))
+        Sf = cat("filtered_factors") if all(f.filtered_factors is not None for f in filts) \
+            else _chol_factor(cat("filtered_covariances"))
         status = _compiled_sqrt().sqrt_rts_loop(
-            offsets, A, _psd_factor(params.stacked("Q")), cat("predicted_means"),
-            cat("filtered_means"), Sf, ms, Ps, G, np.empty((Tt, n, n)))
+            offsets, A, _psd_factor(params.stacked("Q")), mp, cat("filtered_means"), Sf, ms, Ps,
+            G, np.empty((Tt, n, n)))
+        w = np.linalg.eigvalsh(Pp[1:]) if Tt > 1 else np.ones((1, n))
+        ill = (w[:, 0] < _ILL_CONDITIONED * w[:, -1]).any()
     else:
-        status = _compiled().rts_loop(
-            offsets, A, cat("predicted_means"), cat("predicted_covariances"),
-            cat("filtered_means"), cat("filtered_covariances"), cat("steady"), ms, Ps, G)
+        worst = np.ones(1)
+        status = _compiled_smoothers().rts_loop(
+            offsets, A, mp, Pp, cat("filtered_means"), cat("filtered_covariances"),
+            cat("steady"), ms, Ps, G, worst)
+        ill = worst[0] < _ILL_CONDITIONED
+    if not status and ill:
+        # a (near) singular P_{k+1|k}: the RTS gain solves with it and loses digits; the
+        # r_t, N_t form solves only with innovation covariances ("sqrt" keeps its PSD P_s)
+        innov = cat("innovations")
+        status = _compiled_smoothers().rn_loop(
+            offsets, A, np.ascontiguousarray(params.stacked("C")),
+            np.ascontiguousarray(params.stacked("R")), innov, innov, mp, Pp, ms,
+            np.empty((Tt, n, n)) if form == "sqrt" else Ps, np.empty((len(filts), n)),
+            np.empty((len(filts), n, n)))
     if status:
         raise _fail("RTS smoother", int(status) - 1, offsets)
     res = [SmootherResult(means=a, covariances=b, gains=c, log_likelihood=f.log_likelihood)
            for a, b, c, f in zip(_parts(ms, offsets), _parts(Ps, offsets), _parts(G, offsets),
                                  filts)]
     return res[0] if single else res
+

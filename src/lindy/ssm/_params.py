@@ -7,7 +7,10 @@ The model is::
     y_k     = C_k x_k + D_k u_k + v_k,   v_k ~ N(0, R_k)
 
 ``m0, P0`` are the prior of the first state, before ``y_0`` is seen (the same
-convention as statsmodels' ``initialize_known``).
+convention as statsmodels' ``initialize_known``). States marked ``diffuse`` have
+an infinitely wide prior instead (exact diffuse initialization, Durbin & Koopman
+2012, ch. 5): ``x_0 = m0 + delta + eta`` with ``delta ~ N(0, kappa I)`` on the
+diffuse states, ``kappa -> infinity``, and ``eta ~ N(0, P0)`` on the others.
 """
 
 from __future__ import annotations
@@ -50,6 +53,21 @@ def _check_cov(M: np.ndarray, name: str, tol: float = 1e-9) -> np.ndarray:
     return M
 
 
+def _check_diffuse(diffuse, n: int) -> np.ndarray | None:
+    """The diffuse mask as a read-only bool array (n,), or None if no state is diffuse."""
+    if diffuse is None:
+        return None
+    d = np.asarray(diffuse)
+    if d.shape != (n,) or d.dtype.kind not in "bi" or not np.isin(d, (0, 1)).all():
+        raise ShapeError(f"diffuse must be a boolean mask of shape ({n},), one flag per "
+                         f"state; got {d!r}.")
+    d = d.astype(bool)
+    if not d.any():
+        return None
+    d.flags.writeable = False
+    return d
+
+
 @dataclass(frozen=True, eq=False)
 class LGSSMParams:
     """Parameters of a linear-Gaussian state-space model (immutable, validated).
@@ -76,6 +94,12 @@ class LGSSMParams:
         Declare that some matrices carry a leading time axis of length ``K``
         (a sequence filtered with them has at most ``K`` steps). 2-D matrices
         are then shared by all steps. Without this flag every matrix must be 2-D.
+    diffuse : array_like of bool, shape (n,), optional
+        States with an exact diffuse prior (statsmodels'
+        ``initialization="diffuse"``, KFAS' ``P1inf``). Their entries of ``m0`` and
+        their rows and columns of ``P0`` are ignored. Filter, smoother and
+        log-likelihood then use the exact diffuse recursions until the diffuse
+        part of the covariance has vanished. None or all False: a proper prior.
 
     Attributes
     ----------
@@ -92,6 +116,8 @@ class LGSSMParams:
     (2, 1, 0)
     >>> p.replace(R=2 * np.eye(1)).R
     array([[2.]])
+    >>> p.replace(diffuse=[True, False]).diffuse
+    array([ True, False])
     """
 
     A: np.ndarray
@@ -103,6 +129,7 @@ class LGSSMParams:
     B: np.ndarray | None = None
     D: np.ndarray | None = None
     time_varying: bool = False
+    diffuse: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         tv = bool(self.time_varying)
@@ -166,6 +193,7 @@ class LGSSMParams:
         object.__setattr__(self, "m0", _readonly(m0))
         object.__setattr__(self, "P0", _readonly(P0))
         object.__setattr__(self, "time_varying", tv)
+        object.__setattr__(self, "diffuse", _check_diffuse(self.diffuse, n))
 
     # ----------------------------------------------------------------- shape
     @property
@@ -216,5 +244,6 @@ class LGSSMParams:
 
     def __repr__(self) -> str:
         tv = f", time-varying K={self.n_steps}" if self.time_varying else ""
+        dif = f", diffuse={int(self.diffuse.sum())}" if self.diffuse is not None else ""
         return (f"LGSSMParams(n={self.state_dim}, p={self.obs_dim}, "
-                f"m={self.input_dim}{tv})")
+                f"m={self.input_dim}{tv}{dif})")

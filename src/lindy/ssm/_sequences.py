@@ -14,7 +14,7 @@ import numpy as np
 from ..data import TrajectorySet, as_trajectories
 from ..errors import ValidationError
 
-__all__ = ["as_sequences"]
+__all__ = ["as_sequences", "joined_parts"]
 
 
 def as_sequences(y, u=None, *, allow_nan: bool = True, name: str = "y"):
@@ -77,3 +77,24 @@ def _as_2d(y, name: str) -> np.ndarray:
             f"{name} must be one (T, p) array or a lindy.data.TrajectorySet; got {what}. "
             "Pass several sequences as lindy.data.as_trajectories(list_of_arrays, u=...).")
     return arr
+
+
+def joined_parts(parts) -> np.ndarray:
+    """The parts stacked along time, without a copy when they are consecutive views.
+
+    A filter run on a TrajectorySet returns views into one array per quantity;
+    the smoother then reads that array as it is.
+    """
+    base = parts[0].base
+    if base is not None and base.flags.c_contiguous and all(p.base is base for p in parts) \
+            and sum(p.shape[0] for p in parts) == base.shape[0] and base.shape[1:] == parts[0].shape[1:]:
+        start = base.__array_interface__["data"][0]
+        row = base.strides[0]
+        pos = 0
+        for p in parts:
+            if p.__array_interface__["data"][0] != start + pos * row:
+                break
+            pos += p.shape[0]
+        else:
+            return base
+    return np.ascontiguousarray(parts[0] if len(parts) == 1 else np.concatenate(parts))

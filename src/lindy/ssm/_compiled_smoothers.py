@@ -1,0 +1,249 @@
+"""Compiled fixed-interval smoothers on covariances (RTS and the r_t, N_t form).
+
+``rts_loop`` is the Rauch-Tung-Striebel smoother; where a predicted covariance is
+singular its gain comes from a pseudo-inverse solve. ``rn_loop`` is the smoother
+in the Durbin & Koopman (2012, sec. 4.4) ``r_t, N_t`` form, which never solves
+with a predicted covariance (only with innovation covariances); it serves models
+whose predicted covariances are (near) singular, where the RTS gain loses
+digits. Built from the helpers of :mod:`lindy.ssm._compiled`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from ._compiled import _ix, chol_lower, chol_solve, gain, observed
+
+#: relative size below which a pivot or eigenvalue of a predicted covariance counts as zero
+SINGULAR_RTOL = 1e-10
+
+
+@njit(cache=True)
+def chol_pivot(P, L, n):  # pragma: no cover - compiled
+    """Cholesky factor of P[:n, :n] into L; its smallest squared pivot over max diag(P).
+
+    0 if P is singular (not positive definite, or a relative pivot at or below
+    ``SINGULAR_RTOL``).
+    """
+    if not chol_lower(P, L, n):
+        return 0.0
+    big = 0.0
+    for i in range(n):
+        big = max(big, P[i, i])
+    small = np.inf
+    for i in range(n):
+        small = min(small, L[i, i] * L[i, i])
+    ratio = small / big
+    return ratio if ratio > SINGULAR_RTOL else 0.0
+
+
+@njit(cache=True)
+def pinv_solve(P, Bm, X, n):  # pragma: no cover - compiled
+    """X = P^+ Bm for a symmetric PSD P (n, n), by its eigendecomposition.
+
+    Eigenvalues below ``SINGULAR_RTOL`` times the largest are the singular
+    subspace and are dropped (a minimum-norm solve). Used where a predicted
+    covariance is singular (e.g. ARMA models in companion form with R = 0), where
+    Bm lies in the range of P and the solution is the exact smoother gain.
+    """
+    w, V = np.linalg.eigh(np.ascontiguousarray(P))
+    cut = SINGULAR_RTOL * max(w[n - 1], 0.0)
+    for j in range(Bm.shape[1]):
+        for i in range(n):
+            X[i, j] = 0.0
+        for q in range(n):
+            if w[q] <= cut:
+                continue
+            acc = 0.0
+            for i in range(n):
+                acc += V[i, q] * Bm[i, j]
+            acc /= w[q]
+            for i in range(n):
+                X[i, j] += V[i, q] * acc
+
+
+@njit(cache=True)
+def rts_loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G, worst):  # pragma: no cover
+    """Rauch-Tung-Striebel smoother; returns 0 (kept for the status protocol).
+
+    Steps the filter marked steady reuse the last gain. A singular predicted
+    covariance ``P_{k+1|k}`` (to ``SINGULAR_RTOL``) gets its gain from a
+    pseudo-inverse solve: ``A P_{k|k}`` lies in its range, so the gain is exact.
+    ``worst[0]`` is lowered to the smallest squared Cholesky pivot of a solved
+    ``P_{k+1|k}`` relative to its largest diagonal entry (0 if one was singular).
+    """
+    n = A.shape[1]
+    L, AP, Gt = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    dm, dP, GdP = np.empty(n), np.empty((n, n)), np.empty((n, n))
+    for s in range(offsets.shape[0] - 1):
+        t0 = offsets[s]
+        last = offsets[s + 1] - 1
+        ms[last, :] = mf[last]
+        Ps[last, :, :] = Pf[last]
+        G[last, :, :] = 0.0
+        have_ss = False
+        for k in range(last - t0 - 1, -1, -1):
+            t = t0 + k
+            ka = _ix(k, A)
+            if not (steady[t] and have_ss):  # G^T = Pp[t+1]^{-1} (A Pf[t])
+                for i in range(n):
+                    for j in range(n):
+                        acc = 0.0
+                        for q in range(n):
+                            acc += A[ka, i, q] * Pf[t, q, j]
+                        AP[i, j] = acc
+                ratio = chol_pivot(Pp[t + 1], L, n)
+                if ratio > 0.0:
+                    chol_solve(L, AP, Gt, n, n)
+                else:  # singular predicted covariance: solve on its range
+                    pinv_solve(Pp[t + 1], AP, Gt, n)
+                worst[0] = min(worst[0], ratio)
+                have_ss = steady[t]
+            for i in range(n):
+                dm[i] = ms[t + 1, i] - mp[t + 1, i]
+                for j in range(n):
+                    dP[i, j] = Ps[t + 1, i, j] - Pp[t + 1, i, j]
+            for i in range(n):
+                acc = mf[t, i]
+                for j in range(n):
+                    acc += Gt[j, i] * dm[j]
+                    G[t, i, j] = Gt[j, i]
+                ms[t, i] = acc
+                for j in range(n):
+                    acc = 0.0
+                    for q in range(n):
+                        acc += Gt[q, i] * dP[q, j]
+                    GdP[i, j] = acc
+            for i in range(n):
+                for j in range(i + 1):
+                    acc = Pf[t, i, j]
+                    for q in range(n):
+                        acc += GdP[i, q] * Gt[q, j]
+                    Ps[t, i, j] = acc
+                    Ps[t, j, i] = acc
+    return 0
+
+
+@njit(cache=True)
+def rn_loop(offsets, A, C, R, y, innov, mp, Pp, ms, Ps, r_first, N_first):  # pragma: no cover
+    """Smoothed moments by the ``r_t, N_t`` recursions; returns 0 or 1 + a failed step.
+
+    Backwards over each sequence, with ``K = P C^T F^{-1}`` on the observed rows::
+
+        r <- C^T F^{-1} v + (I - K C)^T r,   N <- C^T F^{-1} C + (I - K C)^T N (I - K C)
+        m_s = m_p + P_p r,   P_s = P_p - P_p N P_p
+
+    then ``r <- A^T r``, ``N <- A^T N A`` to the previous step. ``r_first[s]``,
+    ``N_first[s]`` receive sequence ``s``'s ``r, N`` after its first step (the
+    exact diffuse smoother continues from them).
+    """
+    n = A.shape[1]
+    p = C.shape[1]
+    r, tmp, w, fv = np.empty(n), np.empty(n), np.empty(p), np.empty(p)
+    N, IKC, PN = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
+    CP, S, L, Kt = np.empty((p, n)), np.empty((p, p)), np.empty((p, p)), np.empty((p, n))
+    FC, Cm = np.empty((p, n)), np.empty((p, n))
+    idx = np.empty(p, np.int64)
+    for s in range(offsets.shape[0] - 1):
+        t0 = offsets[s]
+        last = offsets[s + 1] - 1
+        r[:] = 0.0
+        N[:, :] = 0.0
+        for k in range(last - t0, -1, -1):
+            t = t0 + k
+            if t < last:
+                ka = _ix(k, A)
+                for i in range(n):
+                    acc = 0.0
+                    for q in range(n):
+                        acc += A[ka, q, i] * r[q]
+                    tmp[i] = acc
+                for i in range(n):
+                    r[i] = tmp[i]
+                for i in range(n):
+                    for j in range(n):
+                        acc = 0.0
+                        for q in range(n):
+                            acc += N[i, q] * A[ka, q, j]
+                        PN[i, j] = acc
+                for i in range(n):
+                    for j in range(n):
+                        acc = 0.0
+                        for q in range(n):
+                            acc += A[ka, q, i] * PN[q, j]
+                        N[i, j] = acc
+            no = observed(y, t, idx)
+            if no > 0:
+                kc, kr = _ix(k, C), _ix(k, R)
+                if not gain(Pp[t], C, R, kc, kr, idx, no, CP, S, L, Kt):
+                    return t + 1
+                for a in range(no):
+                    for j in range(n):
+                        Cm[a, j] = C[kc, idx[a], j]
+                    w[a] = innov[t, idx[a]]
+                chol_solve(L, Cm, FC, no, n)  # F^{-1} C
+                for a in range(no):  # fv = F^{-1} v - K^T r (two triangular solves)
+                    acc = w[a]
+                    for b in range(a):
+                        acc -= L[a, b] * fv[b]
+                    fv[a] = acc / L[a, a]
+                for a in range(no - 1, -1, -1):
+                    acc = fv[a]
+                    for b in range(a + 1, no):
+                        acc -= L[b, a] * fv[b]
+                    fv[a] = acc / L[a, a]
+                for a in range(no):
+                    acc = 0.0
+                    for j in range(n):
+                        acc += Kt[a, j] * r[j]
+                    fv[a] -= acc
+                for i in range(n):
+                    acc = r[i]
+                    for a in range(no):
+                        acc += Cm[a, i] * fv[a]
+                    r[i] = acc
+                for i in range(n):  # I - K C
+                    for j in range(n):
+                        acc = 1.0 if i == j else 0.0
+                        for a in range(no):
+                            acc -= Kt[a, i] * Cm[a, j]
+                        IKC[i, j] = acc
+                for i in range(n):
+                    for j in range(n):
+                        acc = 0.0
+                        for q in range(n):
+                            acc += N[i, q] * IKC[q, j]
+                        PN[i, j] = acc
+                for i in range(n):
+                    for j in range(i + 1):
+                        acc = 0.0
+                        for q in range(n):
+                            acc += IKC[q, i] * PN[q, j]
+                        for a in range(no):
+                            acc += Cm[a, i] * FC[a, j]
+                        N[i, j] = acc
+                        N[j, i] = acc
+            for i in range(n):
+                acc = mp[t, i]
+                for j in range(n):
+                    acc += Pp[t, i, j] * r[j]
+                ms[t, i] = acc
+            for i in range(n):
+                for j in range(n):
+                    acc = 0.0
+                    for q in range(n):
+                        acc += Pp[t, i, q] * N[q, j]
+                    PN[i, j] = acc
+            for i in range(n):
+                for j in range(i + 1):
+                    acc = Pp[t, i, j]
+                    for q in range(n):
+                        acc -= PN[i, q] * Pp[t, q, j]
+                    Ps[t, i, j] = acc
+                    Ps[t, j, i] = acc
+        for i in range(n):
+            r_first[s, i] = r[i]
+            for j in range(n):
+                N_first[s, i, j] = N[i, j]
+    return 0
