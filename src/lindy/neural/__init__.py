@@ -18,7 +18,8 @@ Examples
 10
 """
 
+from ._koopman import DeepKoopman
 from ._node import NeuralODE
 from ._training import TrainResult, load_checkpoint, save_checkpoint, train
 
-__all__ = ["NeuralODE", "train", "TrainResult", "save_checkpoint", "load_checkpoint"]
+__all__ = ["NeuralODE", "DeepKoopman", "train", "TrainResult", "save_checkpoint", "load_checkpoint"]
