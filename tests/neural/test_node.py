@@ -68,3 +68,15 @@ def test_rk4_substeps_converge_at_fourth_order():
 def test_bad_hidden_layer_sizes_is_a_clear_error():
     with pytest.raises(ValidationError, match="'hidden_layer_sizes' must be a non-empty tuple"):
         ld.neural.NeuralODE(hidden_layer_sizes=(8, 0)).fit(np.zeros((20, 2)))
+
+
+def test_integrate_on_any_grid_matches_forecast():
+    t = np.linspace(0, 10, 80)
+    x = _oscillator(np.array([1.0, 0.0]), t)
+    model = ld.neural.NeuralODE(hidden_layer_sizes=(4,), max_iter=2).fit(x, t=t)
+    fc = model.forecast(x[:1], horizon=5)
+    path = model.integrate(x[0], model.median_dt_ * np.arange(6))
+    np.testing.assert_allclose(path[1:], fc.x, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(path[0], x[0])
+    with pytest.raises(ValidationError, match="increasing"):
+        model.integrate(x[0], [0.0, 1.0, 0.5])

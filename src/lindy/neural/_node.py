@@ -155,9 +155,41 @@ class NeuralODE(NeuralEstimator):
 
         self._train(loss, Z.shape[0])
 
-    def _step(self, z: np.ndarray) -> np.ndarray:
+    def integrate(self, x0, t) -> np.ndarray:
+        """Integrate the learned vector field from ``x0`` at ``t[0]`` to the times ``t``.
+
+        Parameters
+        ----------
+        x0 : array_like, shape (d,)
+            Initial state.
+        t : array_like, shape (T,)
+            Strictly increasing times (any spacing); ``x0`` is the state at ``t[0]``.
+
+        Returns
+        -------
+        ndarray, shape (T, d)
+            The states at ``t`` (row 0 is ``x0``).
+        """
+        from .._validation import check_array
+
+        self._check_is_fitted()
+        x = self._check_x(np.atleast_2d(np.asarray(x0, dtype=float)), "x0")[:1]
+        t = check_array(t, "t", ndim=(1,))
+        if t.size > 1 and not np.all(np.diff(t) > 0):
+            from ..errors import ValidationError
+
+            raise ValidationError("t must be strictly increasing.")
+        out = np.empty((t.size, x.shape[1]))
+        out[0] = x[0]
+        z = (x - self.mean_) / self.scale_
+        for k in range(1, t.size):
+            z = self._step(z, float(t[k] - t[k - 1]))
+            out[k] = z[0] * self.scale_ + self.mean_
+        return out
+
+    def _step(self, z: np.ndarray, dt: float | None = None) -> np.ndarray:
         torch = require_torch()
-        h = self._forecast_step() / self.time_scale_
+        h = (self._forecast_step() if dt is None else dt) / self.time_scale_
         with torch.no_grad():
             zt = self._tensor(z)
             out = _rk4(self._module, zt, torch.full((zt.shape[0], 1), h, dtype=torch.float64),
