@@ -20,6 +20,7 @@ Examples
 
 from ._koopman import DeepKoopman
 from ._node import NeuralODE
+from ._plrnn import PLRNN
 from ._training import TrainResult, load_checkpoint, save_checkpoint, train
 
-__all__ = ["NeuralODE", "DeepKoopman", "train", "TrainResult", "save_checkpoint", "load_checkpoint"]
+__all__ = ["NeuralODE", "DeepKoopman", "PLRNN", "train", "TrainResult", "save_checkpoint", "load_checkpoint"]

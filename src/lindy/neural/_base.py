@@ -27,9 +27,7 @@ HIDDEN = _Predicate(
     "a non-empty tuple of positive ints")
 
 #: hyperparameters of the shared training loop
-TRAINING = {
-    "hidden_layer_sizes": [HIDDEN],
-    "activation": [Options("tanh", "relu", "softplus", "gelu")],
+LOOP = {
     "window": [Interval(int, 1, None)],
     "max_iter": [Interval(int, 1, None)],
     "learning_rate": [Interval(float, 0, None, closed="neither")],
@@ -42,6 +40,9 @@ TRAINING = {
     "random_state": [RANDOM_STATE],
     "progress": [BOOL],
 }
+#: the training loop plus the MLP's shape
+TRAINING = {**LOOP, "hidden_layer_sizes": [HIDDEN],
+            "activation": [Options("tanh", "relu", "softplus", "gelu")]}
 
 
 class NeuralEstimator(Estimator):
