@@ -12,7 +12,7 @@ control     LQR/LQG, MPC and Koopman MPC on learned models, iLQR, model reductio
 analysis    Lyapunov spectra, dimensions, periods
 baselines   persistence and linear autoregression
 edm         empirical dynamic modelling: simplex, S-map, context parroting
-neural      PyTorch models (extra lindy[torch]): neural ODE, deep Koopman
+neural      PyTorch models (extra lindy[torch]): neural ODE, deep Koopman, PLRNN (GTF)
 sparse      sparse identification of dynamics (SINDy): libraries, solvers, derivatives
 reservoir   reservoir computing: echo state networks, NVAR (next-generation RC)
 metrics     forecasting and reconstruction metrics (sMAPE, VPT, D_stsp, D_H, CRPS)

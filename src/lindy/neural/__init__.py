@@ -3,7 +3,8 @@
 :class:`NeuralODE` learns a vector field by backpropagation through an RK4
 solver on multiple-shooting windows (irregular sampling accepted);
 :class:`DeepKoopman` learns an autoencoder whose latent state evolves by a
-linear map. Both share one training loop (:func:`train`: validation split,
+linear map; :class:`PLRNN` is a (shallow) piecewise-linear RNN trained by
+generalized teacher forcing (Hess et al. 2023). All share one training loop (:func:`train`: validation split,
 early stopping, gradient clipping, seeded determinism, optional progress bar,
 checkpoints as numpy arrays plus JSON). Fitted weights are kept as numpy arrays
 (``state_dict_``), so the models save and load like every lindy model.
