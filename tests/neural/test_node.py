@@ -80,3 +80,35 @@ def test_integrate_on_any_grid_matches_forecast():
     np.testing.assert_array_equal(path[0], x[0])
     with pytest.raises(ValidationError, match="increasing"):
         model.integrate(x[0], [0.0, 1.0, 0.5])
+
+
+def test_conformance_dopri5():
+    check_estimator(ld.neural.NeuralODE(hidden_layer_sizes=(8,), max_iter=2, integrator="dopri5",
+                                        rtol=1e-4, atol=1e-6))
+
+
+def test_dopri5_meets_its_tolerance_on_a_linear_field():
+    import torch
+
+    from lindy.neural._node import _dopri5
+
+    model = ld.neural.NeuralODE(hidden_layer_sizes=(4,), max_iter=1).fit(np.ones((20, 2)).cumsum(0))
+    module = model._module
+    with torch.no_grad():
+        module["linear"].weight.copy_(torch.as_tensor(A))
+        module["mlp"][-1].weight.zero_()
+        module["mlp"][-1].bias.zero_()
+    z0 = torch.as_tensor([[1.0, 0.5], [-0.3, 0.2]], dtype=torch.float64)
+    h = torch.as_tensor([[3.0], [0.5]], dtype=torch.float64)  # different intervals per sample
+    out = _dopri5(module, z0, h, rtol=1e-9, atol=1e-11).detach().numpy()
+    for i in range(2):
+        np.testing.assert_allclose(out[i], expm(A * float(h[i, 0])) @ z0[i].numpy(), atol=1e-8)
+
+
+def test_dopri5_fits_irregular_samples():
+    rng = np.random.default_rng(1)
+    t = np.sort(np.r_[0.0, rng.uniform(0, 10, 99)])
+    x = _oscillator(np.array([1.0, 0.0]), t)
+    model = ld.neural.NeuralODE(hidden_layer_sizes=(8,), integrator="dopri5", rtol=1e-5,
+                                solver="lbfgs", learning_rate=1.0, max_iter=5).fit(x, t=t)
+    assert model.score(x) > 0.99

@@ -38,8 +38,9 @@ class DeepKoopman(NeuralEstimator):
         NRMSE 0.14-0.37 re-encoding every step, 0.03-0.16 every 5 steps and
         0.78-2.1 for the linear recursion, whose slowest eigenvalues drift off
         the unit circle. Two under-trained Adam fits did worse re-encoding every
-        step (1.3-1.5) than every 5 steps (0.10-0.39): re-encoding helps only
-        a model whose one-step map is accurate.
+        step (1.3-1.5) than every 5 steps (0.10-0.39), one of them worse than
+        the linear recursion (0.30): re-encoding helps a model whose one-step
+        map is accurate.
     window : int, default 10
         Prediction steps per training window.
     max_iter, learning_rate, batch_size, validation_fraction, patience, clip_norm, alpha, solver

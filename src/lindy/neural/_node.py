@@ -30,12 +30,55 @@ def _rk4(module, z, h, n_sub: int):
     return z
 
 
+#: Dormand-Prince 5(4) tableau: stages, 5th-order weights, 5th minus 4th-order weights
+_DP_A = ((), (1 / 5,), (3 / 40, 9 / 40), (44 / 45, -56 / 15, 32 / 9),
+         (19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729),
+         (9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656))
+_DP_B = (35 / 384, 0.0, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84, 0.0)
+_DP_E = (35 / 384 - 5179 / 57600, 0.0, 500 / 1113 - 7571 / 16695, 125 / 192 - 393 / 640,
+         -2187 / 6784 + 92097 / 339200, 11 / 84 - 187 / 2100, -1 / 40)
+
+
+def _dopri5(module, z, h, rtol: float, atol: float, max_steps: int = 10_000):
+    """Adaptive Dormand-Prince 5(4) over each sample's interval ``h`` (n, 1).
+
+    Every interval is mapped to ``s in [0, 1]`` (``dz/ds = h f(z)``), so one
+    step-size sequence serves the whole batch; the error norm is the largest
+    over the batch. Step-size decisions are not differentiated.
+    """
+    torch = require_torch()
+    s, ds, n = 0.0, 1.0, 0
+    while s < 1.0 - 1e-12:
+        ds = min(ds, 1.0 - s)
+        k = []
+        for i in range(6):
+            zi = z + ds * sum(a * kj for a, kj in zip(_DP_A[i], k)) if i else z
+            k.append(h * _field(module, zi))
+        new = z + ds * sum(b * kj for b, kj in zip(_DP_B, k) if b)
+        k.append(h * _field(module, new))
+        err = ds * sum(e * kj for e, kj in zip(_DP_E, k) if e)
+        with torch.no_grad():
+            tol = atol + rtol * torch.maximum(z.abs(), new.abs())
+            ratio = float(((err / tol) ** 2).mean(dim=1).sqrt().max())
+        n += 1
+        if ratio <= 1.0 or n >= max_steps:
+            s, z = s + ds, new
+        ds = ds * min(5.0, max(0.2, 0.9 * (ratio if ratio > 0 else 1e-10) ** -0.2))
+    return z
+
+
+def _integrate(est, module, z, h, n_sub: int):
+    if est.integrator == "dopri5":
+        return _dopri5(module, z, h, est.rtol, est.atol)
+    return _rk4(module, z, h, n_sub)
+
+
 class NeuralODE(NeuralEstimator):
     """Neural ODE: ``dx/dt = f(x)`` with ``f`` a linear map plus an MLP, learned through RK4.
 
     States are standardized and time is measured in units of
     ``window * median_dt_``; the vector field ``f(z) = A z + MLP(z)`` is
-    integrated by classical RK4 between consecutive sample times and trained by
+    integrated by classical RK4 (or adaptive Dormand-Prince) between consecutive sample times and trained by
     backpropagation through the solver on multiple-shooting windows: each
     window of ``window + 1`` samples is integrated from its first observed state
     and the squared error to the observed states is minimized (windows overlap
@@ -47,11 +90,15 @@ class NeuralODE(NeuralEstimator):
     hidden_layer_sizes : tuple of int, default (64, 64)
         Widths of the MLP's hidden layers.
     activation : {"tanh", "relu", "softplus", "gelu"}, default "tanh"
-    integrator : {"rk4"}, default "rk4"
-        Fixed-step classical Runge-Kutta.
+    integrator : {"rk4", "dopri5"}, default "rk4"
+        Fixed-step classical Runge-Kutta, or adaptive Dormand-Prince 5(4)
+        (backpropagation through the accepted steps; one step-size sequence
+        per batch, each interval mapped to unit length).
     max_step : float, optional
         Largest RK4 step, in the data's time unit: each interval is split into
         equal substeps no longer than this. Default one step per interval.
+    rtol, atol : float, default 1e-6, 1e-8
+        Tolerances of ``"dopri5"`` (on standardized states).
     window : int, default 10
         Steps per shooting window.
     max_iter : int, default 300
@@ -101,17 +148,21 @@ class NeuralODE(NeuralEstimator):
     """
 
     _allow_irregular = True
-    _parameter_constraints = {**TRAINING, "integrator": [Options("rk4")],
-                              "max_step": [None, Interval(float, 0, None, closed="neither")]}
+    _parameter_constraints = {**TRAINING, "integrator": [Options("rk4", "dopri5")],
+                              "max_step": [None, Interval(float, 0, None, closed="neither")],
+                              "rtol": [Interval(float, 0, None, closed="neither")],
+                              "atol": [Interval(float, 0, None, closed="neither")]}
 
     def __init__(self, hidden_layer_sizes=(64, 64), activation="tanh", *, integrator="rk4",
-                 max_step=None, window=10, max_iter=300, learning_rate=1e-2, batch_size=None,
-                 validation_fraction=0.1, patience=30, clip_norm=1.0, alpha=0.0, solver="adam",
-                 random_state=0, progress=False):
+                 max_step=None, rtol=1e-6, atol=1e-8, window=10, max_iter=300, learning_rate=1e-2,
+                 batch_size=None, validation_fraction=0.1, patience=30, clip_norm=1.0, alpha=0.0,
+                 solver="adam", random_state=0, progress=False):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.integrator = integrator
         self.max_step = max_step
+        self.rtol = rtol
+        self.atol = atol
         self.window = window
         self.max_iter = max_iter
         self.learning_rate = learning_rate
@@ -149,7 +200,7 @@ class NeuralODE(NeuralEstimator):
             zb, hb = Zt[idx], H[idx]
             z, err = zb[:, 0], 0.0
             for j in range(1, zb.shape[1]):
-                z = _rk4(module, z, hb[:, j - 1:j], n_sub)
+                z = _integrate(self, module, z, hb[:, j - 1:j], n_sub)
                 err = err + ((z - zb[:, j]) ** 2).mean()
             return err / (zb.shape[1] - 1)
 
@@ -192,8 +243,8 @@ class NeuralODE(NeuralEstimator):
         h = (self._forecast_step() if dt is None else dt) / self.time_scale_
         with torch.no_grad():
             zt = self._tensor(z)
-            out = _rk4(self._module, zt, torch.full((zt.shape[0], 1), h, dtype=torch.float64),
-                       self._n_sub(h))
+            out = _integrate(self, self._module, zt,
+                             torch.full((zt.shape[0], 1), h, dtype=torch.float64), self._n_sub(h))
         return out.numpy()
 
     def _predict_next(self, x, u):
