@@ -56,11 +56,6 @@ class NeuralEstimator(Estimator):
         """A fresh torch module for the fitted dimensions."""
         raise NotImplementedError
 
-    def _config(self) -> dict:
-        """JSON description of the model for checkpoints."""
-        return {"class": type(self).__name__, **{k: v for k, v in self.get_params().items()
-                                                 if isinstance(v, (int, float, str, bool, tuple))}}
-
     # ---------------------------------------------------------------- helpers
     def _standardize(self, data: TrajectorySet) -> None:
         X = np.concatenate([tr.x for tr in data])
