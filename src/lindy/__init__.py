@@ -12,6 +12,7 @@ control     LQR/LQG, MPC and Koopman MPC on learned models, iLQR, model reductio
 analysis    Lyapunov spectra, dimensions, periods
 baselines   persistence and linear autoregression
 edm         empirical dynamic modelling: simplex, S-map, context parroting
+neural      PyTorch models (extra lindy[torch]): neural ODE, deep Koopman, PLRNN (GTF)
 sparse      sparse identification of dynamics (SINDy): libraries, solvers, derivatives
 reservoir   reservoir computing: echo state networks, NVAR (next-generation RC)
 metrics     forecasting and reconstruction metrics (sMAPE, VPT, D_stsp, D_H, CRPS)
@@ -54,6 +55,7 @@ __all__ = [
     "edm",
     "errors",
     "metrics",
+    "neural",
     "operators",
     "plot",
     "reservoir",
@@ -67,7 +69,7 @@ __all__ = [
 #: subpackages, imported on first attribute access (``import lindy.systems`` in a
 #: worker process then pays only for what the systems database needs)
 _SUBPACKAGES = {"analysis", "baselines", "bench", "control", "data", "datasets", "edm", "errors",
-                "metrics", "operators", "plot", "reservoir", "sparse", "spectral", "ssm", "systems",
+                "metrics", "neural", "operators", "plot", "reservoir", "sparse", "spectral", "ssm", "systems",
                 "testing"}
 #: top-level names re-exported from a subpackage
 _NAMES = {"Estimator": "base", "Forecaster": "base", "Forecast": "data", "Trajectory": "data",

@@ -1,0 +1,27 @@
+"""Neural models on PyTorch (the optional extra ``pip install 'lindy[torch]'``).
+
+:class:`NeuralODE` learns a vector field by backpropagation through an RK4
+solver on multiple-shooting windows (irregular sampling accepted);
+:class:`DeepKoopman` learns an autoencoder whose latent state evolves by a
+linear map; :class:`PLRNN` is a (shallow) piecewise-linear RNN trained by
+generalized teacher forcing (Hess et al. 2023). All share one training loop (:func:`train`: validation split,
+early stopping, gradient clipping, seeded determinism, optional progress bar,
+checkpoints as numpy arrays plus JSON). Fitted weights are kept as numpy arrays
+(``state_dict_``), so the models save and load like every lindy model.
+
+``import lindy.neural`` does not import torch; fitting does, and raises
+:class:`lindy.errors.MissingDependencyError` when torch is missing.
+
+Examples
+--------
+>>> import lindy as ld
+>>> ld.neural.NeuralODE(hidden_layer_sizes=(16,)).get_params()["window"]
+10
+"""
+
+from ._koopman import DeepKoopman
+from ._node import NeuralODE
+from ._plrnn import PLRNN
+from ._training import TrainResult, load_checkpoint, save_checkpoint, train
+
+__all__ = ["NeuralODE", "DeepKoopman", "PLRNN", "train", "TrainResult", "save_checkpoint", "load_checkpoint"]
