@@ -18,8 +18,9 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.linalg
 
-from .._validation import check_array, check_positive_int
-from ..errors import NumericalError, ShapeError, ValidationError
+from .._validation import check_positive_int
+from ..errors import NumericalError, ValidationError
+from ._balanced import _check_system
 
 __all__ = ["MomentMatching", "moment_matching", "moments"]
 
@@ -53,21 +54,6 @@ class MomentMatching:
         return int(self.A.shape[0])
 
 
-def _system(A, B, C, D):
-    A = check_array(A, "A", ndim=2)
-    n = A.shape[0]
-    if A.shape != (n, n):
-        raise ShapeError(f"A must be square; got {A.shape}.")
-    B = check_array(B, "B", ndim=(1, 2))
-    B = B[:, None] if B.ndim == 1 else B
-    C = check_array(C, "C", ndim=(1, 2))
-    C = C[None, :] if C.ndim == 1 else C
-    if B.shape[0] != n or C.shape[1] != n:
-        raise ShapeError(f"B must have {n} rows and C {n} columns; got B {B.shape}, C {C.shape}.")
-    D = np.zeros((C.shape[0], B.shape[1])) if D is None else check_array(D, "D", ndim=2)
-    return A, B, C, D
-
-
 def _shifted_lu(A, s0):
     M = s0 * np.eye(A.shape[0]) - A
     with warnings.catch_warnings():  # an exactly singular factor is reported below
@@ -87,7 +73,7 @@ def moments(A, B, C, n_moments: int, expansion_point: float = 0.0) -> np.ndarray
     >>> moments([[0.5]], [[1.0]], [[1.0]], 3, expansion_point=1.0).ravel()
     array([2., 4., 8.])
     """
-    A, B, C, _ = _system(A, B, C, None)
+    A, B, C, _ = _check_system(A, B, C, None)
     lu = _shifted_lu(A, expansion_point)
     out, X = [], B
     for _ in range(check_positive_int(n_moments, "n_moments")):
@@ -126,7 +112,7 @@ def moment_matching(A, B, C, D=None, state_dim=None, *, expansion_point: float |
     >>> bool(np.allclose(moments(red.A, red.B, red.C, 3, 1.0), full))
     True
     """
-    A, B, C, D = _system(A, B, C, D)
+    A, B, C, D = _check_system(A, B, C, D)
     n, m = A.shape[0], B.shape[1]
     if state_dim is None:
         raise ValidationError("moment_matching needs state_dim=, the number of states to keep.")
