@@ -12,8 +12,8 @@ from lindy.errors import FileFormatError, MissingDependencyError
 from lindy.neural import load_checkpoint, save_checkpoint, train
 
 
-def _problem(seed=0):
-    rng = np.random.default_rng(seed)
+def _problem(random_state=0):
+    rng = np.random.default_rng(random_state)
     X = torch.as_tensor(rng.standard_normal((64, 3)))
     y = X @ torch.as_tensor([1.0, -2.0, 0.5], dtype=torch.float64)
 

@@ -243,24 +243,24 @@ def _violations(traj: Trajectory, s: dict, prefix: str = "") -> dict:
     return out
 
 
-def _run(plant, G, ctrl, data: ProtocolData, s: dict, dt: float, seed: int) -> Trajectory:
+def _run(plant, G, ctrl, data: ProtocolData, s: dict, dt: float, random_state: int) -> Trajectory:
     Q, R = s["state_weight"], s["input_weight"]
     noise = s["process_noise"] * data.scale
     with np.errstate(over="ignore", invalid="ignore"):  # a destabilizing controller scores inf
         return control.closed_loop(plant, ctrl, s["n_steps"], data.context.x[-1], dt=dt,
-                                   input_matrix=G, process_noise_std=noise, random_state=seed,
+                                   input_matrix=G, process_noise_std=noise, random_state=random_state,
                                    cost=lambda x, u: Q * float(x @ x) + R * float(u @ u),
                                    integrator="rk4")
 
 
 def _score_control(estimator, data: ProtocolData, s: dict, system, dt: float,
-                   seed: int = 0) -> tuple[dict, dict]:
+                   random_state: int = 0) -> tuple[dict, dict]:
     """Closed loops of the controllers designed on ``estimator`` (fitted) and on the true model."""
     plant, G = control_plant(system, s["input_matrix"])
     n, m = _dims(plant, G)
     true_model = _true_model(plant, G, dt)
-    learned = _run(plant, G, _controller(estimator, s, n, m), data, s, dt, seed)
-    reference = _run(plant, G, _controller(true_model, s, n, m), data, s, dt, seed)
+    learned = _run(plant, G, _controller(estimator, s, n, m), data, s, dt, random_state)
+    reference = _run(plant, G, _controller(true_model, s, n, m), data, s, dt, random_state)
     # the true model's cost-to-go from the last state closes the finite window
     S = control.dlqr(*true_model, s["state_weight"] * np.eye(n), s["input_weight"] * np.eye(m))[1]
     with np.errstate(over="ignore", invalid="ignore"):
@@ -332,6 +332,6 @@ def run_control_protocol(estimator, system, protocol: dict | None = None, random
     estimator.fit(data.train)
     fit_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
-    metrics, arrays = _score_control(estimator, data, s, plant, dt, seed=int(random_state))
+    metrics, arrays = _score_control(estimator, data, s, plant, dt, random_state=int(random_state))
     metrics.update(fit_seconds=fit_seconds, control_seconds=time.perf_counter() - t0, dt=dt)
     return metrics, arrays

@@ -37,11 +37,11 @@ def load_numpy_state(module, state: dict[str, np.ndarray]):
     return module
 
 
-def seeded(seed: int, build):
+def seeded(random_state: int, build):
     """``build()`` run with torch's CPU generator seeded, leaving the global generator as it was."""
     torch = require_torch()
     with torch.random.fork_rng(devices=[]):
-        torch.manual_seed(int(seed))
+        torch.manual_seed(int(random_state))
         return build()
 
 
