@@ -166,3 +166,10 @@ def test_per_system_rows_follow_the_protocols_primary_metric():
     rows = [(r["protocol"], r["method"]) for r in leaderboard(recs)["S"]]
     assert rows == [("dsr", "A"), ("dsr", "B"), ("dysts2021", "B"), ("dysts2021", "A"),
                     ("zeroshot2025", "A"), ("zeroshot2025", "B")]
+
+
+def test_every_registered_method_builds():
+    """Each name in METHODS imports and constructs with its defaults (torch models included)."""
+    for name in ld.bench.METHODS:
+        est = ld.bench.build_method(name, {})
+        assert isinstance(est, ld.Estimator), name

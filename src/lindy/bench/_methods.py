@@ -31,6 +31,10 @@ METHODS: dict[str, str] = {
     "SMap": "lindy.edm:SMap",
     "ContextParroting": "lindy.edm:ContextParroting",
     "SpectralFilter": "lindy.spectral:SpectralFilter",
+    # torch extra (imported only when a job builds them)
+    "NeuralODE": "lindy.neural:NeuralODE",
+    "DeepKoopman": "lindy.neural:DeepKoopman",
+    "PLRNN": "lindy.neural:PLRNN",
 }
 
 
