@@ -48,7 +48,7 @@ from ._validation import check_array, check_positive_int
 from .data import Forecast, Trajectory, TrajectorySet, as_trajectories
 from .errors import NotFittedError, ShapeError, ValidationError
 
-__all__ = ["Estimator", "Forecaster"]
+__all__ = ["Estimator", "Forecaster", "DelayWindow"]
 
 
 class Estimator(BaseEstimator):
@@ -340,6 +340,24 @@ class Estimator(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = self._allow_nan
         return tags
+
+
+class DelayWindow:
+    """Length rules of models that read delay windows of ``n_delays`` samples ``stride`` apart.
+
+    A window spans ``(n_delays - 1) stride`` steps: fitting needs one more sample
+    for a successor, forecasting needs one full window. Mixed in before
+    :class:`Estimator` (it overrides its ``_min_fit_length`` and ``_min_context``).
+    """
+
+    def _span(self) -> int:
+        return (int(self.n_delays) - 1) * int(self.stride)
+
+    def _min_fit_length(self) -> int:
+        return self._span() + 2
+
+    def _min_context(self) -> int:
+        return self._span() + 1
 
 
 def _is_table(X) -> bool:

@@ -56,7 +56,7 @@ from ..control._models import _is_edmdc
 from ..data import Trajectory, TrajectorySet
 from ..errors import NumericalError, ValidationError
 from ..systems import get_system
-from ._protocols import Protocol, ProtocolData
+from ._protocols import Protocol, ProtocolData, timed_fit
 
 __all__ = ["CONTROL", "run_control_protocol", "control_plant"]
 
@@ -326,11 +326,7 @@ def run_control_protocol(estimator, system, protocol: dict | None = None, random
     rng = np.random.default_rng([int(random_state), 7])
     data = _make_control(plant, s, rng)
     dt = float(data.train.dt or 1.0)
-    if "random_state" in estimator.get_params():
-        estimator.set_params(random_state=random_state)
-    t0 = time.perf_counter()
-    estimator.fit(data.train)
-    fit_seconds = time.perf_counter() - t0
+    fit_seconds = timed_fit(estimator, data.train, random_state)
     t0 = time.perf_counter()
     metrics, arrays = _score_control(estimator, data, s, plant, dt, random_state=int(random_state))
     metrics.update(fit_seconds=fit_seconds, control_seconds=time.perf_counter() - t0, dt=dt)

@@ -268,6 +268,15 @@ def make_forecast_data(system_name: str, protocol: dict, random_state: int):
     return d.train, d.context, d.truth, d.scale
 
 
+def timed_fit(estimator, train, random_state: int) -> float:
+    """Seed the estimator (if it has a ``random_state``), fit it on ``train``; the seconds taken."""
+    if "random_state" in estimator.get_params():
+        estimator.set_params(random_state=random_state)
+    t0 = time.perf_counter()
+    estimator.fit(train)
+    return time.perf_counter() - t0
+
+
 def run_protocol(estimator, system_name: str, protocol: dict, random_state: int):
     """Fit ``estimator`` and score it under ``protocol``.
 
@@ -295,11 +304,7 @@ def run_protocol(estimator, system_name: str, protocol: dict, random_state: int)
         return proto.run(estimator, system_name, protocol, random_state)
     data = make_data(system_name, protocol, random_state)
     system = get_system(system_name)
-    if "random_state" in estimator.get_params():
-        estimator.set_params(random_state=random_state)
-    t0 = time.perf_counter()
-    estimator.fit(data.train)
-    fit_seconds = time.perf_counter() - t0
+    fit_seconds = timed_fit(estimator, data.train, random_state)
     t0 = time.perf_counter()
     fc = estimator.forecast(data.context, horizon=proto.horizon(s))
     forecast_seconds = time.perf_counter() - t0

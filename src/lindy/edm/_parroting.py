@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._constraints import Interval
-from ..base import Estimator
+from ..base import DelayWindow, Estimator
 from ..errors import ValidationError
 from ._embedding import embed
 
@@ -45,7 +45,7 @@ def parrot(x: np.ndarray, n_delays: int, stride: int, horizon: int,
     return np.tile(segment, (reps, 1))[:horizon]
 
 
-class ContextParroting(Estimator):
+class ContextParroting(DelayWindow, Estimator):
     """Context parroting: forecast by copying the continuation of the nearest match in the context.
 
     The final delay window of the context (``n_delays`` samples ``stride``
@@ -83,9 +83,6 @@ class ContextParroting(Estimator):
         self.n_delays = n_delays
         self.stride = stride
         self.min_separation = min_separation
-
-    def _span(self) -> int:
-        return (self.n_delays - 1) * self.stride
 
     def _separation(self) -> int:
         return self._span() + 1 if self.min_separation is None else self.min_separation

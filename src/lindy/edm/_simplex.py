@@ -6,7 +6,7 @@ import numpy as np
 from scipy.spatial.distance import cdist
 
 from .._constraints import Interval
-from ..base import Estimator
+from ..base import DelayWindow, Estimator
 from ._embedding import embed, library, simplex_weights, tree
 
 __all__ = ["Simplex", "SMap"]
@@ -14,17 +14,8 @@ __all__ = ["Simplex", "SMap"]
 _DELAYS = {"n_delays": [Interval(int, 1, None)], "stride": [Interval(int, 1, None)]}
 
 
-class _DelayLibrary(Estimator):
-    """Length rules and the fitted library of the delay-embedding estimators."""
-
-    def _span(self) -> int:
-        return (self.n_delays - 1) * self.stride
-
-    def _min_fit_length(self) -> int:
-        return self._span() + 2
-
-    def _min_context(self) -> int:
-        return self._span() + 1
+class _DelayLibrary(DelayWindow, Estimator):
+    """The fitted library of the delay-embedding estimators."""
 
     def _fit(self, data) -> None:
         self.library_, self.successors_ = library(data, self.n_delays, self.stride)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._constraints import BOOL, Interval
-from ..base import Estimator
+from ..base import DelayWindow, Estimator
 from ..errors import ValidationError
 from ._features import linear_taps, monomial_indices, nvar_features
 from ._readout import ridge_readout
@@ -106,7 +106,7 @@ def nvar_forecast(model: NVARModel, x: np.ndarray, u: np.ndarray | None, drive, 
                          model.stride, model.predict_increment, drive)
 
 
-class NVAR(Estimator):
+class NVAR(DelayWindow, Estimator):
     """Next-generation reservoir computing: a nonlinear vector autoregression (Gauthier et al. 2021).
 
     The feature vector at time ``k`` is a constant, the linear delay taps
@@ -181,15 +181,6 @@ class NVAR(Estimator):
         self.degree = degree
         self.alpha = alpha
         self.predict_increment = predict_increment
-
-    def _span(self) -> int:
-        return (self.n_delays - 1) * self.stride
-
-    def _min_fit_length(self) -> int:
-        return self._span() + 2
-
-    def _min_context(self) -> int:
-        return self._span() + 1
 
     def _fit(self, data) -> None:
         self.model_ = fit_nvar(data, int(self.n_delays), int(self.stride), int(self.degree),
