@@ -163,10 +163,29 @@ def _diffusion(system, diffusion) -> np.ndarray | None:
     return None
 
 
+def _tolerances(system: System, rtol, atol) -> tuple[float, float]:
+    """The flow tolerances: as given, else 1e-10/1e-12, or the system's recorded ones.
+
+    Examples
+    --------
+    >>> from lindy.systems import get_system
+    >>> _tolerances(get_system("Lorenz"), None, None)
+    (1e-10, 1e-12)
+    >>> _tolerances(get_system("StickSlipOscillator"), None, None)
+    (1e-06, 1e-08)
+    >>> _tolerances(get_system("StickSlipOscillator"), 1e-9, None)
+    (1e-09, 1e-08)
+    """
+    loose = system.meta.get("period_rtol")  # tight tolerances fail on a switching surface
+    default_rtol, default_atol = (1e-10, 1e-12) if loose is None else (loose, 1e-2 * loose)
+    return (default_rtol if rtol is None else float(rtol),
+            default_atol if atol is None else float(atol))
+
+
 def simulate(system: System, n_steps: int | None = None, dt: float | None = None, x0=None,
              n_traj: int = 1, obs_noise: float = 0.0, random_state=None, *,
              pts_per_period: int | None = None, transient: int = 0, ic_spread: float = 0.1,
-             rtol: float = 1e-10, atol: float = 1e-12, t=None, diffusion=None,
+             rtol: float | None = None, atol: float | None = None, t=None, diffusion=None,
              observe=None, standardize: bool = False, history=None,
              cache=None, integrator: str = "auto") -> TrajectorySet:
     """Simulate trajectories of a flow, map, delay equation or SDE.
@@ -198,8 +217,14 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
         Number of initial samples to integrate and discard.
     ic_spread : float, default 0.1
         Relative size of the random initial-condition perturbations.
-    rtol, atol : float
-        Tolerances of the adaptive flow integrator.
+    rtol, atol : float, optional
+        Tolerances of the adaptive flow integrator; default 1e-10 and 1e-12. A
+        non-smooth vector field for which tight tolerances fail (its recorded
+        ``system.meta["period_rtol"]``, e.g. StickSlipOscillator, whose orbits
+        slide along the switching surface of its ``sign`` friction: there the
+        local error is of the order of the jump times the step, so the step
+        collapses to ~1e-9 and one trajectory takes minutes) is integrated at
+        that relative tolerance, ``atol`` 100 times smaller, by default.
     t : array_like, shape (T,), optional
         Irregular, strictly increasing sample times (instead of ``n_steps``/``dt``).
     diffusion : float or array_like, optional
@@ -252,6 +277,7 @@ def simulate(system: System, n_steps: int | None = None, dt: float | None = None
     transient = check_positive_int(transient, "transient", minimum=0)
     obs_noise = check_nonnegative_float(obs_noise, "obs_noise")
     flow_integrator = _flow_integrator(system, integrator)
+    rtol, atol = _tolerances(system, rtol, atol)
     rng = check_rng(random_state)
     grid, dt = _sampling(system, n_steps, dt, t, pts_per_period, transient)
     X0 = _initial_conditions(system, x0, n_traj, ic_spread, rng)
