@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import clone
 
+from .._hyperparameters import draw_candidates, hold_out_ends
 from .._validation import check_positive_int, check_rng
 from ..data import Trajectory, TrajectorySet, as_trajectories
 from ..errors import ValidationError
@@ -58,45 +58,6 @@ class SearchResult:
             cells = [repr(r[k]) for k in names] + [f"{r['score']:.4g}", r["error"] or ""]
             lines.append(" | ".join(cells))
         return "\n".join(lines)
-
-
-def _candidates(param_grid: dict, n_trials: int, rng) -> list[dict]:
-    names = sorted(param_grid)
-    if not names:
-        return [{}]
-    values = [param_grid[k] for k in names]
-    if all(isinstance(v, (list, tuple)) for v in values):
-        grid = list(itertools.product(*values))
-        pick = range(len(grid)) if n_trials >= len(grid) else \
-            sorted(rng.choice(len(grid), size=n_trials, replace=False))
-        return [dict(zip(names, grid[i])) for i in pick]
-    out = []
-    for _ in range(n_trials):
-        row = {}
-        for k, v in zip(names, values):
-            if isinstance(v, (list, tuple)):
-                row[k] = v[int(rng.integers(len(v)))]
-            elif hasattr(v, "rvs"):
-                row[k] = v.rvs(random_state=rng)
-            else:
-                raise ValidationError(
-                    f"param_grid[{k!r}] must be a list of values or a distribution with .rvs; got {v!r}.")
-        out.append(row)
-    return out
-
-
-def _split(data: TrajectorySet, val_fraction: float):
-    fits, vals = [], []
-    for tr in data:
-        n_val = max(1, int(round(val_fraction * tr.n_steps)))
-        if tr.n_steps - n_val < 2:
-            continue
-        fits.append(tr[: tr.n_steps - n_val])
-        vals.append(tr[tr.n_steps - n_val:])
-    if not fits:
-        raise ValidationError(f"No trajectory is long enough to hold out its last {val_fraction:g} "
-                              f"(lengths {data.lengths}).")
-    return TrajectorySet(fits), vals
 
 
 def _score(est, fits: TrajectorySet, vals: list[Trajectory], threshold: float) -> float:
@@ -160,9 +121,9 @@ def search(estimator, data, param_grid: dict, n_trials: int = 20, random_state=0
     if unknown:
         raise ValidationError(f"{type(estimator).__name__} has no parameter(s) {sorted(unknown)}.")
     data = data if isinstance(data, TrajectorySet) else as_trajectories(data)
-    fits, vals = _split(data, float(val_fraction))
+    fits, vals = hold_out_ends(data, float(val_fraction))
     trials = []
-    for params in _candidates(param_grid, n_trials, check_rng(random_state)):
+    for params in draw_candidates(param_grid, n_trials, check_rng(random_state)):
         est = clone(estimator).set_params(**params)
         try:
             score, error = _score(est.fit(fits), fits, vals, threshold), None
