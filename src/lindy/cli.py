@@ -140,6 +140,9 @@ def bench_run(suite: str = typer.Option("quick", help="quick, standard or full."
               memory_limit: Optional[float] = typer.Option(
                   None, "--memory-limit", help="Megabytes a job may allocate (local workers)."),
               retry_failed: bool = typer.Option(False, "--retry-failed", help="Rerun failures."),
+              tune: Optional[int] = typer.Option(
+                  None, "--tune", help="Tune each method's hyperparameters with up to N "
+                  "candidates per job on a validation split of the training data."),
               quiet: bool = typer.Option(False, "--quiet", help="No progress bar, table or warnings.")
               ) -> None:
     """Run a benchmark suite (resumable: finished jobs are skipped) and print the leaderboard.
@@ -153,7 +156,7 @@ def bench_run(suite: str = typer.Option("quick", help="quick, standard or full."
         summary = run(suite=suite, store=store, jobs=jobs, scheduler=scheduler,
                       dask_local=dask_local, connect_timeout=connect_timeout, shard=shard,
                       systems=system or None, methods=method or None, retry_failed=retry_failed,
-                      timeout=timeout, memory_limit=memory_limit, progress=not quiet,
+                      timeout=timeout, memory_limit=memory_limit, tune=tune, progress=not quiet,
                       console=err_console)
     except LindyError as err:
         _fail(err)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ._methods import build_method
 from ._protocols import run_protocol
 from ._record import Record
+from ._tuning import tuned_estimator
 
 __all__ = ["Job", "execute", "job_record"]
 
@@ -45,6 +46,10 @@ class Job:
         The suite the job belongs to (not part of the key).
     label : str
         Display name of the method configuration (defaults to ``method``).
+    tuning : dict
+        Empty, or ``{"budget": N, "space": {...}}``: tune the hyperparameters of the
+        space on a validation split of the training data before the scored fit
+        (see :mod:`lindy.bench._tuning`). Part of the key when given.
 
     Examples
     --------
@@ -62,14 +67,16 @@ class Job:
     random_state: int = 0
     suite: str = ""
     label: str = ""
+    tuning: dict = field(default_factory=dict)
 
     @functools.cached_property
     def key(self) -> str:
         """Hash of (method, params, system, protocol, random_state, lindy version)."""
         from .. import __version__
 
-        payload = _canonical([self.method, self.params, self.system, self.protocol,
-                              self.random_state, __version__])
+        parts = [self.method, self.params, self.system, self.protocol, self.random_state,
+                 __version__]
+        payload = _canonical(parts + [self.tuning] if self.tuning else parts)
         return hashlib.sha256(payload.encode()).hexdigest()[:20]
 
     @property
@@ -88,7 +95,9 @@ def execute(job: Job, *, warmup: bool = True) -> tuple[Record, dict]:
     training data comes first (untimed by the protocol, reported as
     ``timings["warmup_seconds"]``), so one-off compilation stays out of
     ``fit_seconds``; the scored estimator is a fresh one, so the metrics are those
-    of a run without warm-up. Warnings raised by the job (numerical overflow and the
+    of a run without warm-up. A job with a tuning budget first picks its
+    hyperparameters on a validation split of the training data
+    (``timings["tune_seconds"]``, ``record.tuning``). Warnings raised by the job (numerical overflow and the
     like) are caught and kept in ``record.warnings`` instead of being printed.
 
     Returns
@@ -106,25 +115,33 @@ def execute(job: Job, *, warmup: bool = True) -> tuple[Record, dict]:
     ('ok', ['forecast', 'truth'], True)
     """
     start = time.perf_counter()
-    fields = {"status": "ok", "metrics": {}}
+    fields: dict = {"status": "ok", "metrics": {}}
     timings: dict = {}
     artifacts: dict = {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")  # once per place: an overflowing loop stays cheap
         try:
-            estimator = build_method(job.method, job.params)
             if warmup:
                 timings["warmup_seconds"] = _warm_up(job)
+            estimator, tuning = tuned_estimator(job)
+            if tuning:
+                fields["tuning"] = tuning
+                timings["tune_seconds"] = tuning["seconds"]
             metrics, artifacts = run_protocol(estimator, job.system, job.protocol, job.random_state)
             fields["metrics"] = metrics
         except Exception as err:  # noqa: BLE001 - every failure is data for the report
             if (stop := _interrupted(err)) is not None:
                 raise stop from None
             fields = {"status": "error", "metrics": {}, "error": _one_line(err),
-                      "traceback": traceback.format_exc()}
+                      "traceback": traceback.format_exc(), **_tuning_of(fields)}
     timings["duration"] = time.perf_counter() - start
     messages = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     return job_record(job, timings=timings, warnings=messages[:20], **fields), artifacts
+
+
+def _tuning_of(fields: dict) -> dict:
+    """The tuning entry of a job that failed after tuning (kept with its failure)."""
+    return {"tuning": fields["tuning"]} if "tuning" in fields else {}
 
 
 def job_record(job: Job, **fields) -> Record:

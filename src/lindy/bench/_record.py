@@ -18,8 +18,9 @@ __all__ = ["Record", "COLUMNS", "JSON_COLUMNS"]
 
 #: store columns, in order; the dict-valued ones are stored as JSON text
 COLUMNS = ("key", "suite", "method", "params", "system", "protocol", "random_state", "status",
-           "metrics", "error", "traceback", "warnings", "timings", "versions", "host", "finished_at")
-JSON_COLUMNS = ("params", "protocol", "metrics", "warnings", "timings", "versions")
+           "metrics", "error", "traceback", "warnings", "timings", "versions", "host", "finished_at",
+           "tuning")
+JSON_COLUMNS = ("params", "protocol", "metrics", "warnings", "timings", "versions", "tuning")
 
 
 def _plain(value):
@@ -67,6 +68,10 @@ class Record:
     host : str
     finished_at : str
         ISO time stamp.
+    tuning : dict
+        Empty for an untuned job; else the tuning budget, the search space, the
+        chosen ``params``, the selection ``metric`` and its validation ``score``,
+        the validation split and every trial (see :mod:`lindy.bench._tuning`).
 
     Examples
     --------
@@ -96,10 +101,11 @@ class Record:
     versions: dict = field(default_factory=dict)
     host: str = ""
     finished_at: str = ""
+    tuning: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "warnings", tuple(self.warnings or ()))
-        for name in ("params", "protocol", "metrics", "timings", "versions"):
+        for name in ("params", "protocol", "metrics", "timings", "versions", "tuning"):
             object.__setattr__(self, name, _plain(dict(getattr(self, name) or {})))
 
     def __hash__(self) -> int:

@@ -216,12 +216,32 @@ def _system_page(db: Store, system: str, groups: dict, img: Path) -> str:
         table = next(t for t in leaderboard_tables(mine, summaries=False))
         body.append(f"<h2>{html.escape(label)}</h2><p>{html.escape(table['title'])}</p>")
         body.append(_table(table))
+        body += _tuning_table(mine)
         names = _plots(db, system, label, mine, leaderboard(mine)[system], img)
         alts = ("forecast vs truth", "attractor: truth vs forecasts", "power spectrum")
         body.append("<div class='plots'>" + "".join(
             f"<img src='../img/{n}' alt='{html.escape(system)} {a}'>" for n, a in zip(names, alts))
             + "</div>")
     return _page(f"{system}", body, root="../")
+
+
+def _tuning_table(records) -> list[str]:
+    """The hyperparameters chosen for the tuned records (budget, validation score, choice)."""
+    tuned = [r for r in records if r.tuning]
+    if not tuned:
+        return []
+    rows = ["<table><tr><th>tuned method</th><th>random_state</th><th>budget</th>"
+            "<th>validation score</th><th>chosen hyperparameters</th></tr>"]
+    for r in sorted(tuned, key=lambda r: (r.method, r.random_state)):
+        t = r.tuning
+        chosen = json.dumps(t.get("params", {}), sort_keys=True) if t.get("params") else \
+            "none succeeded: the entry's own parameters"
+        rows.append(f"<tr><td>{html.escape(r.method)}</td><td>{r.random_state}</td>"
+                    f"<td>{t.get('budget')}</td><td>{html.escape(t.get('metric', ''))} "
+                    f"{float(t.get('score', float('nan'))):.4g}</td>"
+                    f"<td class='err' style='color:#222'><code>{html.escape(chosen)}</code></td></tr>")
+    rows.append("</table>")
+    return ["\n".join(rows)]
 
 
 def _failures_page(records) -> str:

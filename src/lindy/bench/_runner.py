@@ -81,7 +81,7 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
         scheduler: str | None = None, dask_local: int | None = None, connect_timeout: float = 10.0,
         shard: str | None = None, systems=None, methods=None, random_states=None,
         retry_failed: bool = False, timeout: float | None = None, memory_limit: float | None = None,
-        progress: bool = True, console=None) -> RunSummary:
+        tune: int | None = None, progress: bool = True, console=None) -> RunSummary:
     """Run a benchmark suite and record every result in a SQLite store.
 
     Finished jobs (successes and failures) are skipped on a rerun, so an
@@ -115,6 +115,11 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
     memory_limit : float, optional
         Megabytes a job may allocate in its worker. Neither limit applies to Dask
         (use the cluster's own worker limits).
+    tune : int, optional
+        Tuning budget: each method with a search space tries up to this many seeded
+        candidates per job on a validation split of the training data (never the
+        test window), and the best is refitted and scored (``Record.tuning``).
+        Default: the suite's ``"tune"`` (none for the built-in suites).
     progress : bool
         Show a progress bar.
     console : rich.console.Console, optional
@@ -148,7 +153,8 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
     if (scheduler or dask_local) and limits != Limits():
         raise ValidationError("--timeout and --memory-limit apply to local worker processes; on "
                               "Dask set the workers' own limits (e.g. memory_limit) instead.")
-    all_jobs = suite_jobs(suite, systems=systems, methods=methods, random_states=random_states)
+    all_jobs = suite_jobs(suite, systems=systems, methods=methods, random_states=random_states,
+                          tune=tune)
     _check_systems({j.system for j in all_jobs})
     todo_all = select_shard(all_jobs, parse_shard(shard))
     with Store(store) as db, terminate_on_signals():

@@ -22,7 +22,7 @@ from ._record import COLUMNS, Record
 
 __all__ = ["Store"]
 
-_OPTIONAL = ("warnings", "timings", "versions")  # columns added after the first layout
+_OPTIONAL = ("warnings", "timings", "versions", "tuning")  # columns added after the first layout
 _REQUIRED = tuple(c for c in COLUMNS if c not in _OPTIONAL)
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS results (

@@ -67,11 +67,14 @@ _DYSTS2021_NOISY = {"name": "dysts2021", "obs_noise": 0.2}
 _DYSTS2021_COARSE = {"name": "dysts2021", "pts_per_period": 15}
 _ZEROSHOT2025 = {"name": "zeroshot2025"}
 
-#: suite name -> definition: ``systems``, ``methods`` (label, method, params),
+#: suite name -> definition: ``systems``, ``methods`` (label, method, params) or
+#: (label, method, params, search space),
 #: ``random_states``, ``protocols`` (a list of protocol dicts; a job per system,
 #: method, protocol and random_state) and optionally ``protocol_systems``, which
 #: restricts a protocol (by its label, see :func:`protocol_label`) to some systems. A
-#: single ``protocol`` dict in place of ``protocols`` is accepted.
+#: single ``protocol`` dict in place of ``protocols`` is accepted. An optional ``tune``
+#: (an int budget) tunes every method with a search space (its entry's, else
+#: ``lindy.bench._tuning.SEARCH_SPACES[method]``) per job; see :func:`suite_jobs`.
 SUITES: dict[str, dict] = {
     "quick": {
         "systems": ["Lorenz", "Rossler", "VanDerPol", "Henon", "OscillatorChain"],
@@ -114,17 +117,24 @@ def protocol_label(protocol: dict) -> str:
     return f"{name}({', '.join(extra)})" if extra else name
 
 
-def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_states=None) -> list[Job]:
+def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_states=None,
+               tune: int | None = None) -> list[Job]:
     """The jobs of a suite, optionally restricted to some systems/method labels/random_states.
 
     One job per (system, method, protocol, random_state); a protocol listed in the
-    suite's ``protocol_systems`` runs only on its systems.
+    suite's ``protocol_systems`` runs only on its systems. With a tuning budget
+    (``tune``, else the suite's ``"tune"``; 0 is none), a method with a search
+    space is tuned per job on a validation split of its training data under the
+    forecasting protocols (its label gains ``+tuneN``); the others run as given.
 
     Examples
     --------
     >>> jobs = suite_jobs("quick", systems=["Lorenz"], methods=["DMD", "LinearAR(5)"])
     >>> [(j.name, j.protocol["name"]) for j in jobs]
     [('LinearAR(5)', 'forecast'), ('DMD', 'forecast'), ('LinearAR(5)', 'dsr'), ('DMD', 'dsr')]
+    >>> job = suite_jobs("quick", systems=["Lorenz"], methods=["DMD"], tune=4)[0]
+    >>> job.name, job.tuning["budget"], job.tuning["space"]
+    ('DMD+tune4', 4, {'rank': [None, 1, 2, 3, 5]})
     """
     if suite not in SUITES:
         raise UnknownNameError(f"No suite named {suite!r}; known: {sorted(SUITES)}.")
@@ -139,11 +149,33 @@ def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_state
                               "of protocol dicts) and 'protocol' (a single one).")
     protocols = spec["protocols"] if "protocols" in spec else [spec["protocol"]]
     only = spec.get("protocol_systems", {})
+    budget = _budget(spec.get("tune", 0) if tune is None else tune)
     jobs = []
     for protocol in protocols:
         allowed = only.get(protocol_label(protocol))
         chosen = [s for s in sys_list if allowed is None or s in allowed]
-        jobs += [Job(method, dict(params), system, dict(protocol), int(random_state), suite, label)
-                 for system, (label, method, params), random_state
-                 in itertools.product(chosen, meth, state_list)]
+        for system, entry, random_state in itertools.product(chosen, meth, state_list):
+            label, method, params = entry[:3]
+            tuning = _tuning(entry, protocol, budget)
+            jobs.append(Job(method, dict(params), system, dict(protocol), int(random_state), suite,
+                            f"{label}+tune{budget}" if tuning else label, tuning))
     return jobs
+
+
+def _budget(tune) -> int:
+    if isinstance(tune, bool) or not isinstance(tune, int) or tune < 0:
+        raise ValidationError(f"tune must be a number of candidates >= 0 (0: no tuning); "
+                              f"got {tune!r}.")
+    return tune
+
+
+def _tuning(entry: tuple, protocol: dict, budget: int) -> dict:
+    """The job's tuning: the budget and the entry's (else the method's) search space."""
+    from ._protocols import PROTOCOLS
+    from ._tuning import SEARCH_SPACES, check_space
+
+    proto = PROTOCOLS.get(protocol.get("name", "forecast"))
+    space = entry[3] if len(entry) > 3 else SEARCH_SPACES.get(entry[1])
+    if not budget or not space or proto is None or proto.run is not None:
+        return {}
+    return {"budget": budget, "space": check_space(space)}
