@@ -7,7 +7,7 @@ from scipy.stats import multivariate_normal
 
 import lindy as ld
 from lindy import metrics as M
-from lindy.metrics._attractor import _gmm_logpdf
+from lindy.metrics._attractor import _gmm_logpdf, hellinger
 
 
 @pytest.fixture(scope="module")
@@ -18,18 +18,47 @@ def lorenz():
 
 
 def test_smape_mse_mae_rmse_nrmse_match_dysts():
+    # dysts adds eps = 1e-10 to some denominators (a regularizer, not the definition):
+    # with eps = 0 both compute the same formula on the same arrays
     rng = np.random.default_rng(0)
     y, yhat = rng.standard_normal((200, 3)) + 2, rng.standard_normal((200, 3)) + 2
+    assert M.smape(y, yhat) == pytest.approx(dm.smape(y, yhat, eps=0, scaled=False), abs=1e-10)
     assert M.smape(y, yhat) == pytest.approx(dm.smape(y, yhat, scaled=False), rel=1e-9)
-    assert M.mse(y, yhat) == pytest.approx(dm.mse(y, yhat), rel=1e-12)
-    assert M.mae(y, yhat) == pytest.approx(dm.mae(y, yhat), rel=1e-12)
-    assert M.rmse(y, yhat) == pytest.approx(dm.rmse(y, yhat), rel=1e-12)
-    assert M.nrmse(y, yhat) == pytest.approx(dm.nrmse(y, yhat), rel=1e-9)
+    assert M.mse(y, yhat) == pytest.approx(dm.mse(y, yhat), abs=1e-10)
+    assert M.mae(y, yhat) == pytest.approx(dm.mae(y, yhat), abs=1e-10)
+    assert M.rmse(y, yhat) == pytest.approx(dm.rmse(y, yhat), abs=1e-10)
+    assert M.nrmse(y, yhat) == pytest.approx(dm.nrmse(y, yhat, eps=0), abs=1e-10)
     assert M.pearson(y, yhat) == pytest.approx(dm.pearson(y, yhat), abs=1e-12)
     assert M.spearman(y, yhat) == pytest.approx(dm.spearman(y, yhat), abs=1e-12)
-    assert M.mase(y, yhat, y_train=y) == pytest.approx(dm.mase(y, yhat, y_train=y, time_dim=0), rel=1e-9)
+    assert M.mase(y, yhat, y_train=y) == pytest.approx(
+        dm.mase(y, yhat, y_train=y, time_dim=0, eps=0), abs=1e-10)
     np.testing.assert_allclose(M.horizoned(M.mae, y, yhat),
                                dm.horizoned_metric(y, yhat, dm.mae), rtol=1e-12)
+
+
+def test_kl_divergence_matches_dysts_on_the_same_samples(lorenz):
+    # dysts.metrics.estimate_kl_divergence draws its Monte Carlo samples from p with
+    # numpy's global generator; with the same seed the same samples are drawn again,
+    # and lindy's D_stsp estimate at them (mean log p/q) is dysts' KL to 1e-10
+    a, b = lorenz
+    t, g = a[:400] / a.std(axis=0), b[1000:1400] / a.std(axis=0)
+    np.random.seed(5)
+    theirs = dm.estimate_kl_divergence(t, g, n_samples=300, sigma_scale=1.0)
+    np.random.seed(5)
+    samples = dm.GaussianMixture(t, 1.0).sample(n_samples=300)
+    ours = np.mean(_gmm_logpdf(samples, t, 1.0) - _gmm_logpdf(samples, g, 1.0))
+    assert ours == pytest.approx(theirs, abs=1e-10)
+    assert 0.01 < theirs < 10  # a real, non-degenerate divergence
+
+
+def test_hellinger_matches_dysts():
+    rng = np.random.default_rng(2)
+    p, q = rng.random((50, 4)), rng.random((50, 4))
+    p, q = p / p.sum(axis=0), q / q.sum(axis=0)
+    for i in range(4):
+        assert hellinger(p[:, i], q[:, i]) == pytest.approx(
+            dm.hellinger_distance(p[:, i], q[:, i]), abs=1e-10)
+    assert hellinger(p[:, 0], p[:, 0]) == 0.0
 
 
 def test_average_hellinger_matches_dysts(lorenz):
