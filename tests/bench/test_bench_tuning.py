@@ -20,6 +20,7 @@ from lindy.metrics import smape, valid_prediction_time
 from lindy.systems import get_system
 
 SEEN: list[tuple[str, np.ndarray]] = []  # every array the spy was given, in order
+HORIZONS: list[int] = []  # every forecast horizon asked of the spy
 
 
 class SpyAR(LinearAR):
@@ -32,6 +33,7 @@ class SpyAR(LinearAR):
 
     def forecast(self, context, horizon, u=None):
         SEEN.append(("forecast", np.array(context.x)))
+        HORIZONS.append(horizon)
         return super().forecast(context, horizon=horizon, u=u)
 
 
@@ -39,6 +41,7 @@ class SpyAR(LinearAR):
 def spy():
     register_method("SpyAR", f"{__name__}:SpyAR")
     SEEN.clear()
+    HORIZONS.clear()
     yield SEEN
     METHODS.pop("SpyAR", None)
     SEEN.clear()
@@ -184,3 +187,25 @@ def test_run_records_the_choice_and_the_report_shows_it(tmp_path):
     assert summary.skipped == 3  # resumable like any job
     page = (write_report(store, tmp_path / "rep").parent / "systems" / "Lorenz.html").read_text()
     assert "chosen hyperparameters" in page and "n_lags" in page
+
+
+def test_dsr_is_tuned_by_dstsp_and_flow_protocols_are_not_tuned(spy, monkeypatch):
+    from lindy.bench import _suites
+
+    dsr = {"name": "dsr", "n_train": 1000, "test_length": 500, "context": 50, "transient": 100}
+    monkeypatch.setitem(_suites.SUITES, "mixed", {
+        "systems": ["Lorenz"], "random_states": [0],
+        "methods": [("Spy", "SpyAR", {"n_lags": 2}, {"n_lags": [1, 2, 4]})],
+        "protocols": [dsr, {"name": "control"}]})
+    jobs = suite_jobs("mixed", tune=2)
+    assert [(j.protocol["name"], j.name, bool(j.tuning)) for j in jobs] == \
+        [("dsr", "Spy+tune2", True), ("control", "Spy", False)]
+    rec, _ = execute(jobs[0], warmup=False)
+    assert rec.ok, rec.error
+    assert rec.tuning["metric"] == "dstsp" and rec.tuning["val_steps"] == 200
+    # each validation forecast generates 1.25 x the held-out length, as the protocol does
+    assert HORIZONS == [250] * 2 * 2 + [625]
+    data = make_data("Lorenz", dsr, 0)
+    truth = _rows(data.truth)
+    assert all(not (_rows(arr) & truth) for _, arr in spy)
+    assert rec.tuning["score"] == min(t["score"] for t in rec.tuning["trials"])

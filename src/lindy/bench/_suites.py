@@ -125,7 +125,8 @@ def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_state
     suite's ``protocol_systems`` runs only on its systems. With a tuning budget
     (``tune``, else the suite's ``"tune"``; 0 is none), a method with a search
     space is tuned per job on a validation split of its training data under the
-    forecasting protocols (its label gains ``+tuneN``); the others run as given.
+    protocols with a selection metric (``lindy.bench._tuning.SELECTION_METRIC``: the
+    forecasting ones and ``dsr``; its label gains ``+tuneN``); the others run as given.
 
     Examples
     --------
@@ -171,11 +172,9 @@ def _budget(tune) -> int:
 
 def _tuning(entry: tuple, protocol: dict, budget: int) -> dict:
     """The job's tuning: the budget and the entry's (else the method's) search space."""
-    from ._protocols import PROTOCOLS
-    from ._tuning import SEARCH_SPACES, check_space
+    from ._tuning import SEARCH_SPACES, SELECTION_METRIC, check_space
 
-    proto = PROTOCOLS.get(protocol.get("name", "forecast"))
     space = entry[3] if len(entry) > 3 else SEARCH_SPACES.get(entry[1])
-    if not budget or not space or proto is None or proto.run is not None:
+    if not budget or not space or protocol.get("name", "forecast") not in SELECTION_METRIC:
         return {}
     return {"budget": budget, "space": check_space(space)}

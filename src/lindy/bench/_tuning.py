@@ -35,9 +35,11 @@ __all__ = ["SEARCH_SPACES", "SELECTION_METRIC", "VAL_FRACTION", "TuningResult",
 VAL_FRACTION = 0.2
 
 #: protocol name -> (metric of its scorer, higher is better) that picks the candidate;
-#: other protocols use valid prediction time
+#: only these protocols are tuned (a new forecasting protocol adds its entry here)
 SELECTION_METRIC: dict[str, tuple[str, bool]] = {
+    "forecast": ("vpt", True),
     "dysts2021": ("smape", False),
+    "zeroshot2025": ("vpt", True),
     "dsr": ("dstsp", False),
 }
 
@@ -186,9 +188,10 @@ def tune(method: str, params: dict, space: dict, data: ProtocolData, protocol: d
     """
     s = _settings(protocol)
     proto = PROTOCOLS[s["name"]]
-    if proto.run is not None:
-        raise ValidationError(f"Protocol {s['name']!r} runs its own flow; it cannot be tuned.")
-    metric, higher = SELECTION_METRIC.get(s["name"], ("vpt", True))
+    if proto.run is not None or s["name"] not in SELECTION_METRIC:
+        raise ValidationError(f"Protocol {s['name']!r} has no selection metric, so it cannot be "
+                              "tuned; add one to lindy.bench._tuning.SELECTION_METRIC.")
+    metric, higher = SELECTION_METRIC[s["name"]]
     problems = validation_data(data)
     n_val = problems[0].truth.shape[0]
     horizon = max(n_val, int(math.ceil(proto.horizon(s) * n_val / data.truth.shape[0])))
