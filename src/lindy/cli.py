@@ -219,14 +219,17 @@ def bench_export(store: Path = typer.Option(Path("results.sqlite"), help="SQLite
 
 @bench_app.command("methods")
 def bench_methods() -> None:
-    """List the registered benchmark methods and the suites."""
+    """List the registered benchmark methods (with the search spaces of --tune) and the suites."""
     from .bench import METHODS, SUITES
+    from .bench._tuning import SEARCH_SPACES
 
     table = Table(title="methods")
     table.add_column("name")
     table.add_column("estimator")
+    table.add_column("search space (--tune)")
     for name, target in sorted(METHODS.items()):
-        table.add_row(name, target)
+        space = SEARCH_SPACES.get(name, {})
+        table.add_row(name, target, ", ".join(f"{k}: {v}" for k, v in space.items()))
     console.print(table)
     for name, spec in SUITES.items():
         console.print(f"[bold]{name}[/]: {len(spec['systems'])} systems x "

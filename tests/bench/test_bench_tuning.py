@@ -209,3 +209,19 @@ def test_dsr_is_tuned_by_dstsp_and_flow_protocols_are_not_tuned(spy, monkeypatch
     truth = _rows(data.truth)
     assert all(not (_rows(arr) & truth) for _, arr in spy)
     assert rec.tuning["score"] == min(t["score"] for t in rec.tuning["trials"])
+
+
+def test_bench_methods_lists_the_search_spaces():
+    from rich.console import Console
+
+    from lindy import cli
+
+    old = cli.console
+    try:
+        cli.console = Console(width=250, record=True)
+        assert CliRunner().invoke(app, ["bench", "methods"]).exit_code == 0
+        text = cli.console.export_text()
+    finally:
+        cli.console = old
+    assert "search space (--tune)" in text
+    assert "ContextParroting" in text and "n_delays: [3, 5, 10, 20]" in text
