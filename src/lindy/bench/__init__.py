@@ -30,6 +30,7 @@ from ._report import write_report
 from ._runner import RunSummary, parse_shard, run, select_shard
 from ._store import Store
 from ._suites import SUITES, protocol_label, suite_jobs
+from ._tuning import SEARCH_SPACES, register_search_space, tune
 
 __all__ = [
     "Job",
@@ -63,4 +64,7 @@ __all__ = [
     "write_report",
     "export",
     "merge_stores",
+    "SEARCH_SPACES",
+    "register_search_space",
+    "tune",
 ]

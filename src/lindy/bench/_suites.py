@@ -74,7 +74,7 @@ _ZEROSHOT2025 = {"name": "zeroshot2025"}
 #: restricts a protocol (by its label, see :func:`protocol_label`) to some systems. A
 #: single ``protocol`` dict in place of ``protocols`` is accepted. An optional ``tune``
 #: (an int budget) tunes every method with a search space (its entry's, else
-#: ``lindy.bench._tuning.SEARCH_SPACES[method]``) per job; see :func:`suite_jobs`.
+#: ``lindy.bench.SEARCH_SPACES[method]``) per job; see :func:`suite_jobs`.
 SUITES: dict[str, dict] = {
     "quick": {
         "systems": ["Lorenz", "Rossler", "VanDerPol", "Henon", "OscillatorChain"],
