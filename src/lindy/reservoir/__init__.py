@@ -17,9 +17,10 @@ Examples
 
 from ._esn import ESN
 from ._features import monomial_indices, nvar_features
+from ._narx import NARX
 from ._nvar import NVAR, NVARModel
 from ._reservoir import ESNModel, Reservoir, make_reservoir
 from ._search import SearchResult, search
 
-__all__ = ["ESN", "NVAR", "search", "SearchResult", "ESNModel", "NVARModel", "Reservoir",
+__all__ = ["ESN", "NVAR", "NARX", "search", "SearchResult", "ESNModel", "NVARModel", "Reservoir",
            "make_reservoir", "monomial_indices", "nvar_features"]
