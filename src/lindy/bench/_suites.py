@@ -70,7 +70,8 @@ _ZEROSHOT2025 = {"name": "zeroshot2025"}
 #: suite name -> definition: ``systems``, ``methods`` (label, method, params),
 #: ``random_states``, ``protocols`` (a list of protocol dicts; a job per system,
 #: method, protocol and random_state) and optionally ``protocol_systems``, which
-#: restricts a protocol (by its label, see :func:`protocol_label`) to some systems. A
+#: restricts a protocol (by its label, see :func:`protocol_label`) to some systems,
+#: and ``method_systems``, which restricts a method (by its label) likewise. A
 #: single ``protocol`` dict in place of ``protocols`` is accepted.
 SUITES: dict[str, dict] = {
     "quick": {
@@ -90,6 +91,38 @@ SUITES: dict[str, dict] = {
         "protocols": [_DYSTS2021, _DYSTS2021_NOISY, _ZEROSHOT2025],
     },
 }
+#: input-output identification on measured data (the ``sysid`` protocol): every input model
+_SYSID_METHODS = [
+    ("NARX(3,12,deg3)", "NARX", {"n_lags": 3, "n_input_lags": 12, "degree": 3}),
+    ("NARX(2,5,deg3,ft)", "NARX", {"n_lags": 2, "n_input_lags": 5, "degree": 3,
+                                   "feedthrough": True}),
+    ("ARX(3,12)", "NARX", {"n_lags": 3, "n_input_lags": 12, "degree": 1}),
+    # the cascaded tanks' test record sets the state from 5 samples: at most 5 lags
+    ("NARX(3,5,deg3)", "NARX", {"n_lags": 3, "n_input_lags": 5, "degree": 3}),
+    ("ARX(3,5)", "NARX", {"n_lags": 3, "n_input_lags": 5, "degree": 1}),
+    ("N4SID(2)", "SubspaceID", {"state_dim": 2}),
+    ("N4SID(4)", "SubspaceID", {"state_dim": 4}),
+    ("LGSSM-EM(2)", "LinearGaussianSSM", {"state_dim": 2, "max_iter": 20}),
+    ("DMDc", "DMDc", {}),
+    ("EDMDc(poly3)", "EDMDc", {"dictionary": _poly(3)}),
+    ("SINDyc(poly3)", "SINDyc", {"library": {"class": "lindy.sparse:PolynomialLibrary",
+                                             "params": {"degree": 3}}}),
+    ("ESN(200)", "ESN", {"state_dim": 200}),
+    ("NVAR(2,deg3)", "NVAR", {"n_delays": 2, "degree": 3, "alpha": 1e-8}),
+]
+_SYSID_LONG = ["silverbox/multisine", "silverbox/arrow_full", "silverbox/arrow_no_extrapolation",
+               "bouc_wen/multisine", "bouc_wen/sinesweep"]
+
+SUITES["sysid"] = {
+    "systems": _SYSID_LONG[:3] + ["cascaded_tanks/validation"] + _SYSID_LONG[3:],
+    "methods": _SYSID_METHODS,
+    "random_states": [0],
+    "protocols": [{"name": "sysid"}],
+    "method_systems": {"NARX(3,12,deg3)": _SYSID_LONG, "ARX(3,12)": _SYSID_LONG,
+                       "NARX(3,5,deg3)": ["cascaded_tanks/validation"],
+                       "ARX(3,5)": ["cascaded_tanks/validation"]},
+}
+
 SUITES["full"] = {**SUITES["standard"], "random_states": [0, 1, 2],
                   "protocols": [_DYSTS2021, _DYSTS2021_NOISY, _DYSTS2021_COARSE, _ZEROSHOT2025,
                                 {"name": "dsr"}]}
@@ -139,11 +172,13 @@ def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_state
                               "of protocol dicts) and 'protocol' (a single one).")
     protocols = spec["protocols"] if "protocols" in spec else [spec["protocol"]]
     only = spec.get("protocol_systems", {})
+    only_method = spec.get("method_systems", {})
     jobs = []
     for protocol in protocols:
         allowed = only.get(protocol_label(protocol))
         chosen = [s for s in sys_list if allowed is None or s in allowed]
         jobs += [Job(method, dict(params), system, dict(protocol), int(random_state), suite, label)
                  for system, (label, method, params), random_state
-                 in itertools.product(chosen, meth, state_list)]
+                 in itertools.product(chosen, meth, state_list)
+                 if label not in only_method or system in only_method[label]]
     return jobs
