@@ -9,8 +9,8 @@ from lindy.bench._protocol_sysid import free_run, run_sysid_protocol, sysid_scor
 from lindy.bench._sysid_data import (
     bouc_wen_estimation_data,
     bouc_wen_periodic_response,
-    estimation_data,
     random_phase_multisine,
+    sysid_estimation_data,
     sysid_record,
 )
 from lindy.data import Trajectory
@@ -107,7 +107,7 @@ def test_records_follow_the_nonlinear_benchmarks_split():
     np.testing.assert_array_equal(sysid_record("silverbox/arrow_no_extrapolation").x, arrow.x[:32000])
     assert sysid_record("silverbox/multisine").n_steps == 127400 - (40650 + int(0.75 * 86750))
     assert [sysid_record(f"bouc_wen/{p}").n_steps for p in ("multisine", "sinesweep")] == [8192, 153000]
-    assert estimation_data("silverbox/multisine")[0].n_steps == 65062
+    assert sysid_estimation_data("silverbox/multisine")[0].n_steps == 65062
 
 
 def test_protocol_on_a_short_slice_scores_the_free_run_after_the_window():

@@ -31,7 +31,7 @@ import numpy as np
 from ..data import Trajectory, TrajectorySet
 from ..errors import ValidationError
 from ._protocols import Protocol, ProtocolData, timed_fit
-from ._sysid_data import INIT_WINDOW, SYSID_BENCHMARKS, UNITS, estimation_data, sysid_record
+from ._sysid_data import INIT_WINDOW, SYSID_BENCHMARKS, UNITS, sysid_estimation_data, sysid_record
 
 __all__ = ["SYSID", "run_sysid_protocol", "free_run", "sysid_scores"]
 
@@ -105,7 +105,7 @@ def _head(traj: Trajectory, n) -> Trajectory:
 def _make_sysid(benchmark: str, s: dict, rng=None, random_state: int = 0) -> ProtocolData:
     """Estimation data as ``train``, the whole test record as ``context``, its outputs as ``truth``."""
     dataset, _ = SYSID_BENCHMARKS.get(benchmark, (None, None))
-    train = estimation_data(benchmark, int(s["n_realizations"]), random_state)
+    train = sysid_estimation_data(benchmark, int(s["n_realizations"]), random_state)
     if s["max_train_samples"] is not None:
         train = TrajectorySet([_head(tr, s["max_train_samples"]) for tr in train])
     record = _head(sysid_record(benchmark), s["max_test_samples"])

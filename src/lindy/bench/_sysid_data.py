@@ -29,7 +29,7 @@ import numpy as np
 from ..data import Trajectory, TrajectorySet
 from ..errors import UnknownNameError, ValidationError
 
-__all__ = ["SYSID_BENCHMARKS", "INIT_WINDOW", "sysid_record", "estimation_data",
+__all__ = ["SYSID_BENCHMARKS", "INIT_WINDOW", "sysid_record", "sysid_estimation_data",
            "random_phase_multisine", "bouc_wen_periodic_response", "bouc_wen_estimation_data"]
 
 #: benchmark record -> (data set, test record)
@@ -92,7 +92,7 @@ def sysid_record(benchmark: str) -> Trajectory:
     return next(tr for tr in ds.test if tr.meta["part"] == part)
 
 
-def estimation_data(benchmark: str, n_realizations: int = 5, random_state: int = 0) -> TrajectorySet:
+def sysid_estimation_data(benchmark: str, n_realizations: int = 5, random_state: int = 0) -> TrajectorySet:
     """The estimation data of a benchmark record's data set.
 
     Silverbox and cascaded tanks: the measured estimation record. Bouc-Wen:
@@ -100,7 +100,7 @@ def estimation_data(benchmark: str, n_realizations: int = 5, random_state: int =
 
     Examples
     --------
-    >>> estimation_data("cascaded_tanks/validation")
+    >>> sysid_estimation_data("cascaded_tanks/validation")
     TrajectorySet(n=1, T=1024, d=1, m=1)
     """
     dataset, _ = _split(benchmark)
