@@ -53,6 +53,19 @@ def free_run(model, record: Trajectory, init_window: int) -> np.ndarray:
     -------
     ndarray, shape (T - init_window, d)
         Simulated outputs at the times after the window.
+
+    Examples
+    --------
+    >>> import lindy as ld
+    >>> u = np.random.default_rng(0).standard_normal(100)
+    >>> y = np.zeros(100)
+    >>> for k in range(99):
+    ...     y[k + 1] = 0.9 * y[k] + u[k]
+    >>> rec = Trajectory(t=np.arange(100.0), x=y[:, None], u=u[:, None])
+    >>> arx = ld.reservoir.NARX(n_lags=1, n_input_lags=1, degree=1).fit(rec)
+    >>> sim = free_run(arx, rec, 10)
+    >>> sim.shape, bool(np.allclose(sim[:, 0], y[10:]))
+    ((90, 1), True)
     """
     w = int(init_window)
     T = record.n_steps
