@@ -172,3 +172,17 @@ def test_narx_free_run_on_silverbox_multisine_is_below_five_percent():
     arx, _ = run_protocol(ld.reservoir.NARX(n_lags=3, n_input_lags=12, degree=1),
                           "silverbox/multisine", {"name": "sysid"}, 0)
     assert 0.10 < arx["nrmse"] < 0.18  # at or below the published linear figures
+
+
+def test_the_suite_runs_through_the_runner_store_and_leaderboard(tmp_path):
+    store = tmp_path / "sysid.sqlite"
+    summary = ld.bench.run(suite="sysid", store=store, jobs=1, progress=False,
+                           systems=["cascaded_tanks/validation"], methods=["ARX(3,5)", "NARX(3,5,deg3)"])
+    assert summary.ok == 2 and summary.failed == 0
+    with ld.bench.Store(store, readonly=True) as db:
+        records = db.results()
+    rows = ld.bench.leaderboard(records)["cascaded_tanks/validation"]
+    assert [r["method"] for r in rows] == ["NARX(3,5,deg3)", "ARX(3,5)"]  # sorted by NRMSE
+    assert rows[0]["nrmse"] < rows[1]["nrmse"] and np.isfinite(rows[0]["rmse"])
+    table = ld.bench.leaderboard_tables(records, summaries=False)[0]
+    assert table["header"][:3] == ["method", "NRMSE", "RMSE"]
