@@ -186,3 +186,19 @@ def test_the_suite_runs_through_the_runner_store_and_leaderboard(tmp_path):
     assert rows[0]["nrmse"] < rows[1]["nrmse"] and np.isfinite(rows[0]["rmse"])
     table = ld.bench.leaderboard_tables(records, summaries=False)[0]
     assert table["header"][:3] == ["method", "NRMSE", "RMSE"]
+
+
+def test_ecg_protocol_scores_short_forecasts_and_long_term_statistics():
+    from lindy.bench._protocol_ecg import run_ecg_protocol
+
+    s = {"n_train": 2000, "test_length": 1000, "horizon": 50, "offset": 360}
+    parrot, arrays = run_ecg_protocol(ld.edm.ContextParroting(n_delays=10), "ecg", s)
+    still, _ = run_ecg_protocol(ld.baselines.Persistence(), "ecg", s)
+    lead = ld.datasets.load_ecg().test[0].x
+    np.testing.assert_allclose(arrays["truth"], lead[4360:6360:2].astype(np.float32))
+    assert parrot["test_length"] == 1000 and parrot["finite"]
+    # copying past beats keeps the spectrum and the state-space density; a constant does not
+    assert parrot["hellinger"] < 0.5 < still["hellinger"] and parrot["dstsp"] < still["dstsp"]
+    assert np.isfinite(parrot["nrmse"]) and 0 <= parrot["smape"] <= 200
+    with pytest.raises(ValidationError, match="offset"):
+        run_ecg_protocol(ld.baselines.Persistence(), "ecg", {"offset": 10 ** 7})

@@ -35,6 +35,13 @@ _DSR_COLUMNS = (
     ("fit_seconds", "fit [s]", False),
     ("warmup_seconds", "warm-up [s]", False),
 )
+_ECG_COLUMNS = (
+    ("dstsp", "D_stsp", False),
+    ("hellinger", "D_H", False),
+    ("smape", "sMAPE", False),
+    ("nrmse", "NRMSE", False),
+    ("fit_seconds", "fit [s]", False),
+)
 _SYSID_COLUMNS = (
     ("nrmse", "NRMSE", False),
     ("rmse", "RMSE", False),
@@ -53,7 +60,8 @@ def protocol_metrics(protocol: str, *, scores_only: bool = False) -> tuple:
     >>> [m for m, _, _ in protocol_metrics("dysts2021(obs_noise=0.2)", scores_only=True)]
     ['vpt', 'smape', 'nrmse']
     """
-    cols = {"dsr": _DSR_COLUMNS, "sysid": _SYSID_COLUMNS}.get(protocol.split("(")[0], METRIC_COLUMNS)
+    cols = {"dsr": _DSR_COLUMNS, "ecg": _ECG_COLUMNS, "sysid": _SYSID_COLUMNS}.get(
+        protocol.split("(")[0], METRIC_COLUMNS)
     return tuple(c for c in cols if c[0] not in _TIMINGS) if scores_only else cols
 
 
@@ -114,7 +122,7 @@ def leaderboard(records: Iterable[Record]) -> dict[str, list[dict]]:
 
 
 #: the metric a protocol's per-system rows are sorted by first (else valid prediction time)
-_PRIMARY = {"dysts2021": "smape", "dsr": "dstsp", "sysid": "nrmse"}
+_PRIMARY = {"dysts2021": "smape", "dsr": "dstsp", "ecg": "dstsp", "sysid": "nrmse"}
 
 
 def _row_order(row: dict) -> tuple:

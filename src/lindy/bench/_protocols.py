@@ -323,3 +323,8 @@ from ._protocol_sysid import SYSID as _SYSID  # noqa: E402  (it imports Protocol
 
 PROTOCOLS["sysid"] = _SYSID
 PROTOCOL_DEFAULTS["sysid"] = dict(_SYSID.defaults)
+
+from ._protocol_ecg import ECG as _ECG  # noqa: E402  (it imports Protocol from here)
+
+PROTOCOLS["ecg"] = _ECG
+PROTOCOL_DEFAULTS["ecg"] = dict(_ECG.defaults)

@@ -123,6 +123,22 @@ SUITES["sysid"] = {
                        "ARX(3,5)": ["cascaded_tanks/validation"]},
 }
 
+#: the measured ECG (the ``ecg`` protocol: short forecasts and long-term statistics)
+SUITES["ecg"] = {
+    "systems": ["ecg"],
+    "methods": [
+        ("Persistence", "Persistence", {}),
+        ("LinearAR(20)", "LinearAR", {"n_lags": 20}),
+        ("HankelDMD(60,r30)", "HankelDMD", {"n_delays": 60, "rank": 30}),
+        ("NVAR(4,s3,deg2)", "NVAR", {"n_delays": 4, "stride": 3, "degree": 2, "alpha": 1e-3}),
+        ("ESN(300)", "ESN", {"state_dim": 300, "input_scaling": 0.3, "alpha": 1e-7}),
+        ("Simplex(E8)", "Simplex", {"n_delays": 8}),
+        ("ContextParroting(10)", "ContextParroting", {"n_delays": 10}),
+    ],
+    "random_states": [0],
+    "protocols": [{"name": "ecg"}],
+}
+
 SUITES["full"] = {**SUITES["standard"], "random_states": [0, 1, 2],
                   "protocols": [_DYSTS2021, _DYSTS2021_NOISY, _DYSTS2021_COARSE, _ZEROSHOT2025,
                                 {"name": "dsr"}]}
