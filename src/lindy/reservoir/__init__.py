@@ -5,7 +5,10 @@ a ridge readout; :class:`NVAR` (next-generation reservoir computing, Gauthier
 et al. 2021) replaces the reservoir by delay taps and their monomials. Both fit
 teacher-forced over every trajectory (nothing leaks between trajectories) and
 forecast in closed loop; :func:`search` tunes either on a validation split by
-valid prediction time. The fitted models are frozen values (``model_``) and
+valid prediction time. :class:`NARX` is the polynomial NARX of system
+identification on the same feature map (output and input lags, monomials of
+the chosen lags, least squares), simulated by the same compiled loop. The
+fitted models are frozen values (``model_``) and
 the numerics are pure functions; the time loops are compiled with numba.
 
 Examples
