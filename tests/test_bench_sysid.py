@@ -91,6 +91,24 @@ def test_free_run_equals_a_manual_loop_of_one_step_maps():
     np.testing.assert_allclose(sim, manual[w:], rtol=1e-10, atol=1e-12)
 
 
+def test_free_run_uses_simulate_when_the_model_has_it():
+    """Input models with ``simulate(u, x0=None, *, y=None, t=None)`` are run through it, with the
+    first ``init_window`` outputs as ``y``; outputs at every input time are cut after the window."""
+    calls = []
+
+    class Simulating:
+        def simulate(self, u, x0=None, *, y=None, t=None):
+            calls.append((u.shape, y.shape))
+            return Trajectory(t=t, x=np.cumsum(u, axis=0), u=u)
+
+    u = np.arange(1.0, 11.0)[:, None]
+    rec = Trajectory(t=np.arange(10.0), x=np.zeros((10, 1)), u=u)
+    np.testing.assert_array_equal(free_run(Simulating(), rec, 4), np.cumsum(u, axis=0)[4:])
+    assert calls == [((10, 1), (4, 1))]
+    with pytest.raises(ValidationError, match="init_window"):
+        free_run(Simulating(), rec, 10)
+
+
 def test_nrmse_is_rmse_over_the_std_of_the_measured_output():
     truth = np.array([1.0, 2.0, 4.0, 3.0])
     sim = np.array([1.5, 2.0, 3.0, 3.0])
