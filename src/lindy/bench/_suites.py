@@ -105,6 +105,9 @@ _SYSID_METHODS = [
     ("LGSSM-EM(2)", "LinearGaussianSSM", {"state_dim": 2, "max_iter": 20}),
     ("DMDc", "DMDc", {}),
     ("EDMDc(poly3)", "EDMDc", {"dictionary": _poly(3)}),
+    # delay coordinates make the one measured output a state (a linear delay model)
+    ("EDMDc(delay2)", "EDMDc", {"dictionary": {"class": "lindy.operators:Delay",
+                                               "params": {"n_delays": 2}}}),
     ("SINDyc(poly3)", "SINDyc", {"library": {"class": "lindy.sparse:PolynomialLibrary",
                                              "params": {"degree": 3}}}),
     ("ESN(200)", "ESN", {"state_dim": 200}),
