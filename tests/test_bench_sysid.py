@@ -47,6 +47,20 @@ def test_narx_recovers_a_noise_free_polynomial_narx_exactly():
     np.testing.assert_allclose(free_run(narx, rec, 2)[:, 0], y2[2:], atol=1e-9)
 
 
+def test_narx_ridge_penalizes_the_raw_weights():
+    """alpha > 0 gives the ridge solution (F'F + alpha I)^-1 F'Y on the unscaled features."""
+    y, u = _polynomial_narx(300)
+    y = y + 0.01 * np.random.default_rng(5).standard_normal(y.shape)
+    alpha = 0.3
+    W = ld.reservoir.NARX(n_lags=2, n_input_lags=1, degree=2, alpha=alpha).fit(y, u=u).model_.W
+    F = np.column_stack([np.ones(298), y[1:-1], u[1:-1], y[:-2], y[1:-1] ** 2, y[1:-1] * y[:-2],
+                         y[:-2] ** 2])
+    ridge = np.linalg.solve(F.T @ F + alpha * np.eye(7), F.T @ y[2:])
+    # NVAR layout of a 2-sample window of [y, u]: [1, y_k, u_k, y_{k-1}, u_{k-1}, monomials]
+    np.testing.assert_allclose(W[[0, 1, 2, 3, 5, 6, 7], 0], ridge, rtol=1e-8, atol=1e-12)
+    assert W[4, 0] == 0.0  # u_{k-1} is not a tap of this NARX
+
+
 def test_narx_feedthrough_uses_the_input_at_the_predicted_time():
     rng = np.random.default_rng(3)
     u = rng.standard_normal(400)
