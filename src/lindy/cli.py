@@ -123,7 +123,7 @@ def print_leaderboard(store: Path, suite: Optional[str] = None, max_systems: int
 
 
 @bench_app.command("run")
-def bench_run(suite: str = typer.Option("quick", help="quick, standard or full."),
+def bench_run(suite: str = typer.Option("quick", help="quick, standard, full, sysid or ecg."),
               store: Path = typer.Option(Path("results.sqlite"), help="SQLite results file."),
               jobs: int = typer.Option(2, help="Worker processes (1 = serial)."),
               scheduler: Optional[str] = typer.Option(

@@ -16,6 +16,7 @@ from ._jobs import Job, execute
 from ._leaderboard import by_protocol, leaderboard, leaderboard_tables, summary
 from ._methods import METHODS, build_method, register_method
 from ._pool import Limits, Terminated, WorkerStartError
+from ._protocol_sysid import free_run, run_sysid_protocol, sysid_scores
 from ._protocols import (
     PROTOCOL_DEFAULTS,
     PROTOCOLS,
@@ -30,6 +31,7 @@ from ._report import write_report
 from ._runner import RunSummary, parse_shard, run, select_shard
 from ._store import Store
 from ._suites import SUITES, protocol_label, suite_jobs
+from ._sysid_data import SYSID_BENCHMARKS, bouc_wen_estimation_data, sysid_estimation_data, sysid_record
 from ._tuning import SEARCH_SPACES, register_search_space, tune
 
 __all__ = [
@@ -67,4 +69,11 @@ __all__ = [
     "SEARCH_SPACES",
     "register_search_space",
     "tune",
+    "SYSID_BENCHMARKS",
+    "run_sysid_protocol",
+    "free_run",
+    "sysid_scores",
+    "sysid_record",
+    "sysid_estimation_data",
+    "bouc_wen_estimation_data",
 ]

@@ -35,6 +35,18 @@ _DSR_COLUMNS = (
     ("fit_seconds", "fit [s]", False),
     ("warmup_seconds", "warm-up [s]", False),
 )
+_ECG_COLUMNS = (
+    ("dstsp", "D_stsp", False),
+    ("hellinger", "D_H", False),
+    ("smape", "sMAPE", False),
+    ("nrmse", "NRMSE", False),
+    ("fit_seconds", "fit [s]", False),
+)
+_SYSID_COLUMNS = (
+    ("nrmse", "NRMSE", False),
+    ("rmse", "RMSE", False),
+    ("fit_seconds", "fit [s]", False),
+)
 _TIMINGS = {"fit_seconds", "warmup_seconds"}
 
 
@@ -48,7 +60,8 @@ def protocol_metrics(protocol: str, *, scores_only: bool = False) -> tuple:
     >>> [m for m, _, _ in protocol_metrics("dysts2021(obs_noise=0.2)", scores_only=True)]
     ['vpt', 'smape', 'nrmse']
     """
-    cols = _DSR_COLUMNS if protocol.split("(")[0] == "dsr" else METRIC_COLUMNS
+    cols = {"dsr": _DSR_COLUMNS, "ecg": _ECG_COLUMNS, "sysid": _SYSID_COLUMNS}.get(
+        protocol.split("(")[0], METRIC_COLUMNS)
     return tuple(c for c in cols if c[0] not in _TIMINGS) if scores_only else cols
 
 
@@ -91,7 +104,7 @@ def leaderboard(records: Iterable[Record]) -> dict[str, list[dict]]:
     for label, recs in by_protocol(records).items():
         for rec in recs:
             groups[(rec.system, label, rec.method)].append(rec)
-    names = {m for cols in (METRIC_COLUMNS, _DSR_COLUMNS) for m, _, _ in cols}
+    names = {m for cols in (METRIC_COLUMNS, _DSR_COLUMNS, _SYSID_COLUMNS) for m, _, _ in cols}
     board: dict[str, list[dict]] = defaultdict(list)
     for (system, label, method), recs in groups.items():
         ok = [r for r in recs if r.ok]
@@ -109,7 +122,7 @@ def leaderboard(records: Iterable[Record]) -> dict[str, list[dict]]:
 
 
 #: the metric a protocol's per-system rows are sorted by first (else valid prediction time)
-_PRIMARY = {"dysts2021": "smape", "dsr": "dstsp"}
+_PRIMARY = {"dysts2021": "smape", "dsr": "dstsp", "ecg": "dstsp", "sysid": "nrmse"}
 
 
 def _row_order(row: dict) -> tuple:
@@ -117,8 +130,9 @@ def _row_order(row: dict) -> tuple:
     vpt = -np.nan_to_num(row["vpt"], nan=-1.0)
     smape = np.nan_to_num(row["smape"], nan=1e9)
     dstsp = np.nan_to_num(row["dstsp"], nan=1e300)
+    nrmse = np.nan_to_num(row["nrmse"], nan=1e300)
     primary = _PRIMARY.get(row["protocol"].split("(")[0], "vpt")
-    first = {"vpt": vpt, "smape": smape, "dstsp": dstsp}[primary]
+    first = {"vpt": vpt, "smape": smape, "dstsp": dstsp, "nrmse": nrmse}[primary]
     return (row["protocol"], first, vpt, smape, dstsp)
 
 
@@ -248,7 +262,7 @@ def _system_tables(records) -> list[dict]:
                 runs = str(row["n_ok"]) + (f" (+{row['n_failed']} failed)" if row["n_failed"] else "")
                 cells.append([row["method"], *(format_value(row[m]) for m, _, _ in cols),
                               runs, (row["error"] or "")[:200]])
-            vpt = "" if cols is _DSR_COLUMNS else f"  (VPT in {unit.replace('_', ' ') or 'time'})"
+            vpt = "" if cols is not METRIC_COLUMNS else f"  (VPT in {unit.replace('_', ' ') or 'time'})"
             title = f"{system}{vpt}" if len(groups) == 1 else f"{system} · {label}{vpt}"
             tables.append({"kind": "system", "protocol": label, "metric": None, "system": system,
                            "title": title,

@@ -318,3 +318,13 @@ from ._protocol_control import CONTROL as _CONTROL  # noqa: E402  (it imports Pr
 
 PROTOCOLS["control"] = _CONTROL
 PROTOCOL_DEFAULTS["control"] = dict(_CONTROL.defaults)
+
+from ._protocol_sysid import SYSID as _SYSID  # noqa: E402  (it imports Protocol from here)
+
+PROTOCOLS["sysid"] = _SYSID
+PROTOCOL_DEFAULTS["sysid"] = dict(_SYSID.defaults)
+
+from ._protocol_ecg import ECG as _ECG  # noqa: E402  (it imports Protocol from here)
+
+PROTOCOLS["ecg"] = _ECG
+PROTOCOL_DEFAULTS["ecg"] = dict(_ECG.defaults)

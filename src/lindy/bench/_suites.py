@@ -71,7 +71,8 @@ _ZEROSHOT2025 = {"name": "zeroshot2025"}
 #: (label, method, params, search space),
 #: ``random_states``, ``protocols`` (a list of protocol dicts; a job per system,
 #: method, protocol and random_state) and optionally ``protocol_systems``, which
-#: restricts a protocol (by its label, see :func:`protocol_label`) to some systems. A
+#: restricts a protocol (by its label, see :func:`protocol_label`) to some systems,
+#: and ``method_systems``, which restricts a method (by its label) likewise. A
 #: single ``protocol`` dict in place of ``protocols`` is accepted. An optional ``tune``
 #: (an int budget) tunes every method with a search space (its entry's, else
 #: ``lindy.bench.SEARCH_SPACES[method]``) per job; see :func:`suite_jobs`.
@@ -93,6 +94,57 @@ SUITES: dict[str, dict] = {
         "protocols": [_DYSTS2021, _DYSTS2021_NOISY, _ZEROSHOT2025],
     },
 }
+#: input-output identification on measured data (the ``sysid`` protocol): every input model
+_SYSID_METHODS = [
+    ("NARX(3,12,deg3)", "NARX", {"n_lags": 3, "n_input_lags": 12, "degree": 3}),
+    ("NARX(2,5,deg3,ft)", "NARX", {"n_lags": 2, "n_input_lags": 5, "degree": 3,
+                                   "feedthrough": True}),
+    ("ARX(3,12)", "NARX", {"n_lags": 3, "n_input_lags": 12, "degree": 1}),
+    # the cascaded tanks' test record sets the state from 5 samples: at most 5 lags
+    ("NARX(3,5,deg3)", "NARX", {"n_lags": 3, "n_input_lags": 5, "degree": 3}),
+    ("ARX(3,5)", "NARX", {"n_lags": 3, "n_input_lags": 5, "degree": 1}),
+    ("N4SID(2)", "SubspaceID", {"state_dim": 2}),
+    ("N4SID(4)", "SubspaceID", {"state_dim": 4}),
+    ("LGSSM-EM(2)", "LinearGaussianSSM", {"state_dim": 2, "max_iter": 20}),
+    ("DMDc", "DMDc", {}),
+    ("EDMDc(poly3)", "EDMDc", {"dictionary": _poly(3)}),
+    # delay coordinates make the one measured output a state (a linear delay model)
+    ("EDMDc(delay2)", "EDMDc", {"dictionary": {"class": "lindy.operators:Delay",
+                                               "params": {"n_delays": 2}}}),
+    ("SINDyc(poly3)", "SINDyc", {"library": {"class": "lindy.sparse:PolynomialLibrary",
+                                             "params": {"degree": 3}}}),
+    ("ESN(200)", "ESN", {"state_dim": 200}),
+    ("NVAR(2,deg3)", "NVAR", {"n_delays": 2, "degree": 3, "alpha": 1e-8}),
+]
+_SYSID_LONG = ["silverbox/multisine", "silverbox/arrow_full", "silverbox/arrow_no_extrapolation",
+               "bouc_wen/multisine", "bouc_wen/sinesweep"]
+
+SUITES["sysid"] = {
+    "systems": _SYSID_LONG[:3] + ["cascaded_tanks/validation"] + _SYSID_LONG[3:],
+    "methods": _SYSID_METHODS,
+    "random_states": [0],
+    "protocols": [{"name": "sysid"}],
+    "method_systems": {"NARX(3,12,deg3)": _SYSID_LONG, "ARX(3,12)": _SYSID_LONG,
+                       "NARX(3,5,deg3)": ["cascaded_tanks/validation"],
+                       "ARX(3,5)": ["cascaded_tanks/validation"]},
+}
+
+#: the measured ECG (the ``ecg`` protocol: short forecasts and long-term statistics)
+SUITES["ecg"] = {
+    "systems": ["ecg"],
+    "methods": [
+        ("Persistence", "Persistence", {}),
+        ("LinearAR(20)", "LinearAR", {"n_lags": 20}),
+        ("HankelDMD(60,r30)", "HankelDMD", {"n_delays": 60, "rank": 30}),
+        ("NVAR(4,s3,deg2)", "NVAR", {"n_delays": 4, "stride": 3, "degree": 2, "alpha": 1e-3}),
+        ("ESN(300)", "ESN", {"state_dim": 300, "input_scaling": 0.3, "alpha": 1e-7}),
+        ("Simplex(E8)", "Simplex", {"n_delays": 8}),
+        ("ContextParroting(10)", "ContextParroting", {"n_delays": 10}),
+    ],
+    "random_states": [0],
+    "protocols": [{"name": "ecg"}],
+}
+
 SUITES["full"] = {**SUITES["standard"], "random_states": [0, 1, 2],
                   "protocols": [_DYSTS2021, _DYSTS2021_NOISY, _DYSTS2021_COARSE, _ZEROSHOT2025,
                                 {"name": "dsr"}]}
@@ -151,12 +203,15 @@ def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_state
     protocols = spec["protocols"] if "protocols" in spec else [spec["protocol"]]
     only = spec.get("protocol_systems", {})
     budget = _budget(spec.get("tune", 0) if tune is None else tune)
+    only_method = spec.get("method_systems", {})
     jobs = []
     for protocol in protocols:
         allowed = only.get(protocol_label(protocol))
         chosen = [s for s in sys_list if allowed is None or s in allowed]
         for system, entry, random_state in itertools.product(chosen, meth, state_list):
             label, method, params = entry[:3]
+            if label in only_method and system not in only_method[label]:
+                continue
             tuning = _tuning(entry, protocol, budget)
             jobs.append(Job(method, dict(params), system, dict(protocol), int(random_state), suite,
                             f"{label}+tune{budget}" if tuning else label, tuning))

@@ -9,8 +9,18 @@ import numpy as np
 __all__ = ["monomial_indices", "linear_taps", "nvar_features", "n_features"]
 
 
-def monomial_indices(n_linear: int, degree: int) -> np.ndarray:
+def monomial_indices(n_linear: int, degree: int, variables=None) -> np.ndarray:
     """Index tuples of the unique monomials of degrees 2..``degree`` of ``n_linear`` features.
+
+    Parameters
+    ----------
+    n_linear : int
+        Number of linear features.
+    degree : int
+        Highest degree.
+    variables : sequence of int, optional
+        The linear features that enter the monomials (default: all of them);
+        a polynomial NARX, for instance, multiplies only its output lags.
 
     Returns
     -------
@@ -25,10 +35,13 @@ def monomial_indices(n_linear: int, degree: int) -> np.ndarray:
     [[0, 0], [0, 1], [1, 1]]
     >>> monomial_indices(2, 3).shape
     (7, 3)
+    >>> monomial_indices(3, 2, variables=[0, 2]).tolist()
+    [[0, 0], [0, 2], [2, 2]]
     """
+    chosen = range(n_linear) if variables is None else [int(v) for v in variables]
     rows = []
     for p in range(2, degree + 1):
-        for combo in itertools.combinations_with_replacement(range(n_linear), p):
+        for combo in itertools.combinations_with_replacement(chosen, p):
             rows.append(list(combo) + [n_linear] * (degree - p))
     return np.array(rows, dtype=np.intp).reshape(len(rows), max(degree, 1))
 
