@@ -94,6 +94,24 @@ def esn_states(indptr, indices, values, drive, leak, r0):  # pragma: no cover - 
 
 
 @njit(cache=True)
+def esn_final_state(indptr, indices, values, W_in, leak, z):  # pragma: no cover - compiled
+    """The reservoir state after consuming every row of ``z`` from zero (no states kept)."""
+    T, c = z.shape
+    n = W_in.shape[0]
+    r = np.zeros(n)
+    pre = np.empty(n)
+    win = np.empty(n)
+    for k in range(T):
+        for i in range(n):
+            s = 0.0
+            for a in range(c):
+                s += W_in[i, a] * z[k, a]
+            win[i] = s
+        _update(indptr, indices, values, win, leak, r, pre)
+    return r
+
+
+@njit(cache=True)
 def esn_features(indptr, indices, values, W_in, leak, z, warmup):  # pragma: no cover - compiled
     """Readout features ``[z_k, r_k]`` for ``k = warmup .. T - 2``, shape (T - warmup - 1, c + N).
 

@@ -200,14 +200,14 @@ def esn_forecast(model: ESNModel, x: np.ndarray, u: np.ndarray | None, u_next, h
     ``u_next`` (horizon - 1, m) are the inputs at the forecast times that drive
     steps ``1..horizon - 1`` (None without inputs).
     """
-    from ._compiled import esn_generate
+    from ._compiled import esn_final_state, esn_generate
 
     res, d = model.reservoir, model.n_states
-    zz = (_z(x, u) - model.mean) / model.scale
-    R = reservoir_states(res, zz)
+    zz = np.ascontiguousarray((_z(x, u) - model.mean) / model.scale)
+    r = esn_final_state(res.indptr, res.indices, res.values, res.W_in, res.leak_rate, zz)
     m = zz.shape[1] - d
     drive = np.zeros((horizon - 1, m)) if u_next is None else (u_next - model.mean[d:]) / model.scale[d:]
     out = esn_generate(res.indptr, res.indices, res.values, res.W_in, res.leak_rate,
-                       np.ascontiguousarray(model.W_out.T), R[-1], zz[-1].copy(),
+                       np.ascontiguousarray(model.W_out.T), r, zz[-1].copy(),
                        np.ascontiguousarray(drive, dtype=float))
     return out * model.scale[:d] + model.mean[:d]
