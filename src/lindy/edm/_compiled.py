@@ -11,7 +11,9 @@ and a subtree is skipped only when its cell is strictly farther than the
 ``k``-th distance, so the answer is exact, ties included, whatever the
 traversal order: ties at the ``k``-th distance go to the library vector
 latest in time, pyEDM's rule when the predictions follow the library (its
-``tieBreak``: closest in time first). This module imports numba: it is
+``tieBreak``: closest in time first). Vectors of fewer than 4 coordinates are
+stored padded with zeros to 4 (:func:`padded`), whose distance loop is unrolled;
+the zeros add nothing, so the distances are the same to the bit. This module imports numba: it is
 imported lazily by the model modules, and the loops compile on first call and
 are cached on disk.
 """
@@ -25,6 +27,16 @@ from numba import njit
 
 LEAF_SIZE = 12
 _STACK = 64  # deeper than any tree: one pending subtree per level
+
+
+def padded(vectors: np.ndarray) -> np.ndarray:
+    """``vectors`` as contiguous floats, zero-padded to 4 columns when it has fewer."""
+    vectors = np.asarray(vectors, dtype=float)
+    if vectors.shape[1] >= 4:
+        return np.ascontiguousarray(vectors)
+    out = np.zeros((vectors.shape[0], 4))
+    out[:, : vectors.shape[1]] = vectors
+    return out
 
 
 @njit(cache=True)
@@ -133,10 +145,17 @@ def _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs
             j = near
         worst = d2[k - 1]
         for q in range(start[j], ends[j]):
-            s = 0.0
-            for e in range(m):
-                t = points[q, e] - x[e]
-                s += t * t
+            if m == 4:  # short vectors come padded to 4 coordinates: unrolled
+                t0 = points[q, 0] - x[0]
+                t1 = points[q, 1] - x[1]
+                t2 = points[q, 2] - x[2]
+                t3 = points[q, 3] - x[3]
+                s = t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3
+            else:
+                s = 0.0
+                for e in range(m):
+                    t = points[q, e] - x[e]
+                    s += t * t
             if s <= worst:
                 r = order[q]
                 if s < worst or r > idx[k - 1]:
