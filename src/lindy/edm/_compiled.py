@@ -12,7 +12,7 @@ and a subtree is skipped only when its cell is strictly farther than the
 traversal order: ties at the ``k``-th distance go to the library vector
 latest in time, pyEDM's rule when the predictions follow the library (its
 ``tieBreak``: closest in time first). Vectors of fewer than 4 coordinates are
-stored padded with zeros to 4 (:func:`padded`), whose distance loop is unrolled;
+stored (and queried) padded with zeros to 4, whose distance loop is unrolled;
 the zeros add nothing, so the distances are the same to the bit. This module imports numba: it is
 imported lazily by the model modules, and the loops compile on first call and
 are cached on disk.
@@ -29,14 +29,6 @@ LEAF_SIZE = 12
 _STACK = 64  # deeper than any tree: one pending subtree per level
 
 
-def padded(vectors: np.ndarray) -> np.ndarray:
-    """``vectors`` as contiguous floats, zero-padded to 4 columns when it has fewer."""
-    vectors = np.asarray(vectors, dtype=float)
-    if vectors.shape[1] >= 4:
-        return np.ascontiguousarray(vectors)
-    out = np.zeros((vectors.shape[0], 4))
-    out[:, : vectors.shape[1]] = vectors
-    return out
 
 
 @njit(cache=True)
@@ -88,7 +80,9 @@ def build_tree(vectors, leaf_size):  # pragma: no cover - compiled
     dims = np.zeros(max(n_inner, 1), np.int64)
     split = np.zeros(max(n_inner, 1))
     order = np.arange(n)
-    points = vectors.copy()
+    points = np.zeros((n, max(m, 4)))  # padded to 4 coordinates (see the module notes)
+    points[:, :m] = vectors
+    m = points.shape[1]
     start[0], ends[0] = 0, n
     for j in range(n_inner):
         a, b = start[j], ends[j]
@@ -184,7 +178,8 @@ def _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs
 @njit(cache=True)
 def knn(points, order, dims, split, start, ends, queries, k):  # pragma: no cover - compiled
     """Distances and library rows of the ``k`` nearest neighbours of each query row, nearest first."""
-    nq, m = queries.shape
+    nq, mq = queries.shape
+    m = points.shape[1]
     dist = np.empty((nq, k))
     rows = np.empty((nq, k), np.int64)
     d2 = np.empty(k)
@@ -193,9 +188,9 @@ def knn(points, order, dims, split, start, ends, queries, k):  # pragma: no cove
     rds = np.empty(_STACK)
     offs = np.empty((_STACK, m))
     off = np.empty(m)
-    x = np.empty(m)
+    x = np.zeros(m)  # the padding stays zero
     for p in range(nq):
-        for e in range(m):
+        for e in range(mq):
             x[e] = queries[p, e]
         _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs, off)
         for i in range(k):
@@ -211,7 +206,8 @@ def simplex(points, order, dims, split, start, ends, queries, k, successors):  #
     ``d_min`` is the nearest distance floored at 1e-6 (Sugihara and May 1990,
     as pyEDM computes it).
     """
-    nq, m = queries.shape
+    nq, mq = queries.shape
+    m = points.shape[1]
     dy = successors.shape[1]
     out = np.zeros((nq, dy))
     d2 = np.empty(k)
@@ -220,9 +216,9 @@ def simplex(points, order, dims, split, start, ends, queries, k, successors):  #
     rds = np.empty(_STACK)
     offs = np.empty((_STACK, m))
     off = np.empty(m)
-    x = np.empty(m)
+    x = np.zeros(m)  # the padding stays zero
     for p in range(nq):
-        for e in range(m):
+        for e in range(mq):
             x[e] = queries[p, e]
         _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs, off)
         dmin = max(math.sqrt(d2[0]), 1e-6)

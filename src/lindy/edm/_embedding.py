@@ -43,9 +43,9 @@ def library(data: TrajectorySet, n_delays: int, stride: int, lag: int = 1):
 
 def tree(vectors: np.ndarray) -> tuple:
     """The exact k-d tree of library vectors (built once per fit), as the arrays of ``_compiled``."""
-    from ._compiled import LEAF_SIZE, build_tree, padded
+    from ._compiled import LEAF_SIZE, build_tree
 
-    return build_tree(padded(vectors), LEAF_SIZE)
+    return build_tree(np.ascontiguousarray(vectors, dtype=float), LEAF_SIZE)
 
 
 def neighbours(tree_: tuple, queries: np.ndarray, k: int):
@@ -53,6 +53,6 @@ def neighbours(tree_: tuple, queries: np.ndarray, k: int):
 
     Exact; ties at the ``k``-th distance go to the later library row.
     """
-    from ._compiled import knn, padded
+    from ._compiled import knn
 
-    return knn(*tree_, padded(queries), k)
+    return knn(*tree_, np.ascontiguousarray(queries, dtype=float), k)

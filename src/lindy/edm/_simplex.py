@@ -100,9 +100,9 @@ class Simplex(_DelayLibrary):
     def _project(self, V: np.ndarray) -> np.ndarray:
         k = self.n_neighbors if self.n_neighbors is not None else V.shape[1] + 1
         k = min(k, self.library_.shape[0])
-        from ._compiled import padded, simplex
+        from ._compiled import simplex
 
-        return simplex(*self._tree, padded(V), k,
+        return simplex(*self._tree, np.ascontiguousarray(V, dtype=float), k,
                        np.ascontiguousarray(self.successors_, dtype=float))
 
 
