@@ -3,8 +3,9 @@
 Simplex and S-map on the x coordinate of Lorenz-63 (100 points per period):
 library of ``--n`` samples, predictions for the next ``--n`` samples, one step
 ahead, E = 3. Both libraries get the same series; the benchmark checks that the
-predictions agree and prints the best-of-``--repeats`` wall times and ratios.
-BLAS threads are limited to 1 so the ratios are stable on a shared machine.
+predictions agree and prints the best-of-``--repeats`` wall times and ratios
+(the two libraries alternate within each repeat, so a busy machine slows both
+alike). BLAS threads are limited to 1 so the ratios are stable on a shared machine.
 
 Usage::
 
@@ -26,18 +27,30 @@ from threadpoolctl import threadpool_limits
 import lindy as ld
 
 
-def best(fn, repeats):
-    times, out = [], None
+def race(ours, theirs, repeats, clock=time.perf_counter):
+    """Best-of-``repeats`` times of two callables run alternately, and their last outputs."""
+    times, outs = [[], []], [None, None]
     for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return min(times), out
+        for i, fn in enumerate((ours, theirs)):
+            t0 = clock()
+            outs[i] = fn()
+            times[i].append(clock() - t0)
+    return min(times[0]), min(times[1]), outs[0], outs[1]
 
 
-def run(n: int, E: int, repeats: int, smap_n: int) -> None:
-    x = ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=2 * n + 10,
-                            pts_per_period=100)[0].x[:, 0]
+def lorenz_x(n: int) -> np.ndarray:
+    return ld.systems.simulate(ld.systems.get_system("Lorenz"), n_steps=2 * n + 10,
+                               pts_per_period=100)[0].x[:, 0]
+
+
+def simplex_race(n: int, E: int, repeats: int, kd_workers: int = 1, clock=time.perf_counter):
+    """Simplex one step ahead on Lorenz x: (lindy s, pyEDM s, max abs difference).
+
+    lindy's search is single-threaded; pyEDM's k-d tree query gets ``kd_workers``
+    threads (its default, -1, is every core). ``clock``: wall time by default;
+    ``time.process_time`` counts the CPU work of every thread.
+    """
+    x = lorenz_x(n)
     df = pd.DataFrame({"Time": np.arange(1, x.size + 1), "x": x})
     lib, pred = [1, n], [n + 1, 2 * n]
 
@@ -45,16 +58,24 @@ def run(n: int, E: int, repeats: int, smap_n: int) -> None:
         return ld.edm.Simplex(n_delays=E).fit(x[:n]).predict(x[n: 2 * n])[:, 0]
 
     def theirs_simplex():
-        return pyEDM.Simplex(dataFrame=df, columns="x", target="x", lib=lib, pred=pred, E=E)
+        return pyEDM.Simplex(dataFrame=df, columns="x", target="x", lib=lib, pred=pred, E=E,
+                             kdWorkers=kd_workers)
 
-    t_ours, p_ours = best(ours_simplex, repeats)
-    t_theirs, out = best(theirs_simplex, repeats)
+    t_ours, t_theirs, p_ours, out = race(ours_simplex, theirs_simplex, repeats, clock)
     theirs = dict(zip(out["Time"], out["Predictions"]))
     diff = max(abs(p_ours[k] - theirs[n + k + 2]) for k in range(E - 1, n - 1) if n + k + 2 in theirs)
-    print(f"Simplex  n={n} E={E}: lindy {t_ours * 1e3:8.1f} ms   pyEDM {t_theirs * 1e3:8.1f} ms   "
-          f"ratio {t_theirs / t_ours:5.1f}x   max |diff| {diff:.1e}")
+    return t_ours, t_theirs, diff
+
+
+def run(n: int, E: int, repeats: int, smap_n: int) -> None:
+    for workers in (1, -1):
+        t_ours, t_theirs, diff = simplex_race(n, E, repeats, workers)
+        print(f"Simplex  n={n} E={E}: lindy {t_ours * 1e3:8.1f} ms   pyEDM {t_theirs * 1e3:8.1f} ms "
+              f"(kdWorkers={workers:2d})   ratio {t_theirs / t_ours:5.1f}x   max |diff| {diff:.1e}")
 
     m = smap_n
+    x = lorenz_x(n)
+    df = pd.DataFrame({"Time": np.arange(1, x.size + 1), "x": x})
     df_s = df.iloc[: 2 * m]
 
     def ours_smap():
@@ -66,8 +87,7 @@ def run(n: int, E: int, repeats: int, smap_n: int) -> None:
         return pyEDM.SMap(dataFrame=df_s, columns="x", target="x", lib=[1, m], pred=[m + 1, 2 * m],
                           E=E, theta=2.0)["predictions"]
 
-    t_ours, p_ours = best(ours_smap, repeats)
-    t_theirs, out = best(theirs_smap, repeats)
+    t_ours, t_theirs, p_ours, out = race(ours_smap, theirs_smap, repeats)
     theirs = dict(zip(out["Time"], out["Predictions"]))
     diff = max(abs(p_ours[k] - theirs[m + k + 2]) for k in range(E - 1, m - 1) if m + k + 2 in theirs)
     print(f"S-map    n={m} E={E}: lindy {t_ours * 1e3:8.1f} ms   pyEDM {t_theirs * 1e3:8.1f} ms   "
@@ -79,7 +99,7 @@ def main(argv=None):
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--smap-n", type=int, default=1000)
     ap.add_argument("--E", type=int, default=3)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=7)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--quick", action="store_true")
     args = ap.parse_args(argv)

@@ -145,6 +145,7 @@ def speed_nvar(seeds) -> None:
         rows.append((nrmse_var(truth, fl[:N_LYAP], total_var), nrmse_var(truth, fr[:N_LYAP], total_var),
                      tfl, tfr, tgl, tgr))
     _report(rows, seeds)
+    return rows
 
 
 def lorenz_esn_data(seed: int, n: int) -> np.ndarray:
@@ -202,6 +203,7 @@ def speed_esn(seeds, state_dim=500, n_train=4000) -> None:
     r = np.array(runs)
     print(f"  teacher-forced reservoir run alone ({n_train} steps): lindy {np.median(r[:, 0]) * 1e3:.1f}ms, "
           f"rpy {np.median(r[:, 1]) * 1e3:.1f}ms, ratio min {(r[:, 1] / r[:, 0]).min():.1f}x")
+    return rows
 
 
 def _report(rows, seeds) -> None:

@@ -1,6 +1,7 @@
 """Simplex, S-map and context parroting: pyEDM as the oracle on its own sample series."""
 
 import numpy as np
+import pandas as pd
 import pyEDM  # a dev dependency: the oracle must run, never skip
 import pytest
 
@@ -36,6 +37,36 @@ def test_simplex_equals_pyedm(series, column, E, lib, pred):
             assert ours[k] == pytest.approx(theirs[t_next], abs=1e-8, rel=1e-8)
             compared += 1
     assert compared >= (pred[1] - pred[0]) - E - 1
+
+
+@pytest.mark.parametrize("E", [1, 2, 3])
+def test_simplex_breaks_ties_like_pyedm(E):
+    # integer values: most neighbourhoods have exact ties at the last neighbour's distance
+    x = np.random.default_rng(3).integers(0, 4, 300).astype(float)
+    df = pd.DataFrame({"Time": np.arange(1, 301), "x": x})
+    out = pyEDM.Simplex(dataFrame=df, columns="x", target="x", lib=[1, 150], pred=[151, 299], E=E)
+    theirs = _pyedm_rows(out, None)
+    ours = ld.edm.Simplex(n_delays=E).fit(x[:150]).predict(x[150:299])[:, 0]
+    diffs = [ours[k] - theirs[152 + k] for k in range(E - 1, 148) if 152 + k in theirs]
+    assert len(diffs) >= 146 - E
+    assert np.abs(diffs).max() < 1e-12
+
+
+@pytest.mark.parametrize("dim", [1, 2, 5, 9])
+def test_neighbours_are_exact_with_the_later_row_winning_ties(dim):
+    from lindy.edm._embedding import neighbours, tree
+
+    rng = np.random.default_rng(dim)
+    for n_lib in (3, 40, 700):
+        lib = rng.integers(0, 4, size=(n_lib, dim)).astype(float)
+        queries = rng.normal(1.5, 1.5, size=(60, dim)).round()
+        k = min(5, n_lib)
+        dist, rows = neighbours(tree(lib), queries, k)
+        full = np.sqrt(((queries[:, None, :] - lib[None]) ** 2).sum(axis=2))
+        for p in range(queries.shape[0]):
+            expected = np.lexsort((-np.arange(n_lib), full[p]))[:k]   # distance, then later row
+            np.testing.assert_array_equal(rows[p], expected)
+            np.testing.assert_allclose(dist[p], full[p, expected], rtol=1e-14, atol=1e-14)
 
 
 @pytest.mark.parametrize("theta", [0.0, 0.5, 2.0, 8.0])

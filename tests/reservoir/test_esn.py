@@ -35,6 +35,22 @@ def test_readout_equals_reservoirpy_ridge():
     np.testing.assert_allclose(m.W_out[0], ridge.bias, rtol=1e-7, atol=1e-9)
 
 
+def test_readout_accumulated_over_many_blocks_equals_reservoirpy_ridge():
+    # 1 + 2 + 300 + 2 columns: the Gram matrix is accumulated over blocks of 214 rows
+    rng = np.random.default_rng(4)
+    a, b = (np.cumsum(rng.standard_normal((n, 2)), axis=0) * 0.1 for n in (700, 450))
+    esn = ld.reservoir.ESN(state_dim=300, alpha=1e-3, warmup=30, random_state=2).fit([a, b])
+    m = esn.model_
+    F, Y = [], []
+    for x in (a, b):
+        zz = (x - m.mean) / m.scale
+        F.append(np.concatenate([zz, _rpy_states(m.reservoir, zz)], axis=1)[30:-1])
+        Y.append(zz[31:])
+    ridge = RpyRidge(ridge=1e-3).fit(np.concatenate(F), np.concatenate(Y))
+    np.testing.assert_allclose(m.W_out[1:], ridge.Wout, rtol=1e-7, atol=1e-9)
+    np.testing.assert_allclose(m.W_out[0], ridge.bias, rtol=1e-7, atol=1e-9)
+
+
 def test_reservoir_is_reset_for_each_trajectory():
     rng = np.random.default_rng(2)
     a, b = rng.standard_normal((80, 2)), rng.standard_normal((70, 2))

@@ -49,7 +49,7 @@ def test_clean_lorenz_finite_difference_support(clean):
     assert sindy.equations()[0] == "x0' = -9.978 x0 + 9.978 x1"
 
 
-@pytest.mark.parametrize("derivative", ["weak", "savgol", "smoothed"])
+@pytest.mark.parametrize("derivative", ["weak", "savgol", "smoothed", "tv"])
 def test_noisy_lorenz_support(noisy, derivative):
     sindy = ld.sparse.SINDy(threshold=0.1, derivative=derivative).fit(noisy)
     assert np.array_equal(sindy.coef_ != 0, TRUE != 0)

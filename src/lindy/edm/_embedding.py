@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from ..data import TrajectorySet, delay_embed, stack
 from ..errors import ValidationError
 
-__all__ = ["library", "embed", "simplex_weights"]
+__all__ = ["library", "embed", "neighbours", "tree"]
 
 
 def embed(x: np.ndarray, n_delays: int, stride: int) -> np.ndarray:
@@ -42,12 +41,18 @@ def library(data: TrajectorySet, n_delays: int, stride: int, lag: int = 1):
     return np.concatenate(cols, axis=1), s.x[iy]
 
 
-def simplex_weights(distances: np.ndarray) -> np.ndarray:
-    """Simplex weights ``exp(-d / d_min)`` with ``d_min`` floored at 1e-6 (Sugihara and May 1990)."""
-    dmin = np.maximum(distances.min(axis=1), 1e-6)
-    return np.exp(-distances / dmin[:, None])
+def tree(vectors: np.ndarray) -> tuple:
+    """The exact k-d tree of library vectors (built once per fit), as the arrays of ``_compiled``."""
+    from ._compiled import LEAF_SIZE, build_tree
+
+    return build_tree(np.ascontiguousarray(vectors, dtype=float), LEAF_SIZE)
 
 
-def tree(vectors: np.ndarray) -> cKDTree:
-    """A k-d tree of library vectors (built once per fit)."""
-    return cKDTree(vectors, leafsize=20, compact_nodes=True, balanced_tree=True)
+def neighbours(tree_: tuple, queries: np.ndarray, k: int):
+    """Distances and library rows of the ``k`` nearest library vectors, nearest first.
+
+    Exact; ties at the ``k``-th distance go to the later library row.
+    """
+    from ._compiled import knn
+
+    return knn(*tree_, np.ascontiguousarray(queries, dtype=float), k)

@@ -7,7 +7,7 @@ from scipy.spatial.distance import cdist
 
 from .._constraints import Interval
 from ..base import DelayWindow, Estimator
-from ._embedding import embed, library, simplex_weights, tree
+from ._embedding import embed, library, neighbours, tree
 
 __all__ = ["Simplex", "SMap"]
 
@@ -23,7 +23,7 @@ class _DelayLibrary(DelayWindow, Estimator):
 
     @property
     def _tree(self):
-        """k-d tree of the library, built on first use (not saved with the model)."""
+        """Exact k-d tree of the library, built on first use (not saved with the model)."""
         if "_cache_tree" not in self.__dict__:
             self._cache_tree = tree(self.library_)
         return self._cache_tree
@@ -31,6 +31,10 @@ class _DelayLibrary(DelayWindow, Estimator):
     def _predict_next(self, x, u):
         V = embed(x, self.n_delays, self.stride)
         out = np.full(x.shape, np.nan)
+        span = self._span()
+        if x.shape[0] > span and np.isfinite(V[span:]).all():  # the usual case: no gaps
+            out[span:] = self._project(V[span:])
+            return out
         ok = np.all(np.isfinite(V), axis=1)
         if ok.any():
             out[ok] = self._project(V[ok])
@@ -55,6 +59,9 @@ class Simplex(_DelayLibrary):
     May 1990, as pyEDM computes them: ``d_min`` floored at 1e-6). The library
     holds every complete window of the training trajectories whose successor is
     in the same trajectory. ``forecast`` iterates the projection (closed loop).
+    Neighbours are exact (a compiled k-d tree); a tie at the last neighbour's
+    distance goes to the library vector latest in time, which is pyEDM's rule
+    when the predictions follow the library.
 
     Parameters
     ----------
@@ -93,11 +100,10 @@ class Simplex(_DelayLibrary):
     def _project(self, V: np.ndarray) -> np.ndarray:
         k = self.n_neighbors if self.n_neighbors is not None else V.shape[1] + 1
         k = min(k, self.library_.shape[0])
-        dist, idx = self._tree.query(V, k=k, workers=-1)  # exact; parallel over queries
-        if k == 1:
-            dist, idx = dist[:, None], idx[:, None]
-        w = simplex_weights(dist)
-        return np.einsum("nk,nkd->nd", w, self.successors_[idx]) / w.sum(axis=1)[:, None]
+        from ._compiled import simplex
+
+        return simplex(*self._tree, np.ascontiguousarray(V, dtype=float), k,
+                       np.ascontiguousarray(self.successors_, dtype=float))
 
 
 class SMap(_DelayLibrary):
@@ -150,8 +156,7 @@ class SMap(_DelayLibrary):
         n_lib = self.library_.shape[0]
         k = n_lib if self.n_neighbors is None else min(self.n_neighbors, n_lib)
         if 4 * k < n_lib:  # a small neighbourhood: the k-d tree
-            dist, idx = self._tree.query(V, k=k, workers=-1)
-            return (dist[:, None], idx[:, None]) if k == 1 else (dist, idx)
+            return neighbours(self._tree, V, k)
         dist = cdist(V, self.library_)  # most of the library: brute force
         if k == n_lib:
             return dist, np.broadcast_to(np.arange(n_lib), dist.shape)

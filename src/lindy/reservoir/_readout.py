@@ -8,10 +8,11 @@ import numpy as np
 import scipy.linalg
 import scipy.linalg.blas
 
-__all__ = ["ridge_readout", "gram"]
+__all__ = ["ridge_readout", "gram", "gram_update", "ridge_from_gram"]
 
 
 def _solve_normal(G: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Solve ``G W = rhs`` for symmetric ``G`` of which only the upper triangle is read."""
     try:
         with warnings.catch_warnings():
             # NVAR's Gram matrices are ill-conditioned by design (monomials of raw data
@@ -23,7 +24,8 @@ def _solve_normal(G: np.ndarray, rhs: np.ndarray) -> np.ndarray:
             return W
     except (np.linalg.LinAlgError, ValueError):
         pass
-    return scipy.linalg.lstsq(G, rhs, check_finite=False)[0]
+    full = np.triu(G) + np.triu(G, 1).T
+    return scipy.linalg.lstsq(full, rhs, check_finite=False)[0]
 
 
 def ridge_readout(F: np.ndarray, Y: np.ndarray, alpha: float, *,
@@ -57,7 +59,7 @@ def ridge_readout(F: np.ndarray, Y: np.ndarray, alpha: float, *,
     >>> ridge_readout(F, 1.0 + 2.0 * F, 0.0, fit_intercept=True).ravel().round(12).tolist()
     [1.0, 2.0]
     """
-    G, FY = gram(F), F.T @ Y
+    G, FY = _gram_upper(F), F.T @ Y
     if fit_intercept:
         n = F.shape[0]
         fm, ym = F.mean(axis=0), Y.mean(axis=0)
@@ -68,6 +70,62 @@ def ridge_readout(F: np.ndarray, Y: np.ndarray, alpha: float, *,
     if fit_intercept:
         return np.vstack([ym - fm @ W, W])
     return W
+
+
+def _gram_upper(F: np.ndarray) -> np.ndarray:
+    """The upper triangle of ``F^T F`` (the lower one is not set)."""
+    F = np.asarray(F, dtype=float)
+    if F.shape[0] == 0 or F.shape[1] == 0:
+        return np.zeros((F.shape[1], F.shape[1]))
+    return scipy.linalg.blas.dsyrk(1.0, np.asfortranarray(F.T), trans=0, lower=0)
+
+
+def gram_update(M: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """``M + rows^T rows`` on the upper triangle (a symmetric rank-k update), for blocked Grams.
+
+    ``M`` is updated in place when it is Fortran-ordered; use the returned array.
+
+    Examples
+    --------
+    >>> F = np.arange(12.0).reshape(6, 2)
+    >>> M = np.zeros((2, 2), order="F")
+    >>> for block in (F[:4], F[4:]):
+    ...     M = gram_update(M, block)
+    >>> bool(np.allclose(np.triu(M), np.triu(F.T @ F)))
+    True
+    """
+    if rows.shape[0] == 0:
+        return M
+    a = np.asfortranarray(np.asarray(rows, dtype=float).T)
+    return scipy.linalg.blas.dsyrk(1.0, a, beta=1.0, c=M, trans=0, lower=0, overwrite_c=1)
+
+
+def ridge_from_gram(M: np.ndarray, n_features: int, alpha: float) -> np.ndarray:
+    """The ridge readout with an unpenalized intercept from the Gram matrix of ``[1, F, Y]``.
+
+    ``M`` (upper triangle read) is ``A^T A`` for the rows ``A = [1, f_k, y_k]``
+    with ``n_features`` columns of ``f``: it holds the sample count, the column
+    sums and the cross products, so the features never need to be stored
+    (accumulate it with :func:`gram_update`). Same result as
+    ``ridge_readout(F, Y, alpha, fit_intercept=True)``.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> F = rng.standard_normal((50, 3)); Y = 1.0 + F @ [[1.0], [2.0], [3.0]]
+    >>> A = np.hstack([np.ones((50, 1)), F, Y])
+    >>> W = ridge_from_gram(gram_update(np.zeros((5, 5), order="F"), A), 3, 1e-3)
+    >>> bool(np.allclose(W, ridge_readout(F, Y, 1e-3, fit_intercept=True), rtol=1e-10))
+    True
+    """
+    p = n_features
+    n = M[0, 0]
+    fm, ym = M[0, 1: 1 + p] / n, M[0, 1 + p:] / n
+    G = M[1: 1 + p, 1: 1 + p] - n * np.outer(fm, fm)
+    FY = M[1: 1 + p, 1 + p:] - n * np.outer(fm, ym)
+    G[np.diag_indices_from(G)] += alpha
+    W = _solve_normal(G, FY)
+    return np.vstack([ym - fm @ W, W])
 
 
 def gram(F: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ import scipy.sparse
 import scipy.sparse.linalg
 
 from .._validation import check_rng
-from ._readout import ridge_readout
+from ._readout import gram_update, ridge_from_gram
 
 __all__ = ["Reservoir", "ESNModel", "make_reservoir", "reservoir_states", "fit_esn",
            "esn_one_step", "esn_forecast"]
@@ -140,6 +140,13 @@ class ESNModel:
     n_states: int
 
 
+def _sliced(res: Reservoir) -> tuple:
+    """``W`` in the sliced layout the compiled loops run on (cheap: one pass over the nonzeros)."""
+    from ._compiled import sliced
+
+    return sliced(res.indptr, res.indices, res.values)
+
+
 def _z(x: np.ndarray, u: np.ndarray | None) -> np.ndarray:
     return x if u is None else np.concatenate([x, u], axis=1)
 
@@ -157,7 +164,7 @@ def reservoir_states(res: Reservoir, z: np.ndarray) -> np.ndarray:
     from ._compiled import esn_states
 
     drive = np.ascontiguousarray(np.asarray(z, dtype=float) @ res.W_in.T)
-    return esn_states(res.indptr, res.indices, res.values, drive, res.leak_rate,
+    return esn_states(_sliced(res), drive, res.leak_rate,
                       np.zeros(res.state_dim))
 
 
@@ -172,16 +179,22 @@ def fit_esn(trajs, res: Reservoir, alpha: float, warmup: int) -> ESNModel:
     mean, scale = allz.mean(axis=0), allz.std(axis=0)
     scale[scale <= 0] = 1.0
     d = trajs[0].x.shape[1]
-    from ._compiled import esn_features
+    from ._compiled import esn_advance, esn_feature_rows
 
-    F, Y = [], []
+    n, c = res.W_in.shape
+    width = 1 + c + n + d
+    M = np.zeros((width, width), order="F")
+    W = _sliced(res)
+    block = np.empty((int(np.clip(2 ** 16 // width, 16, 1024)), width))  # a few hundred kB
     for z in zs:
         zz = np.ascontiguousarray((z - mean) / scale)
-        F.append(esn_features(res.indptr, res.indices, res.values, res.W_in, res.leak_rate, zz,
-                              warmup))
-        Y.append(zz[warmup + 1:, :d])
-    F = F[0] if len(F) == 1 else np.concatenate(F)
-    W_out = ridge_readout(F, np.concatenate(Y), alpha, fit_intercept=True)
+        r = np.zeros(n)
+        esn_advance(W, res.W_in, res.leak_rate, zz, r, 0, warmup)
+        for k in range(warmup, zz.shape[0] - 1, block.shape[0]):
+            rows = block[: min(block.shape[0], zz.shape[0] - 1 - k)]
+            esn_feature_rows(W, res.W_in, res.leak_rate, zz, r, k, rows)
+            M = gram_update(M, rows)
+    W_out = ridge_from_gram(M, c + n, alpha)
     return ESNModel(reservoir=res, W_out=W_out, mean=mean, scale=scale, n_states=d)
 
 
@@ -200,14 +213,15 @@ def esn_forecast(model: ESNModel, x: np.ndarray, u: np.ndarray | None, u_next, h
     ``u_next`` (horizon - 1, m) are the inputs at the forecast times that drive
     steps ``1..horizon - 1`` (None without inputs).
     """
-    from ._compiled import esn_generate
+    from ._compiled import esn_advance, esn_generate
 
     res, d = model.reservoir, model.n_states
-    zz = (_z(x, u) - model.mean) / model.scale
-    R = reservoir_states(res, zz)
+    zz = np.ascontiguousarray((_z(x, u) - model.mean) / model.scale)
+    r, W = np.zeros(res.state_dim), _sliced(res)
+    esn_advance(W, res.W_in, res.leak_rate, zz, r, 0, zz.shape[0])
     m = zz.shape[1] - d
     drive = np.zeros((horizon - 1, m)) if u_next is None else (u_next - model.mean[d:]) / model.scale[d:]
-    out = esn_generate(res.indptr, res.indices, res.values, res.W_in, res.leak_rate,
-                       np.ascontiguousarray(model.W_out.T), R[-1], zz[-1].copy(),
+    out = esn_generate(W, res.W_in, res.leak_rate,
+                       np.ascontiguousarray(model.W_out.T), r, zz[-1].copy(),
                        np.ascontiguousarray(drive, dtype=float))
     return out * model.scale[:d] + model.mean[:d]

@@ -16,7 +16,13 @@ Examples
 0.05
 """
 
-from ._derivatives import finite_difference, savitzky_golay, smoothed_finite_difference, weak_form_matrices
+from ._derivatives import (
+    finite_difference,
+    savitzky_golay,
+    smoothed_finite_difference,
+    total_variation_derivative,
+    weak_form_matrices,
+)
 from ._libraries import (
     ConcatLibrary,
     CustomLibrary,
@@ -35,4 +41,5 @@ __all__ = [
     "TensorLibrary",
     "stlsq", "sr3", "constrained_lstsq",
     "finite_difference", "savitzky_golay", "smoothed_finite_difference", "weak_form_matrices",
+    "total_variation_derivative",
 ]

@@ -20,12 +20,18 @@ from __future__ import annotations
 import numpy as np
 
 from ..errors import ValidationError
-from ._derivatives import finite_difference, savgol_smooth, savitzky_golay, weak_form_matrices
+from ._derivatives import (
+    finite_difference,
+    savgol_smooth,
+    savitzky_golay,
+    total_variation_derivative,
+    weak_form_matrices,
+)
 
 __all__ = ["regression_problem", "ensemble", "DERIVATIVES", "default_window"]
 
 #: accepted values of ``derivative``
-DERIVATIVES = ("finite_difference", "savgol", "smoothed", "weak")
+DERIVATIVES = ("finite_difference", "savgol", "smoothed", "weak", "tv")
 
 
 def default_window(derivative: str, window: int | None) -> int:
@@ -50,9 +56,10 @@ def regression_problem(data, library, *, derivative: str = "finite_difference",
     data : TrajectorySet
     library : Library
         Applied to ``[x, u]``.
-    derivative : {"finite_difference", "savgol", "smoothed", "weak"}
+    derivative : {"finite_difference", "savgol", "smoothed", "weak", "tv"}
         Continuous time only. ``"smoothed"`` evaluates the library on the
-        smoothed states too. ``"weak"`` integrates against test functions on
+        smoothed states too. ``"tv"`` is the total-variation regularized
+        derivative (Chartrand 2011). ``"weak"`` integrates against test functions on
         sub-domains (rows are sub-domains, not samples).
     window : int, optional
         Samples per Savitzky-Golay fit (default 11) or weak sub-domain (default 25).
@@ -84,6 +91,8 @@ def regression_problem(data, library, *, derivative: str = "finite_difference",
             dx = finite_difference(tr.x, tr.t)
         elif derivative == "savgol":
             dx = savitzky_golay(tr.x, tr.t, w)
+        elif derivative == "tv":
+            dx = total_variation_derivative(tr.x, tr.t)
         else:
             smooth = savgol_smooth(tr.x, tr.t, w)
             dx = finite_difference(smooth, tr.t)

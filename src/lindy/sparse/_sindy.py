@@ -249,10 +249,12 @@ _DOC_PARAMS = """
     constraints : (C, d), optional
         Equality constraints ``C @ coef_.ravel() = d`` on the coefficients
         (``coef_`` flattened equation by equation), imposed by every solver.
-    derivative : {"finite_difference", "savgol", "smoothed", "weak"}, default "finite_difference"
+    derivative : {"finite_difference", "savgol", "smoothed", "weak", "tv"}, default "finite_difference"
         Continuous time: centred second-order differences (one-sided at the
-        ends), Savitzky-Golay, smoothing then differences, or the weak
-        (integral) form with test functions on sub-domains, for noisy data.
+        ends), Savitzky-Golay, smoothing then differences, the weak
+        (integral) form with test functions on sub-domains, for noisy data, or
+        the total-variation regularized derivative (Chartrand 2011, its
+        strength set from the estimated noise level), for noisy, nonsmooth data.
     window : int, optional
         Samples per Savitzky-Golay fit (11) or weak-form sub-domain (25).
     n_windows : int, optional
