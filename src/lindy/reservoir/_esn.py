@@ -71,6 +71,9 @@ class ESN(Estimator):
         "random_state": [RANDOM_STATE],
     }
     _inputs = "optional"
+    #: a free run reproduces a linear system only approximately (a ridge readout of a
+    #: nonlinear reservoir); measured 3e-6 relative on the conformance system
+    _free_run_rtol = 1e-4
 
     def __init__(self, state_dim=200, spectral_radius=0.9, input_scaling=0.5, leak_rate=1.0,
                  density=0.05, alpha=1e-6, warmup=50, random_state=0):

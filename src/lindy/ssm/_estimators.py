@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 
 from .._constraints import RANDOM_STATE, Interval, Options, _Predicate
-from .._validation import check_rng
+from .._validation import check_array, check_rng
 from ..base import Estimator
-from ..data import as_trajectories
-from ..errors import ValidationError
+from ..data import Trajectory, as_trajectories
+from ..errors import ShapeError, ValidationError
 from ._em import PARAM_NAMES, fit_em
 from ._forecast import forecast
+from ._free_run import free_response, initial_state
 from ._kalman import kalman_filter
 from ._mle import fit_mle
 from ._params import LGSSMParams
@@ -90,12 +91,38 @@ class _KalmanForecaster(Estimator):
         return pred + self.params_.D[:, -1] if self._n_const else pred
 
     def _forecast(self, context, horizon, u_future):
+        return self._forecast_from(self.params_, context, horizon, u_future)
+
+    def _forecast_from(self, params, context, horizon, u_future):
         x = context.x
         u_ctx = self._with_const(context.u, x.shape[0])
-        filt = kalman_filter(self.params_, x - self.mean_, u_ctx)
-        fc = forecast(self.params_, filt, horizon, u=self._with_const(u_future, horizon))
+        filt = kalman_filter(params, x - self.mean_, u_ctx)
+        fc = forecast(params, filt, horizon, u=self._with_const(u_future, horizon))
         return self._forecast_result(context, fc.obs_means + self.mean_, cov=fc.obs_covariances,
                                      u_future=u_future)
+
+    # free run (simulate): the state at the context's first time is exact (P0 = 0) and
+    # the context holds the model's own noise-free outputs, so every innovation is zero
+    def _initial_context(self, u, t, x0, y):
+        n = self.params_.state_dim
+        if x0 is not None:
+            state = check_array(x0, "x0", ndim=1)
+            if state.shape != (n,):
+                raise ShapeError(f"x0 is the state of {type(self).__name__}: shape ({n},); "
+                                 f"got {state.shape}.")
+        elif y is not None:
+            ua = self._with_const(u[:y.shape[0]], y.shape[0])
+            state = initial_state(self.params_, y - self.mean_, ua)
+        else:
+            state = np.zeros(n)
+        w = 1 if y is None or x0 is not None else y.shape[0]
+        out = free_response(self.params_, state, self._with_const(u[:w], w)) + self.mean_
+        return Trajectory(t=t[:w], x=out, u=u[:w]), state
+
+    def _free_run(self, context, state, horizon, u_future):
+        n = self.params_.state_dim
+        params = self.params_.replace(m0=state, P0=np.zeros((n, n)))
+        return self._forecast_from(params, context, horizon, u_future)
 
     def log_likelihood(self, X, u=None) -> float:
         """Log-likelihood of observations ``X`` (T, d) under the fitted model (NaN = missing).
