@@ -87,3 +87,60 @@ def test_simulate_errors_are_clear():
         autonomous.simulate(u)
     with pytest.raises(ValidationError, match="without inputs"):
         model.simulate(Trajectory(t=data[0].t, x=data[0].x))
+
+
+# ------------------------------------------------------------------- offsets
+_D = np.array([2.0, -1.0])
+
+
+def _offset_data(random_state, lengths, at_rest=False):
+    """``y = x + d`` of the conformance system driven by inputs of mean 1.5."""
+    rng = np.random.default_rng(random_state)
+    out = []
+    for T in lengths:
+        u = 1.5 + rng.standard_normal((T, 1))
+        x = np.zeros((T, 2))
+        x[0] = 0.0 if at_rest else rng.standard_normal(2)
+        for k in range(T - 1):
+            x[k + 1] = LINEAR_A @ x[k] + LINEAR_B @ u[k]
+        out.append(Trajectory(t=0.1 * np.arange(T), x=x + _D, u=u))
+    return ld.data.TrajectorySet(out)
+
+
+@pytest.mark.parametrize(("model", "tol"), [
+    (ld.ssm.SubspaceID(), 1e-9),
+    (ld.ssm.LinearGaussianSSM(max_iter=20), 1e-8),
+    (ld.operators.DMDc(offset="estimate"), 1e-12),
+    (ld.operators.EDMDc(ld.operators.Polynomial(1)), 1e-12),
+    (ld.sparse.SINDyc(library=ld.sparse.PolynomialLibrary(1)), 1e-12),
+    (ld.reservoir.NVAR(), 1e-6),
+    (ld.spectral.SpectralFilter(), 1e-5),
+    (ld.reservoir.ESN(), 1e-4),  # approximate: a ridge readout of a nonlinear reservoir
+], ids=lambda v: type(v).__name__ if not isinstance(v, float) else "")
+def test_offsets_are_modelled_by_every_input_model(model, tol):
+    """Outputs with an offset, inputs with mean 1.5: free runs from a window and from rest."""
+    model.fit(_offset_data(0, (150, 120, 180)))
+    window = _offset_data(7, (80,))[0]
+    rest = _offset_data(7, (80,), at_rest=True)[0]  # at rest: x = 0 (y = d) under u = 0
+    for truth, kw in ((window, {"y": window.x[:5]}), (rest, {})):
+        err = np.abs(model.simulate(truth, **kw).x - truth.x).max() / np.abs(truth.x).max()
+        assert err < tol, err
+
+
+def test_dmdc_offset_is_the_affine_term_and_dmdc_without_it_is_biased():
+    data = _offset_data(0, (150, 120, 180))
+    model = ld.operators.DMDc(offset="estimate").fit(data)
+    np.testing.assert_allclose(model.A_, LINEAR_A, atol=1e-12)
+    np.testing.assert_allclose(model.B_, LINEAR_B, atol=1e-12)
+    np.testing.assert_allclose(model.offset_, (np.eye(2) - LINEAR_A) @ _D, atol=1e-12)
+    plain = ld.operators.DMDc().fit(data)
+    assert np.abs(plain.A_ - LINEAR_A).max() > 1e-2  # the documented bias of offset="none"
+    ld.testing.check_estimator(ld.operators.DMDc(offset="estimate"))
+
+
+def test_subspace_id_with_offsets_on_a_siso_system():
+    y, u = _siso(u_mean=1.5, y_offset=3.0)
+    model = ld.ssm.SubspaceID(state_dim=2, n_block_rows=5).fit(y, u=u)
+    sim = model.simulate(u)  # the record starts at rest, so no window is needed
+    np.testing.assert_allclose(sim.x, y, atol=1e-8)
+    np.testing.assert_allclose(model.offset_, [3.0], atol=1e-9)

@@ -376,37 +376,16 @@ class Estimator(BaseEstimator):
         return Trajectory(t=tt, x=x, u=uu)
 
     def _initial_context(self, u, t, x0, y):
-        """``(context, state)`` a free run continues (state: model-specific, None by default).
+        """``(context, state)`` a free run continues; see :func:`lindy._free_run.history_context`."""
+        from ._free_run import history_context
 
-        Default (models of the observed variables): ``x0`` or the window ``y`` at the
-        first input times; at rest, ``_min_context()`` samples of :meth:`_rest_output`
-        under zero input just before ``t[0]``."""
-        need, d = self._min_context(), self.n_features_in_
-        if x0 is not None:
-            x = check_array(x0, "x0", ndim=(1, 2))
-            x = x[None, :] if x.ndim == 1 else x
-            if x.shape != (need, d):
-                shape = f"({d},)" if need == 1 else f"({need}, {d})"
-                raise ShapeError(f"x0 must have shape {shape} for {type(self).__name__} (its "
-                                 f"minimal history); got {np.shape(x0)}.")
-        elif y is not None:
-            x = y
-            if x.shape[0] < need:
-                raise ValidationError(
-                    f"The output window y has {x.shape[0]} rows; {type(self).__name__} needs at "
-                    f"least {need} (its minimal history). Pass a longer window.")
-        else:
-            back = t[0] - self._forecast_step() * np.arange(need, 0, -1)
-            rest = np.tile(self._rest_output(), (need, 1))
-            return Trajectory(t=back, x=rest, u=np.zeros((need, self.n_inputs_))), None
-        w = x.shape[0]
-        if w > u.shape[0]:
-            raise ShapeError(f"x0 has {w} rows but u only {u.shape[0]}.")
-        return Trajectory(t=t[:w], x=x, u=u[:w]), None
+        return history_context(self, u, t, x0, y), None
 
     def _rest_output(self) -> np.ndarray:
-        """Output of the model at rest under zero input (default zeros)."""
-        return np.zeros(self.n_features_in_)
+        """Output at rest under zero input; see :func:`lindy._free_run.rest_output`."""
+        from ._free_run import rest_output
+
+        return rest_output(self)
 
     def _free_run(self, context: Trajectory, state, horizon: int, u_future) -> Forecast:
         """Continue ``context`` under ``u_future``; ``state`` is from :meth:`_initial_context`."""

@@ -25,6 +25,11 @@ class ESN(Estimator):
     convention: ``u_k`` acts at ``t_k``. Every training trajectory needs at
     least ``warmup + 2`` samples. ``predict`` runs the reservoir from zero over
     the history it is given, so its first rows come from a cold reservoir.
+    Offsets: inputs and outputs are standardized by their training means and
+    the readout has an intercept, so output offsets and inputs around a
+    nonzero operating point are removed. ``simulate`` starts a free run from a
+    cold reservoir on its initial history (``x0``, a window ``y``, or the
+    model's equilibrium under zero input).
 
     Parameters
     ----------

@@ -147,6 +147,13 @@ class SubspaceID(_KalmanForecaster):
     whose sample mean is not zero, or on transient data, that adds an offset the
     linear model cannot represent and biases it (a noise-free 2-state system
     with one input was continued 2e-2 off, against 1e-13 with ``"estimate"``).
+    Input offsets (inputs around a nonzero operating point) need no term of
+    their own: with ``y = C x + D (u - ū) + d`` and ``x' = A x + B (u - ū)`` the
+    constant shifts the state's equilibrium, and the output offset absorbs it.
+
+    ``simulate(u, x0=None, y=None)`` runs the model from the inputs alone:
+    ``x0`` is a state of ``params_``, ``y`` a window the initial state is fitted
+    to by least squares, and by default the model starts at rest (state zero).
 
     Parameters
     ----------
@@ -228,7 +235,9 @@ class LinearGaussianSSM(_KalmanForecaster):
     data ``d`` is the mean, on decaying or transient data it is not, and
     subtracting the sample mean there (``offset="mean"``, what :class:`SubspaceID`
     does) biases the dynamics. ``offset="none"`` models the raw data with a
-    zero-mean state (as statsmodels and pykalman do).
+    zero-mean state (as statsmodels and pykalman do). An input offset is
+    absorbed by the output offset (see :class:`SubspaceID`), and so is
+    :meth:`simulate` as in :class:`SubspaceID`.
 
     Parameters
     ----------
