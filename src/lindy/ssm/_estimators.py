@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .._constraints import RANDOM_STATE, Interval, Options, _Predicate
 from .._validation import check_array, check_rng
 from ..base import Estimator
 from ..data import Trajectory, as_trajectories
-from ..errors import ShapeError, ValidationError
+from ..errors import ShapeError, StabilityWarning, ValidationError
 from ._em import PARAM_NAMES, fit_em
 from ._forecast import forecast
 from ._free_run import free_response, initial_state
 from ._kalman import kalman_filter
 from ._mle import fit_mle
 from ._params import LGSSMParams
+from ._stability import UNIT_TOL, refit_input_maps, reflect_unstable, spectral_radius
 from ._subspace import n4sid
 
 __all__ = ["LinearGaussianSSM", "SubspaceID"]
@@ -166,6 +169,15 @@ class SubspaceID(_KalmanForecaster):
         SVD weighting (see :func:`lindy.ssm.n4sid`).
     offset : {"estimate", "mean", "none"}, default "estimate"
         Output offset: identified, the training mean, or none.
+    stability : {"warn", "project"}, default "warn"
+        What to do when the identified ``A`` has an eigenvalue of modulus above
+        ``1 + 1e-5`` (its free run diverges; closer to 1 is a unit root, e.g.
+        an integrator): return it with a
+        :class:`~lindy.errors.StabilityWarning`, or project it onto the stable
+        set: reflect those eigenvalues, ``lambda -> 1 / conj(lambda)``, and
+        refit ``B``, ``D`` and the offset by least squares on the free-run
+        output error (see :mod:`lindy.ssm._stability`). A stable model is
+        returned unchanged either way.
 
     Attributes
     ----------
@@ -178,6 +190,10 @@ class SubspaceID(_KalmanForecaster):
         Subtracted before identification (non-zero only for ``offset="mean"``).
     singular_values_ : ndarray
     state_dim_ : int
+    spectral_radius_ : float
+        Largest eigenvalue modulus of the returned ``A``.
+    projected_ : bool
+        Whether the stable projection changed the model.
 
     Examples
     --------
@@ -194,13 +210,16 @@ class SubspaceID(_KalmanForecaster):
         "n_block_rows": [Interval(int, 1, None)],
         "weighting": [Options("n4sid", "moesp", "cva")],
         "offset": [Options("estimate", "mean", "none")],
+        "stability": [Options("warn", "project")],
     }
 
-    def __init__(self, state_dim=None, n_block_rows=10, weighting="n4sid", offset="estimate"):
+    def __init__(self, state_dim=None, n_block_rows=10, weighting="n4sid", offset="estimate",
+                 stability="warn"):
         self.state_dim = state_dim
         self.n_block_rows = n_block_rows
         self.weighting = weighting
         self.offset = offset
+        self.stability = stability
 
     def _fit(self, data) -> None:
         X = data.concatenate()
@@ -217,10 +236,33 @@ class SubspaceID(_KalmanForecaster):
                                     D=np.hstack([params.D if m else np.zeros((p, 0)),
                                                  res.offset[:, None]]))
             self._n_const = 1
+        params = self._stable(params, data)
         self.params_ = params
-        self.offset_ = res.offset if res.offset is not None else self.mean_.copy()
+        self.offset_ = params.D[:, -1].copy() if self._n_const else self.mean_.copy()
         self.singular_values_ = res.singular_values
         self.state_dim_ = res.state_dim
+
+    def _stable(self, params, data):
+        """The model, projected onto the stable set when asked (else a warning if unstable)."""
+        rho = spectral_radius(params.A)
+        unstable = rho > 1.0 + UNIT_TOL
+        self.projected_ = unstable and self.stability == "project"
+        if not self.projected_:
+            if unstable:
+                warnings.warn(StabilityWarning(
+                    f"SubspaceID identified an unstable model: A has spectral radius {rho:.4g} "
+                    "> 1, so its free run (simulate) diverges. Pass stability='project' to "
+                    "reflect the unstable eigenvalues and refit B and D, or try another "
+                    "state_dim or n_block_rows."), stacklevel=4)
+            self.spectral_radius_ = rho
+            return params
+        params = params.replace(A=reflect_unstable(params.A))
+        if params.input_dim:
+            ys = [tr.x - self.mean_ for tr in data]
+            us = [self._with_const(tr.u, tr.n_steps) for tr in data]
+            params = refit_input_maps(params, ys, us, free_inputs=data.input_dim)
+        self.spectral_radius_ = spectral_radius(params.A)
+        return params
 
 
 class LinearGaussianSSM(_KalmanForecaster):
