@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from .._constraints import RANDOM_STATE, Interval, Options, _Predicate
+from .._constraints import BOOL, RANDOM_STATE, Interval, Options, _Predicate
 from .._validation import check_array, check_rng
 from ..base import Estimator
 from ..data import Trajectory, as_trajectories
@@ -300,11 +300,24 @@ class LinearGaussianSSM(_KalmanForecaster):
         Seed of the random initialization.
     offset : {"estimate", "mean", "none"}, default "estimate"
         How the observation offset is handled (see above).
+    feedthrough : bool, default False
+        Learn the direct input-to-output term ``D`` of ``y = C x + D u + v``
+        (input-output identification of sampled systems usually needs it);
+        by default ``D = 0`` for the inputs.
+
+    With inputs, the N4SID start is made stable (unstable eigenvalues of ``A``
+    reflected into the unit circle) and its ``B``, ``D`` and offset are refit by
+    least squares on the free-run output error (see :class:`SubspaceID`;
+    unless ``B`` or ``D`` is in ``fixed``), so
+    the prediction-error refinement (``"mle"``: the Kalman-filter likelihood,
+    i.e. the one-step prediction error weighted by its covariance) starts from
+    a model whose free run does not diverge.
 
     Attributes
     ----------
     params_ : LGSSMParams
-        Fitted model of ``X - mean_``; ``D`` is held at 0 for the inputs. With
+        Fitted model of ``X - mean_``; ``D`` is held at 0 for the inputs unless
+        ``feedthrough``. With
         ``offset="estimate"`` the last input of ``params_`` is the constant 1:
         ``B[:, -1] = 0`` and ``D[:, -1] = offset_``.
     offset_ : ndarray (d,)
@@ -337,10 +350,12 @@ class LinearGaussianSSM(_KalmanForecaster):
         "n_block_rows": [Interval(int, 1, None)],
         "random_state": [RANDOM_STATE],
         "offset": [Options("estimate", "mean", "none")],
+        "feedthrough": [BOOL],
     }
 
     def __init__(self, state_dim=2, solver="em", max_iter=50, tol=1e-6, fixed=(),
-                 init="subspace", n_block_rows=10, random_state=None, offset="estimate"):
+                 init="subspace", n_block_rows=10, random_state=None, offset="estimate",
+                 feedthrough=False):
         self.state_dim = state_dim
         self.solver = solver
         self.max_iter = max_iter
@@ -350,29 +365,39 @@ class LinearGaussianSSM(_KalmanForecaster):
         self.n_block_rows = n_block_rows
         self.random_state = random_state
         self.offset = offset
+        self.feedthrough = feedthrough
 
     def _initial(self, ys, us, level) -> LGSSMParams:
         """Start values for a model of ``ys - level`` (``level``: the initial offset or None)."""
         params = self._initial_centered([y - level for y in ys] if level is not None else ys, us)
-        if level is None:
-            return params
-        n, m = params.state_dim, params.input_dim
-        p = params.obs_dim
-        return params.replace(B=np.hstack([params.B, np.zeros((n, 1))]),
-                              D=np.hstack([np.zeros((p, m)), level[:, None]]))
+        n, m, p = params.state_dim, params.input_dim, params.obs_dim
+        if level is not None:
+            params = params.replace(B=np.hstack([params.B, np.zeros((n, 1))]),
+                                    D=np.hstack([params.D if m else np.zeros((p, 0)),
+                                                 level[:, None]]))
+        refit = m and self._from_subspace and not {"B", "D"} & set(self.fixed)
+        if refit:  # output-error B, D and offset for N4SID's (A, C)
+            ua = [self._with_const(ui, ui.shape[0]) for ui in us]
+            params = refit_input_maps(params, [_fill_gaps(y) for y in ys], ua, free_inputs=m,
+                                      feedthrough=bool(self.feedthrough))
+        return params
 
     def _initial_centered(self, ys, us) -> LGSSMParams:
         n = self.state_dim
         p = ys[0].shape[1]
         m = 0 if us is None else us[0].shape[1]
+        self._from_subspace = False
         if self.init == "subspace":
             filled = [_fill_gaps(y) for y in ys]
             i = max(int(self.n_block_rows), n // p + 1)
             i = min(i, max(n // p + 1, min(y.shape[0] for y in ys) // 4))
             try:
-                return n4sid(as_trajectories(filled, u=us), state_dim=n,
-                             n_block_rows=i).params.replace(
-                    D=np.zeros((p, m)) if m else None)
+                start = n4sid(as_trajectories(filled, u=us), state_dim=n, n_block_rows=i).params
+                self._from_subspace = True
+                if not m:
+                    return start
+                return start.replace(A=reflect_unstable(start.A),
+                                     D=start.D if self.feedthrough else np.zeros((p, m)))
             except (ValidationError, ArithmeticError):
                 pass  # too little data or too few excited states: random start
         rng = check_rng(self.random_state)
@@ -398,10 +423,14 @@ class LinearGaussianSSM(_KalmanForecaster):
         self._initial_level_ = _equilibrium(ys, us_user, level) if self._n_const else None
         params = self._initial(ys, us_user, self._initial_level_)
         masks = None
+        free_d = bool(self.feedthrough) and "D" not in fixed
         if self._n_const:
             masks = {"B": np.append(np.full(m, "B" not in fixed), False),
-                     "D": np.append(np.zeros(m, bool), "D" not in fixed)}
-        fixed = tuple(f for f in fixed if f != "D") if self._n_const else fixed + ("D",)
+                     "D": np.append(np.full(m, free_d), "D" not in fixed)}
+        if self._n_const:
+            fixed = tuple(f for f in fixed if f != "D")
+        elif not (free_d and m):
+            fixed = fixed + ("D",)
         seqs = as_trajectories(ys, u=us, allow_nan=True)
         if self.solver == "em":
             res = fit_em(params, seqs, max_iter=self.max_iter, tol=self.tol, fixed=fixed,

@@ -69,13 +69,16 @@ def _modal(A):
     return lam, V, np.linalg.inv(V)
 
 
-def refit_input_maps(params: LGSSMParams, ys, us, free_inputs: int) -> LGSSMParams:
+def refit_input_maps(params: LGSSMParams, ys, us, free_inputs: int, *,
+                     feedthrough: bool = True) -> LGSSMParams:
     """Least-squares ``B[:, :free_inputs]`` and ``D`` for the free-run output error.
 
     ``ys`` are output sequences ``(T, p)`` and ``us`` their inputs ``(T, m)``
     (``m = params.input_dim``); each sequence gets its own initial state. The
     input columns from ``free_inputs`` on (a constant offset input) keep ``B``
-    at zero, so their ``D`` columns are output offsets.
+    at zero, so their ``D`` columns are output offsets. With
+    ``feedthrough=False`` the first ``free_inputs`` columns of ``D`` are held
+    at zero.
 
     Examples
     --------
@@ -102,7 +105,7 @@ def refit_input_maps(params: LGSSMParams, ys, us, free_inputs: int) -> LGSSMPara
         for j in range(free_inputs):  # B[i, j]: the modal responses to input j
             F = np.stack([lfilter([0.0, 1.0], [1.0, -lr], u[:, j]) for lr in lam], axis=1)
             cols += [np.real((F * Vinv[:, i]) @ CV.T) for i in range(n)]
-        for j in range(m):  # D[:, j]
+        for j in range(0 if feedthrough else free_inputs, m):  # D[:, j]
             cols += [np.outer(u[:, j], np.eye(p)[q]) for q in range(p)]
         powers = lam[None, :] ** np.arange(T)[:, None]
         x0_cols = [np.real((powers * Vinv[:, i]) @ CV.T) for i in range(n)]
@@ -114,5 +117,7 @@ def refit_input_maps(params: LGSSMParams, ys, us, free_inputs: int) -> LGSSMPara
     nb = n * free_inputs
     B = params.B.copy()
     B[:, :free_inputs] = theta[:nb].reshape(free_inputs, n).T
-    D = theta[nb:nb + p * m].reshape(m, p).T
+    d_from = 0 if feedthrough else free_inputs
+    D = np.zeros((p, m))
+    D[:, d_from:] = theta[nb:nb + p * (m - d_from)].reshape(m - d_from, p).T
     return params.replace(B=B, D=D)
