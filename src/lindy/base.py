@@ -34,6 +34,13 @@ times, shape ``(horizon, m)``; the step out of the last context state uses the
 context's last input, so an input model needs a context :class:`Trajectory`
 that carries ``u``. :meth:`Estimator._step_inputs` gives the input that drives
 each forecast step.
+
+Free runs: ``simulate(u, x0=None, *, y=None, t=None)`` drives an input model
+from the inputs alone, through ``_forecast`` (so with the same input timing).
+Hooks: ``_initial_context`` (the history or state to start from: ``x0``, a
+measured output window ``y``, or rest), ``_rest_output`` (the equilibrium
+under zero input) and ``_free_run``; the defaults, for models of the observed
+variables, live in :mod:`lindy._free_run`, and state-space models override them.
 """
 
 from __future__ import annotations

@@ -202,6 +202,16 @@ class SubspaceID(_KalmanForecaster):
     >>> model = ld.ssm.SubspaceID(state_dim=2, n_block_rows=5).fit(data)
     >>> model.state_dim_, model.forecast(data[0].x, horizon=3).x.shape
     (2, (3, 2))
+
+    Input-output identification and a free run from the inputs alone (the
+    initial state fitted to the first two measured outputs):
+
+    >>> import numpy as np
+    >>> io = ld.testing.linear_input_data()
+    >>> sid = ld.ssm.SubspaceID(state_dim=2, n_block_rows=5).fit(io)
+    >>> sim = sid.simulate(io[0].u, y=io[0].x[:2])
+    >>> bool(np.allclose(sim.x, io[0].x)), sid.spectral_radius_ < 1
+    (True, True)
     """
 
     _allow_nan = False

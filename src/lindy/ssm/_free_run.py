@@ -27,7 +27,7 @@ def free_response(params: LGSSMParams, x0, u) -> np.ndarray:
     >>> params = LGSSMParams(A=[[0.5]], B=[[1.0]], C=[[2.0]], D=[[0.0]], Q=[[1.0]],
     ...                      R=[[1.0]], m0=[0.0], P0=[[1.0]])
     >>> free_response(params, [1.0], np.ones((3, 1))).ravel()
-    array([2., 3., 3.5])
+    array([2. , 3. , 3.5])
     """
     A, C = params.A, params.C
     x = np.asarray(x0, dtype=float).copy()
