@@ -12,6 +12,7 @@ anchors (Schoukens and Ljung 2019, the Silverbox overview): linear models
 
     python benchmarks/bench_sysid_core.py            # the whole table (a few minutes)
     python benchmarks/bench_sysid_core.py --quick    # fewer configurations
+    python benchmarks/bench_sysid_core.py --only ssm # LinearGaussianSSM rows only
 """
 
 from __future__ import annotations
@@ -58,14 +59,14 @@ def fmt(v):
     return f"{100 * v:.3g} %" if np.isfinite(v) and v < 1e3 else "diverges (overflow)"
 
 
-def main(quick: bool):
+def main(quick: bool, only: str | None):
     ds = ld.datasets.load_silverbox()
     train, test = ds.train[0], ds.test[1]
     print("| model | state_dim | n_block_rows | offset | stability | max abs eig | free-run NRMSE "
           "| one-step NRMSE | fit s |")
     print("|---|---|---|---|---|---|---|---|---|")
     dims = (2, 4) if quick else (2, 4, 6, 8)
-    for n in dims:
+    for n in dims if only != "ssm" else ():
         for rows in (10, 20):
             for offset in ("none", "estimate"):
                 for stability in ("warn", "project"):
@@ -76,7 +77,7 @@ def main(quick: bool):
                     tag = " (warned)" if warned else (" (projected)" if est.projected_ else "")
                     print(f"| SubspaceID | {n} | {rows} | {offset} | {stability}{tag} | "
                           f"{est.spectral_radius_:.4f} | {fmt(free)} | {fmt(step)} | {secs:.1f} |")
-    for n in (2, 4):
+    for n in (2, 4) if only != "subspace" else ():
         for solver in ("subspace", "mle"):
             for feed in (False, True):
                 est = ld.ssm.LinearGaussianSSM(state_dim=n, solver=solver, feedthrough=feed,
@@ -91,4 +92,6 @@ def main(quick: bool):
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
-    main(parser.parse_args().quick)
+    parser.add_argument("--only", choices=("subspace", "ssm"), help="one family of rows")
+    args = parser.parse_args()
+    main(args.quick, args.only)

@@ -14,7 +14,7 @@ from ..errors import ShapeError, StabilityWarning, ValidationError
 from ._em import PARAM_NAMES, fit_em
 from ._forecast import forecast
 from ._free_run import free_response, initial_state
-from ._kalman import kalman_filter
+from ._kalman import _filter_lists, kalman_filter
 from ._mle import fit_mle
 from ._params import LGSSMParams
 from ._stability import UNIT_TOL, refit_input_maps, reflect_unstable, spectral_radius
@@ -61,6 +61,19 @@ def _equilibrium(ys, us, fallback: np.ndarray) -> np.ndarray:
     level = np.linalg.solve(M, W[-1])
     spread = np.ptp(Y, axis=0) + np.abs(fallback) + 1e-12
     return level if np.all(np.abs(level - fallback) <= 2.0 * spread) else fallback
+
+
+def _ml_scale(params: LGSSMParams, ys, us) -> LGSSMParams:
+    """``Q, R, P0`` times the ML scale factor: the mean squared whitened innovation.
+
+    Scaling all three by ``c`` keeps the Kalman gain and scales the innovation
+    covariances by ``c``, so this is the exact likelihood maximum along that line.
+    """
+    w = np.concatenate([f.whitened_innovations for f in _filter_lists(params, ys, us)])
+    c = float(np.nanmean(w ** 2))
+    if not np.isfinite(c) or c <= 0:
+        return params
+    return params.replace(Q=c * params.Q, R=c * params.R, P0=c * params.P0)
 
 
 class _KalmanForecaster(Estimator):
@@ -390,6 +403,7 @@ class LinearGaussianSSM(_KalmanForecaster):
             ua = [self._with_const(ui, ui.shape[0]) for ui in us]
             params = refit_input_maps(params, [_fill_gaps(y) for y in ys], ua, free_inputs=m,
                                       feedthrough=bool(self.feedthrough))
+            params = _ml_scale(params, ys, ua)
         return params
 
     def _initial_centered(self, ys, us) -> LGSSMParams:
