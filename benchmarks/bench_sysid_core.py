@@ -81,7 +81,7 @@ def main(quick: bool, only: str | None):
         for solver in ("subspace", "mle"):
             for feed in (False, True):
                 est = ld.ssm.LinearGaussianSSM(state_dim=n, solver=solver, feedthrough=feed,
-                                               max_iter=100)
+                                               max_iter=300)
                 est, secs, _ = fit_timed(est, train)
                 free, step = evaluate(est, test)
                 rho = np.abs(np.linalg.eigvals(est.params_.A)).max()
