@@ -263,3 +263,25 @@ def test_feedthrough_is_held_at_zero_by_default():
     model = ld.ssm.LinearGaussianSSM(state_dim=2, solver="mle", max_iter=5).fit(y, u=u)
     assert np.all(model.params_.D[:, 0] == 0)
     np.testing.assert_allclose(model.params_.B[:, -1], 0.0)
+
+
+def test_delay_model_x0_is_its_minimal_history():
+    data = linear_input_data()
+    tr = linear_input_data(3, lengths=(40,))[0]
+    nvar = ld.reservoir.NVAR(n_delays=3).fit(data)
+    need = nvar._min_context()
+    by_x0 = nvar.simulate(tr.u, x0=tr.x[:need])
+    by_window = nvar.simulate(tr.u, y=tr.x[:need])
+    np.testing.assert_array_equal(by_x0.x, by_window.x)
+    with pytest.raises(ShapeError, match=rf"\({need}, 2\)"):
+        nvar.simulate(tr.u, x0=tr.x[0])
+
+
+def test_projected_model_round_trips_through_save(silverbox_short, tmp_path):
+    train, test = silverbox_short
+    model = ld.ssm.SubspaceID(state_dim=4, stability="project").fit(train)
+    model.save(tmp_path / "sid.lindy")
+    again = ld.load(tmp_path / "sid.lindy")
+    assert again.projected_ and again.spectral_radius_ == model.spectral_radius_
+    np.testing.assert_allclose(again.simulate(test.u[:500]).x, model.simulate(test.u[:500]).x,
+                               rtol=1e-12, atol=1e-14)
