@@ -34,6 +34,13 @@ times, shape ``(horizon, m)``; the step out of the last context state uses the
 context's last input, so an input model needs a context :class:`Trajectory`
 that carries ``u``. :meth:`Estimator._step_inputs` gives the input that drives
 each forecast step.
+
+Free runs: ``simulate(u, x0=None, *, y=None, t=None)`` drives an input model
+from the inputs alone, through ``_forecast`` (so with the same input timing).
+Hooks: ``_initial_context`` (the history or state to start from: ``x0``, a
+measured output window ``y``, or rest), ``_rest_output`` (the equilibrium
+under zero input) and ``_free_run``; the defaults, for models of the observed
+variables, live in :mod:`lindy._free_run`, and state-space models override them.
 """
 
 from __future__ import annotations
@@ -300,6 +307,96 @@ class Estimator(BaseEstimator):
         if not isinstance(out, Forecast):  # pragma: no cover - a contract violation
             raise TypeError(f"{type(self).__name__}._forecast must return a Forecast.")
         return out
+
+    def simulate(self, u, x0=None, *, y=None, t=None) -> Trajectory:
+        """Free run from the inputs alone (simulation, as in system identification).
+
+        The model is driven by ``u`` from an initial condition and never sees a
+        measured output after it. The initial condition is, in order of
+        precedence: ``x0``; else estimated from ``y``, a short measured output
+        window at the first input times; else the model at rest (the
+        equilibrium it settles to under zero input). The run goes through
+        ``forecast``'s step, so it uses lindy's one input convention (``u[k]``
+        drives the step from ``t[k]`` to ``t[k + 1]``).
+
+        Parameters
+        ----------
+        u : array_like (T, m) or Trajectory with inputs
+            Inputs at the ``T`` simulation times; a Trajectory's ``t`` is used
+            (its ``x`` is not: pass measured outputs as ``y``).
+        x0 : array_like, optional
+            Initial state in the model's own coordinates: for state-space models
+            the state ``(state_dim_,)`` at ``t[0]``; for models of the observed
+            variables the first sample ``(d,)``, or for delay models the first
+            ``(n, d)`` samples (their minimal history, ``n`` rows).
+        y : array_like (w, d), optional
+            Measured outputs at the first ``w`` input times. State-space models
+            fit the initial state to them by least squares (``w * d`` at least
+            the state dimension); models of the observed variables take the
+            window as their initial history (at least their minimal history).
+        t : array_like (T,), optional
+            Times of the inputs (default ``0, dt_, 2 dt_, ...``).
+
+        Returns
+        -------
+        Trajectory
+            Outputs at all ``T`` input times, with ``u`` attached. Samples given
+            as history (``x0``, or ``y`` for models of the observed variables)
+            are returned as given; state-space models return their own outputs.
+
+        Examples
+        --------
+        >>> import numpy as np, lindy as ld
+        >>> data = ld.testing.linear_input_data()
+        >>> model = ld.operators.DMDc().fit(data)
+        >>> sim = model.simulate(data[0].u, y=data[0].x[:1])
+        >>> bool(np.allclose(sim.x, data[0].x))
+        True
+        """
+        self._check_is_fitted()
+        name = type(self).__name__
+        if self._inputs == "never" or not self.n_inputs_:
+            raise ValidationError(
+                f"{name} was fitted without inputs, so it has nothing to simulate from; use "
+                "forecast(context, horizon) to continue an observed history.")
+        if isinstance(u, Trajectory):
+            if u.u is None:
+                raise ValidationError("simulate got a Trajectory without inputs; pass u=(T, m).")
+            t, u = u.t if t is None else t, u.u
+        uu = check_array(u, "u", ndim=(1, 2))
+        uu = uu[:, None] if uu.ndim == 1 and self.n_inputs_ == 1 else uu
+        if uu.ndim == 1 or uu.shape[1] != self.n_inputs_:
+            raise ShapeError(f"u must have shape (T, {self.n_inputs_}); got {uu.shape}.")
+        T = uu.shape[0]
+        tt = self._forecast_step() * np.arange(T) if t is None else check_array(t, "t", ndim=1)
+        if tt.shape[0] != T:
+            raise ShapeError(f"t has {tt.shape[0]} times but u has {T} rows.")
+        self._check_context_sampling(tt)
+        yy = None if y is None or x0 is not None else self._check_x(y, "y")
+        if yy is not None and yy.shape[0] > T:
+            raise ShapeError(f"The output window y has {yy.shape[0]} rows, more than the {T} inputs.")
+        context, state = self._initial_context(uu, tt, x0, yy)
+        w = context.n_steps if context.t[0] >= tt[0] else 0  # at rest the context precedes t[0]
+        x = context.x[:w]
+        if w < T:
+            x = np.vstack([x, self._free_run(context, state, T - w, uu[w:]).x])
+        return Trajectory(t=tt, x=x, u=uu)
+
+    def _initial_context(self, u, t, x0, y):
+        """``(context, state)`` a free run continues; see :func:`lindy._free_run.history_context`."""
+        from ._free_run import history_context
+
+        return history_context(self, u, t, x0, y), None
+
+    def _rest_output(self) -> np.ndarray:
+        """Output at rest under zero input; see :func:`lindy._free_run.rest_output`."""
+        from ._free_run import rest_output
+
+        return rest_output(self)
+
+    def _free_run(self, context: Trajectory, state, horizon: int, u_future) -> Forecast:
+        """Continue ``context`` under ``u_future``; ``state`` is from :meth:`_initial_context`."""
+        return self._forecast(context, horizon, u_future)
 
     def score(self, X, u=None) -> float:
         """Coefficient of determination R^2 of the one-step-ahead predictions.

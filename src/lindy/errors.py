@@ -20,7 +20,8 @@ Exception tree::
 Warning tree::
 
     LindyWarning (Warning)
-    └── RankWarning (UserWarning)            an int rank was capped at what the data support
+    ├── RankWarning (UserWarning)            an int rank was capped at what the data support
+    └── StabilityWarning (UserWarning)       an identified model is unstable (its free run diverges)
 
 Examples
 --------
@@ -46,6 +47,7 @@ __all__ = [
     "FileFormatError",
     "LindyWarning",
     "RankWarning",
+    "StabilityWarning",
 ]
 
 
@@ -116,4 +118,12 @@ class RankWarning(LindyWarning, UserWarning):
 
     The message says how many were kept and why (numerically zero singular
     values, too few samples).
+    """
+
+
+class StabilityWarning(LindyWarning, UserWarning):
+    """An identified model is unstable: its state matrix has an eigenvalue of modulus >= 1.
+
+    Its free run (``simulate``) then diverges. The message gives the spectral
+    radius and names the option that projects the model onto the stable set.
     """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._constraints import Options
 from ..data import lag_pairs
 from ._dictionaries import as_dictionary
 from ._dmd_core import truncation_rank
@@ -53,15 +54,28 @@ class DMDc(_InputModel):
     needs a context :class:`~lindy.data.Trajectory` with inputs (its last input
     drives the first step) and ``u`` holds the inputs at the forecast times.
 
+    Offsets: with ``offset="estimate"`` the model is affine,
+    ``x_{k+1} ≈ A x_k + B u_k + c``: an output offset ``d`` (``y = x + d``)
+    and an input offset ``ū`` (inputs with a nonzero mean or operating point)
+    both enter only through ``c = (I - A) d - B ū``, so data measured around
+    any operating point are modelled exactly; ``c`` is a constant input column
+    of the regression. The default ``"none"`` is DMDc as published (the
+    linear map of the raw data, whose ``A_, B_`` the control tools use).
+
     Parameters
     ----------
     rank : None, int or float, default None
-        Truncation rule for the SVD of ``[X, U]``.
+        Truncation rule for the SVD of ``[X, U]`` (``[X, U, 1]`` with an offset).
+    offset : {"none", "estimate"}, default "none"
+        No affine term, or the affine term ``c`` estimated with ``A, B``.
 
     Attributes
     ----------
     A_ : ndarray, shape (d, d)
     B_ : ndarray, shape (d, m)
+    offset_ : ndarray, shape (d,)
+        The affine term ``c`` (zeros for ``offset="none"``); the model's rest
+        (equilibrium under zero input) is ``(I - A_)^{-1} c``.
     eigenvalues_ : ndarray, shape (d,)
         Eigenvalues of ``A_``.
 
@@ -81,16 +95,28 @@ class DMDc(_InputModel):
     True
     """
 
-    _parameter_constraints = {"rank": RANK}
+    _parameter_constraints = {"rank": RANK, "offset": [Options("none", "estimate")]}
 
-    def __init__(self, rank=None):
+    def __init__(self, rank=None, offset="none"):
         self.rank = rank
+        self.offset = offset
+
+    def _with_const(self, u):
+        return np.hstack([u, np.ones((u.shape[0], 1))]) if self.offset == "estimate" else u
+
+    def _step_inputs(self, context, u_future):
+        return self._with_const(super()._step_inputs(context, u_future))
+
+    def _predict_next(self, x, u):
+        return super()._predict_next(x, self._with_const(u))
 
     def _fit(self, data) -> None:
         X, Y, U = lag_pairs(data, with_inputs=True)
-        d = X.shape[1]
-        G = _lstsq_truncated(np.hstack([X, U]), Y, self.rank)  # (d + m, d)
-        self.A_, self.B_ = G[:d].T, G[d:].T
+        d, m = X.shape[1], U.shape[1]
+        U = self._with_const(U)
+        G = _lstsq_truncated(np.hstack([X, U]), Y, self.rank)  # (d + m [+ 1], d)
+        self.A_, self.B_ = G[:d].T, G[d:d + m].T
+        self.offset_ = G[d + m] if self.offset == "estimate" else np.zeros(d)
         eye = np.eye(d)
         self.model_ = operator_model(LinearLift(eye), G[:d], G[:d], X, Y - U @ G[d:], Y,
                                      dt=self.dt_, real=True, input_map=G[d:], state_decoder=eye)
@@ -104,6 +130,11 @@ class EDMDc(_InputModel):
     under any new input sequence run the linear recursion in the lifted space,
     with lindy's input convention: the context's last input drives the first
     step and ``u`` holds the inputs at the forecast times.
+
+    Offsets: a dictionary with the constant function (``Polynomial`` includes
+    it) makes the lifted model affine, so output offsets and inputs around a
+    nonzero operating point are modelled exactly; a dictionary without it has
+    no offset term.
 
     Parameters
     ----------

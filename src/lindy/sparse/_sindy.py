@@ -341,7 +341,10 @@ class SINDyc(_SparseRegression):
     is the discrete-time map ``x[k+1] = Xi theta(x[k], u[k])``, exact for
     sampled systems under a zero-order hold; ``discrete_time=False`` learns
     ``x' = Xi theta(x, u)`` from derivatives (approximate between samples
-    where the inputs jump).
+    where the inputs jump). Offsets: a library with the constant term (the
+    default ``PolynomialLibrary`` has ``include_bias=True``) estimates the
+    affine term that output offsets and inputs around a nonzero operating
+    point produce; without it the model has no offset.
     """ + _DOC_PARAMS.replace("    discrete_time : bool\n", "    discrete_time : bool, default True\n") + """
     Examples
     --------

@@ -57,7 +57,9 @@ class SpectralFilter(Estimator):
     system's condition number or hidden dimension, even for marginally stable
     systems (eigenvalues near 1). ``negative_filters`` adds the ``(-1)^i``
     copies of the filters, which capture eigenvalues near -1 as spectral
-    state-space models do. Without inputs the output's own history drives the
+    state-space models do. Offsets: the constant regressor estimates the
+    affine term that output offsets and inputs around a nonzero operating
+    point produce. Without inputs the output's own history drives the
     filters (an autoregression with a fixed, long-memory structure).
 
     Parameters

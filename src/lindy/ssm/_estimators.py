@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
-from .._constraints import RANDOM_STATE, Interval, Options, _Predicate
-from .._validation import check_rng
+from .._constraints import BOOL, RANDOM_STATE, Interval, Options, _Predicate
+from .._validation import check_array, check_rng
 from ..base import Estimator
-from ..data import as_trajectories
-from ..errors import ValidationError
+from ..data import Trajectory, as_trajectories
+from ..errors import ShapeError, StabilityWarning, ValidationError
 from ._em import PARAM_NAMES, fit_em
 from ._forecast import forecast
-from ._kalman import kalman_filter
+from ._free_run import free_response, initial_state
+from ._kalman import _filter_lists, kalman_filter
 from ._mle import fit_mle
 from ._params import LGSSMParams
+from ._stability import UNIT_TOL, refit_input_maps, reflect_unstable, spectral_radius
 from ._subspace import n4sid
 
 __all__ = ["LinearGaussianSSM", "SubspaceID"]
@@ -59,6 +63,19 @@ def _equilibrium(ys, us, fallback: np.ndarray) -> np.ndarray:
     return level if np.all(np.abs(level - fallback) <= 2.0 * spread) else fallback
 
 
+def _ml_scale(params: LGSSMParams, ys, us) -> LGSSMParams:
+    """``Q, R, P0`` times the ML scale factor: the mean squared whitened innovation.
+
+    Scaling all three by ``c`` keeps the Kalman gain and scales the innovation
+    covariances by ``c``, so this is the exact likelihood maximum along that line.
+    """
+    w = np.concatenate([f.whitened_innovations for f in _filter_lists(params, ys, us)])
+    c = float(np.nanmean(w ** 2))
+    if not np.isfinite(c) or c <= 0:
+        return params
+    return params.replace(Q=c * params.Q, R=c * params.R, P0=c * params.P0)
+
+
 class _KalmanForecaster(Estimator):
     """Shared predict/forecast of estimators whose fitted model is an LGSSM ``params_``.
 
@@ -90,12 +107,38 @@ class _KalmanForecaster(Estimator):
         return pred + self.params_.D[:, -1] if self._n_const else pred
 
     def _forecast(self, context, horizon, u_future):
+        return self._forecast_from(self.params_, context, horizon, u_future)
+
+    def _forecast_from(self, params, context, horizon, u_future):
         x = context.x
         u_ctx = self._with_const(context.u, x.shape[0])
-        filt = kalman_filter(self.params_, x - self.mean_, u_ctx)
-        fc = forecast(self.params_, filt, horizon, u=self._with_const(u_future, horizon))
+        filt = kalman_filter(params, x - self.mean_, u_ctx)
+        fc = forecast(params, filt, horizon, u=self._with_const(u_future, horizon))
         return self._forecast_result(context, fc.obs_means + self.mean_, cov=fc.obs_covariances,
                                      u_future=u_future)
+
+    # free run (simulate): the state at the context's first time is exact (P0 = 0) and
+    # the context holds the model's own noise-free outputs, so every innovation is zero
+    def _initial_context(self, u, t, x0, y):
+        n = self.params_.state_dim
+        if x0 is not None:
+            state = check_array(x0, "x0", ndim=1)
+            if state.shape != (n,):
+                raise ShapeError(f"x0 is the state of {type(self).__name__}: shape ({n},); "
+                                 f"got {state.shape}.")
+        elif y is not None:
+            ua = self._with_const(u[:y.shape[0]], y.shape[0])
+            state = initial_state(self.params_, y - self.mean_, ua)
+        else:
+            state = np.zeros(n)
+        w = 1 if y is None or x0 is not None else y.shape[0]
+        out = free_response(self.params_, state, self._with_const(u[:w], w)) + self.mean_
+        return Trajectory(t=t[:w], x=out, u=u[:w]), state
+
+    def _free_run(self, context, state, horizon, u_future):
+        n = self.params_.state_dim
+        params = self.params_.replace(m0=state, P0=np.zeros((n, n)))
+        return self._forecast_from(params, context, horizon, u_future)
 
     def log_likelihood(self, X, u=None) -> float:
         """Log-likelihood of observations ``X`` (T, d) under the fitted model (NaN = missing).
@@ -120,6 +163,13 @@ class SubspaceID(_KalmanForecaster):
     whose sample mean is not zero, or on transient data, that adds an offset the
     linear model cannot represent and biases it (a noise-free 2-state system
     with one input was continued 2e-2 off, against 1e-13 with ``"estimate"``).
+    Input offsets (inputs around a nonzero operating point) need no term of
+    their own: with ``y = C x + D (u - ū) + d`` and ``x' = A x + B (u - ū)`` the
+    constant shifts the state's equilibrium, and the output offset absorbs it.
+
+    ``simulate(u, x0=None, y=None)`` runs the model from the inputs alone:
+    ``x0`` is a state of ``params_``, ``y`` a window the initial state is fitted
+    to by least squares, and by default the model starts at rest (state zero).
 
     Parameters
     ----------
@@ -132,6 +182,15 @@ class SubspaceID(_KalmanForecaster):
         SVD weighting (see :func:`lindy.ssm.n4sid`).
     offset : {"estimate", "mean", "none"}, default "estimate"
         Output offset: identified, the training mean, or none.
+    stability : {"warn", "project"}, default "warn"
+        What to do when the identified ``A`` has an eigenvalue of modulus above
+        ``1 + 1e-5`` (its free run diverges; closer to 1 is a unit root, e.g.
+        an integrator): return it with a
+        :class:`~lindy.errors.StabilityWarning`, or project it onto the stable
+        set: reflect those eigenvalues, ``lambda -> 1 / conj(lambda)``, and
+        refit ``B``, ``D`` and the offset by least squares on the free-run
+        output error (see :mod:`lindy.ssm._stability`). A stable model is
+        returned unchanged either way.
 
     Attributes
     ----------
@@ -144,6 +203,10 @@ class SubspaceID(_KalmanForecaster):
         Subtracted before identification (non-zero only for ``offset="mean"``).
     singular_values_ : ndarray
     state_dim_ : int
+    spectral_radius_ : float
+        Largest eigenvalue modulus of the returned ``A``.
+    projected_ : bool
+        Whether the stable projection changed the model.
 
     Examples
     --------
@@ -152,6 +215,16 @@ class SubspaceID(_KalmanForecaster):
     >>> model = ld.ssm.SubspaceID(state_dim=2, n_block_rows=5).fit(data)
     >>> model.state_dim_, model.forecast(data[0].x, horizon=3).x.shape
     (2, (3, 2))
+
+    Input-output identification and a free run from the inputs alone (the
+    initial state fitted to the first two measured outputs):
+
+    >>> import numpy as np
+    >>> io = ld.testing.linear_input_data()
+    >>> sid = ld.ssm.SubspaceID(state_dim=2, n_block_rows=5).fit(io)
+    >>> sim = sid.simulate(io[0].u, y=io[0].x[:2])
+    >>> bool(np.allclose(sim.x, io[0].x)), sid.spectral_radius_ < 1
+    (True, True)
     """
 
     _allow_nan = False
@@ -160,13 +233,16 @@ class SubspaceID(_KalmanForecaster):
         "n_block_rows": [Interval(int, 1, None)],
         "weighting": [Options("n4sid", "moesp", "cva")],
         "offset": [Options("estimate", "mean", "none")],
+        "stability": [Options("warn", "project")],
     }
 
-    def __init__(self, state_dim=None, n_block_rows=10, weighting="n4sid", offset="estimate"):
+    def __init__(self, state_dim=None, n_block_rows=10, weighting="n4sid", offset="estimate",
+                 stability="warn"):
         self.state_dim = state_dim
         self.n_block_rows = n_block_rows
         self.weighting = weighting
         self.offset = offset
+        self.stability = stability
 
     def _fit(self, data) -> None:
         X = data.concatenate()
@@ -183,10 +259,33 @@ class SubspaceID(_KalmanForecaster):
                                     D=np.hstack([params.D if m else np.zeros((p, 0)),
                                                  res.offset[:, None]]))
             self._n_const = 1
+        params = self._stable(params, data)
         self.params_ = params
-        self.offset_ = res.offset if res.offset is not None else self.mean_.copy()
+        self.offset_ = params.D[:, -1].copy() if self._n_const else self.mean_.copy()
         self.singular_values_ = res.singular_values
         self.state_dim_ = res.state_dim
+
+    def _stable(self, params, data):
+        """The model, projected onto the stable set when asked (else a warning if unstable)."""
+        rho = spectral_radius(params.A)
+        unstable = rho > 1.0 + UNIT_TOL
+        self.projected_ = unstable and self.stability == "project"
+        if not self.projected_:
+            if unstable:
+                warnings.warn(StabilityWarning(
+                    f"SubspaceID identified an unstable model: A has spectral radius {rho:.4g} "
+                    "> 1, so its free run (simulate) diverges. Pass stability='project' to "
+                    "reflect the unstable eigenvalues and refit B and D, or try another "
+                    "state_dim or n_block_rows."), stacklevel=4)
+            self.spectral_radius_ = rho
+            return params
+        params = params.replace(A=reflect_unstable(params.A))
+        if params.input_dim:
+            ys = [tr.x - self.mean_ for tr in data]
+            us = [self._with_const(tr.u, tr.n_steps) for tr in data]
+            params = refit_input_maps(params, ys, us, free_inputs=data.input_dim)
+        self.spectral_radius_ = spectral_radius(params.A)
+        return params
 
 
 class LinearGaussianSSM(_KalmanForecaster):
@@ -201,7 +300,9 @@ class LinearGaussianSSM(_KalmanForecaster):
     data ``d`` is the mean, on decaying or transient data it is not, and
     subtracting the sample mean there (``offset="mean"``, what :class:`SubspaceID`
     does) biases the dynamics. ``offset="none"`` models the raw data with a
-    zero-mean state (as statsmodels and pykalman do).
+    zero-mean state (as statsmodels and pykalman do). An input offset is
+    absorbed by the output offset (see :class:`SubspaceID`), and so is
+    :meth:`simulate` as in :class:`SubspaceID`.
 
     Parameters
     ----------
@@ -222,11 +323,24 @@ class LinearGaussianSSM(_KalmanForecaster):
         Seed of the random initialization.
     offset : {"estimate", "mean", "none"}, default "estimate"
         How the observation offset is handled (see above).
+    feedthrough : bool, default False
+        Learn the direct input-to-output term ``D`` of ``y = C x + D u + v``
+        (input-output identification of sampled systems usually needs it);
+        by default ``D = 0`` for the inputs.
+
+    With inputs, the N4SID start is made stable (unstable eigenvalues of ``A``
+    reflected into the unit circle) and its ``B``, ``D`` and offset are refit by
+    least squares on the free-run output error (see :class:`SubspaceID`;
+    unless ``B`` or ``D`` is in ``fixed``), so
+    the prediction-error refinement (``"mle"``: the Kalman-filter likelihood,
+    i.e. the one-step prediction error weighted by its covariance) starts from
+    a model whose free run does not diverge.
 
     Attributes
     ----------
     params_ : LGSSMParams
-        Fitted model of ``X - mean_``; ``D`` is held at 0 for the inputs. With
+        Fitted model of ``X - mean_``; ``D`` is held at 0 for the inputs unless
+        ``feedthrough``. With
         ``offset="estimate"`` the last input of ``params_`` is the constant 1:
         ``B[:, -1] = 0`` and ``D[:, -1] = offset_``.
     offset_ : ndarray (d,)
@@ -259,10 +373,12 @@ class LinearGaussianSSM(_KalmanForecaster):
         "n_block_rows": [Interval(int, 1, None)],
         "random_state": [RANDOM_STATE],
         "offset": [Options("estimate", "mean", "none")],
+        "feedthrough": [BOOL],
     }
 
     def __init__(self, state_dim=2, solver="em", max_iter=50, tol=1e-6, fixed=(),
-                 init="subspace", n_block_rows=10, random_state=None, offset="estimate"):
+                 init="subspace", n_block_rows=10, random_state=None, offset="estimate",
+                 feedthrough=False):
         self.state_dim = state_dim
         self.solver = solver
         self.max_iter = max_iter
@@ -272,29 +388,40 @@ class LinearGaussianSSM(_KalmanForecaster):
         self.n_block_rows = n_block_rows
         self.random_state = random_state
         self.offset = offset
+        self.feedthrough = feedthrough
 
     def _initial(self, ys, us, level) -> LGSSMParams:
         """Start values for a model of ``ys - level`` (``level``: the initial offset or None)."""
         params = self._initial_centered([y - level for y in ys] if level is not None else ys, us)
-        if level is None:
-            return params
-        n, m = params.state_dim, params.input_dim
-        p = params.obs_dim
-        return params.replace(B=np.hstack([params.B, np.zeros((n, 1))]),
-                              D=np.hstack([np.zeros((p, m)), level[:, None]]))
+        n, m, p = params.state_dim, params.input_dim, params.obs_dim
+        if level is not None:
+            params = params.replace(B=np.hstack([params.B, np.zeros((n, 1))]),
+                                    D=np.hstack([params.D if m else np.zeros((p, 0)),
+                                                 level[:, None]]))
+        refit = m and self._from_subspace and not {"B", "D"} & set(self.fixed)
+        if refit:  # output-error B, D and offset for N4SID's (A, C)
+            ua = [self._with_const(ui, ui.shape[0]) for ui in us]
+            params = refit_input_maps(params, [_fill_gaps(y) for y in ys], ua, free_inputs=m,
+                                      feedthrough=bool(self.feedthrough))
+            params = _ml_scale(params, ys, ua)
+        return params
 
     def _initial_centered(self, ys, us) -> LGSSMParams:
         n = self.state_dim
         p = ys[0].shape[1]
         m = 0 if us is None else us[0].shape[1]
+        self._from_subspace = False
         if self.init == "subspace":
             filled = [_fill_gaps(y) for y in ys]
             i = max(int(self.n_block_rows), n // p + 1)
             i = min(i, max(n // p + 1, min(y.shape[0] for y in ys) // 4))
             try:
-                return n4sid(as_trajectories(filled, u=us), state_dim=n,
-                             n_block_rows=i).params.replace(
-                    D=np.zeros((p, m)) if m else None)
+                start = n4sid(as_trajectories(filled, u=us), state_dim=n, n_block_rows=i).params
+                self._from_subspace = True
+                if not m:
+                    return start
+                return start.replace(A=reflect_unstable(start.A),
+                                     D=start.D if self.feedthrough else np.zeros((p, m)))
             except (ValidationError, ArithmeticError):
                 pass  # too little data or too few excited states: random start
         rng = check_rng(self.random_state)
@@ -320,10 +447,14 @@ class LinearGaussianSSM(_KalmanForecaster):
         self._initial_level_ = _equilibrium(ys, us_user, level) if self._n_const else None
         params = self._initial(ys, us_user, self._initial_level_)
         masks = None
+        free_d = bool(self.feedthrough) and "D" not in fixed
         if self._n_const:
             masks = {"B": np.append(np.full(m, "B" not in fixed), False),
-                     "D": np.append(np.zeros(m, bool), "D" not in fixed)}
-        fixed = tuple(f for f in fixed if f != "D") if self._n_const else fixed + ("D",)
+                     "D": np.append(np.full(m, free_d), "D" not in fixed)}
+        if self._n_const:
+            fixed = tuple(f for f in fixed if f != "D")
+        elif not (free_d and m):
+            fixed = fixed + ("D",)
         seqs = as_trajectories(ys, u=us, allow_nan=True)
         if self.solver == "em":
             res = fit_em(params, seqs, max_iter=self.max_iter, tol=self.tol, fixed=fixed,

@@ -222,6 +222,41 @@ def check_input_timing(est, data) -> None:
                         "the context's last input and u[j] the input at forecast time j")
 
 
+def check_free_run(est, data) -> None:
+    """Input models simulate a noise-free linear system from the inputs alone.
+
+    From a short measured output window (``simulate(u, y=window)``) and, for a
+    system started at rest, from rest (``simulate(u)``), the outputs match to a
+    relative ``_free_run_rtol`` (1e-6 unless a model class is only approximate,
+    e.g. the echo-state network). Autonomous models refuse ``simulate`` clearly.
+    """
+    name = _name(est)
+    if not _uses_inputs(est):
+        fitted = clone(est).fit(data)
+        _expect(ValidationError, f"{name}.simulate without inputs",
+                lambda: fitted.simulate(np.zeros((5, 1))), ["input"])
+        return
+    fitted = clone(est).fit(linear_input_data(0))
+    tol = getattr(est, "_free_run_rtol", 1e-6)
+    test = linear_input_data(7, lengths=(80,))[0]
+    w = max(fitted._min_context(), 3)
+    for label, truth, kw in (("from an output window", test, {"y": test.x[:w]}),
+                             ("from rest", linear_input_data(7, (80,), at_rest=True)[0], {})):
+        sim = fitted.simulate(truth.u, **kw)
+        assert isinstance(sim, Trajectory) and sim.x.shape == truth.x.shape, \
+            f"{name}.simulate must return a Trajectory of shape {truth.x.shape}"
+        assert sim.u is not None and np.array_equal(sim.u, truth.u), f"{name}.simulate: u attached"
+        np.testing.assert_allclose(sim.t, fitted.dt_ * np.arange(truth.n_steps), rtol=1e-12)
+        err = np.abs(sim.x - truth.x).max() / np.abs(truth.x).max()
+        assert err < tol, (f"{name}: free run {label} is off by {err:.2e} (relative, tolerance "
+                           f"{tol:g}) on a noise-free linear input system")
+    bad_u = test.u.copy()
+    bad_u[4, 0] = np.nan
+    _expect(ValidationError, f"{name}.simulate with NaN in u", lambda: fitted.simulate(bad_u), ["nan"])
+    _expect(ValidationError, f"{name}.simulate with u of the wrong width",
+            lambda: fitted.simulate(np.zeros((20, 3))), ["shape"])
+
+
 def check_complex_data(est, data) -> None:
     """DMD-family models fit complex snapshots exactly; every other model refuses them clearly."""
     name = _name(est)
@@ -270,7 +305,7 @@ CHECKS: tuple[tuple[str, Callable], ...] = tuple(
     (fn.__name__, fn) for fn in (
         check_parameters, check_parameter_constraints, check_not_fitted, check_fit_ragged,
         check_predict, check_forecast, check_determinism, check_bad_fit_input,
-        check_bad_call_input, check_input_timing, check_complex_data, check_save_load,
+        check_bad_call_input, check_input_timing, check_free_run, check_complex_data, check_save_load,
     )
 )
 assert all(inspect.isfunction(fn) for _, fn in CHECKS)

@@ -41,10 +41,12 @@ LINEAR_A = np.array([[0.8, -0.3], [0.3, 0.8]])
 LINEAR_B = np.array([[1.0], [0.5]])
 
 
-def linear_input_data(random_state: int = 0, lengths=(150, 120, 180)) -> TrajectorySet:
+def linear_input_data(random_state: int = 0, lengths=(150, 120, 180), *,
+                      at_rest: bool = False) -> TrajectorySet:
     """Noise-free trajectories of ``x[k+1] = A x[k] + B u[k]`` (2 states, 1 input).
 
-    ``u[k]`` is applied at ``t[k]``: the lindy input convention.
+    ``u[k]`` is applied at ``t[k]``: the lindy input convention. Each starts
+    from a random state, or from rest (``x[0] = 0``) with ``at_rest=True``.
 
     Examples
     --------
@@ -58,6 +60,8 @@ def linear_input_data(random_state: int = 0, lengths=(150, 120, 180)) -> Traject
         u = rng.standard_normal((T, 1))
         x = np.empty((T, 2))
         x[0] = rng.standard_normal(2)
+        if at_rest:
+            x[0] = 0.0
         for k in range(T - 1):
             x[k + 1] = LINEAR_A @ x[k] + LINEAR_B @ u[k]
         trajs.append(Trajectory(t=0.1 * np.arange(T), x=x, u=u))
