@@ -318,3 +318,8 @@ from ._protocol_control import CONTROL as _CONTROL  # noqa: E402  (it imports Pr
 
 PROTOCOLS["control"] = _CONTROL
 PROTOCOL_DEFAULTS["control"] = dict(_CONTROL.defaults)
+
+from ._protocol_filtering import FILTERING as _FILTERING  # noqa: E402  (it imports Protocol from here)
+
+PROTOCOLS["filtering"] = _FILTERING
+PROTOCOL_DEFAULTS["filtering"] = dict(_FILTERING.defaults)
