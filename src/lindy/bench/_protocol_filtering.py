@@ -144,7 +144,8 @@ def lorenz_model(taylor_terms: int = 2, dt: float = 0.02, q2: float = 1e-3, r2: 
     (array([1.052 , 1.5151, 0.9728]), (3, 3))
     """
     J = int(taylor_terms)
-    return NonlinearSSM(f=lambda x: lorenz_taylor_map(x[None], dt, J)[0], h=lambda x: np.array(x, dtype=float),
+    return NonlinearSSM(f=lambda x: lorenz_taylor_map(x[None], dt, J)[0],
+                        h=lambda x: np.array(x, dtype=float),
                         Q=q2 * np.eye(3), R=r2 * np.eye(3), m0=np.asarray(m0, dtype=float),
                         P0=q2 * np.eye(3), f_jac=lambda x: _lorenz_jacobian(np.asarray(x, float), dt, J),
                         h_jac=lambda x: np.eye(3))
