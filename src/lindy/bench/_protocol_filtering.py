@@ -52,7 +52,7 @@ from ..ssm import (
 from ._protocols import Protocol
 
 __all__ = ["FILTERING", "GaussianFilter", "run_filtering_protocol", "canonical_model", "lorenz_model",
-           "lorenz_taylor_map", "mse_db", "FILTERING_SYSTEMS"]
+           "lorenz_taylor_map", "mse_db", "make_filtering_data", "FILTERING_SYSTEMS"]
 
 _DEFAULTS = {"n_train": 100, "n_test": 50, "n_steps": 100, "inv_r2_db": 0.0, "nu_db": -20.0,
              "state_dim": 2, "taylor_terms": 2, "dt": 0.02}
