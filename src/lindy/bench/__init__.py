@@ -16,6 +16,7 @@ from ._jobs import Job, execute
 from ._leaderboard import by_protocol, leaderboard, leaderboard_tables, summary
 from ._methods import METHODS, build_method, register_method
 from ._pool import Limits, Terminated, WorkerStartError
+from ._protocol_filtering import GaussianFilter, make_filtering_data, mse_db, run_filtering_protocol
 from ._protocols import (
     PROTOCOL_DEFAULTS,
     PROTOCOLS,
@@ -63,4 +64,8 @@ __all__ = [
     "write_report",
     "export",
     "merge_stores",
+    "GaussianFilter",
+    "make_filtering_data",
+    "run_filtering_protocol",
+    "mse_db",
 ]

@@ -175,7 +175,29 @@ def _lorenz_initial_states(N: int, dt: float, rng) -> np.ndarray:
 
 
 def make_filtering_data(system: str, s: dict, rng) -> dict:
-    """Train and test sequences, the method's model and the reference (true) model."""
+    """Train and test sequences, the method's model and the reference (true) model.
+
+    Parameters
+    ----------
+    system : {"linear_canonical", "Lorenz"}
+    s : dict
+        Complete settings (``FILTERING.defaults`` updated with the job's).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    dict
+        ``model`` (what the method is given), ``true_model`` (the reference
+        filter's), ``train`` and ``test``: tuples ``(y (N, T, p), x (N, T, n),
+        m0 (N, n))`` of observations, states and first-state prior means.
+
+    Examples
+    --------
+    >>> d = make_filtering_data("linear_canonical", {**FILTERING.defaults, "n_train": 3},
+    ...                         np.random.default_rng(0))
+    >>> [a.shape for a in d["train"]]
+    [(3, 100, 2), (3, 100, 2), (3, 2)]
+    """
     q2, r2 = _noise(s)
     N = s["n_train"] + s["n_test"]
     if system == "linear_canonical":
