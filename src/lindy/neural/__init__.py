@@ -23,9 +23,10 @@ Examples
 
 from ._kalmannet import KalmanNet, KalmanNetResult
 from ._koopman import DeepKoopman
+from ._koopman_operator import MLPDecoder, MLPLift
 from ._node import NeuralODE
 from ._plrnn import PLRNN
 from ._training import TrainResult, load_checkpoint, save_checkpoint, train
 
 __all__ = ["NeuralODE", "DeepKoopman", "PLRNN", "train", "TrainResult", "save_checkpoint", "load_checkpoint",
-           "KalmanNet", "KalmanNetResult"]
+           "KalmanNet", "KalmanNetResult", "MLPLift", "MLPDecoder"]
