@@ -117,17 +117,18 @@ def main(argv=None):
     torch.set_num_threads(1)
     lin_levels, lor_levels = ([0.0], [20.0]) if args.quick else ([-10.0, 0.0, 10.0, 20.0],
                                                                   [0.0, 10.0, 20.0])
-    print("linear canonical 2x2, nu = -20 dB, T = 100, 100 training / 100 test sequences (MSE dB)")
+    print("linear canonical 2x2, nu = -20 dB, T = 100, 100 training / 100 test sequences, "
+          "KalmanNet 15 epochs (MSE dB)")
     print("| 1/r^2 | Riccati | KF lindy | KF filterpy | KalmanNet | KNet - Riccati | fit s |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for level in lin_levels:
-        linear(level, 100, 100, 5)
-    print("\nLorenz, data 5 Taylor terms, model 2 terms, nu = -20 dB, T = 100, 100 / 50 sequences")
+        linear(level, 100, 100, 15)
+    print("\nLorenz, data 5 Taylor terms, model 2 terms, nu = -20 dB, T = 100, 100 / 50 sequences, 20 epochs")
     print("| 1/r^2 | obs | EKF(J=2) lindy | EKF(J=2) filterpy | UKF(J=2) | KalmanNet(J=2) | "
           "EKF(J=5) | fit s | EKF time filterpy/lindy |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for level in lor_levels:
-        lorenz(level, 100, 50, 10)
+        lorenz(level, 100, 50, 20)
 
 
 if __name__ == "__main__":
