@@ -130,3 +130,19 @@ def test_kalmannet_runs_under_the_protocol():
     finally:
         torch.set_num_threads(threads)
     assert metrics["finite"] and knet.n_iter_ == 2 and knet.model.state_dim == 2
+
+
+def test_leaderboard_ranks_filters_by_mse_db():
+    from lindy.bench import Record, leaderboard, summary
+    from lindy.bench._leaderboard import protocol_metrics
+
+    proto = {"name": "filtering", "inv_r2_db": 20.0}
+    recs = [Record("a", system="Lorenz", method="EKF", protocol=proto,
+                   metrics={"mse_db": -21.6, "gap_db": 8.9}),
+            Record("b", system="Lorenz", method="KalmanNet", protocol=proto,
+                   metrics={"mse_db": -26.5, "gap_db": 4.0})]
+    assert [m for m, _, _ in protocol_metrics("filtering(inv_r2_db=20.0)", scores_only=True)] == \
+        ["mse_db", "gap_db"]
+    assert [r["method"] for r in leaderboard(recs)["Lorenz"]] == ["KalmanNet", "EKF"]
+    rows = summary(recs)["filtering(inv_r2_db=20.0)"]["mse_db"]
+    assert [(r["method"], r["median"]) for r in rows] == [("KalmanNet", -26.5), ("EKF", -21.6)]

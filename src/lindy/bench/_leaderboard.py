@@ -35,6 +35,13 @@ _DSR_COLUMNS = (
     ("fit_seconds", "fit [s]", False),
     ("warmup_seconds", "warm-up [s]", False),
 )
+#: the filtering protocol: state-estimation MSE in dB and its gap to the reference filter
+_FILTERING_COLUMNS = (
+    ("mse_db", "MSE [dB]", False),
+    ("gap_db", "MSE - reference [dB]", False),
+    ("fit_seconds", "fit [s]", False),
+)
+_PROTOCOL_COLUMNS = {"dsr": _DSR_COLUMNS, "filtering": _FILTERING_COLUMNS}
 _TIMINGS = {"fit_seconds", "warmup_seconds"}
 
 
@@ -48,7 +55,7 @@ def protocol_metrics(protocol: str, *, scores_only: bool = False) -> tuple:
     >>> [m for m, _, _ in protocol_metrics("dysts2021(obs_noise=0.2)", scores_only=True)]
     ['vpt', 'smape', 'nrmse']
     """
-    cols = _DSR_COLUMNS if protocol.split("(")[0] == "dsr" else METRIC_COLUMNS
+    cols = _PROTOCOL_COLUMNS.get(protocol.split("(")[0], METRIC_COLUMNS)
     return tuple(c for c in cols if c[0] not in _TIMINGS) if scores_only else cols
 
 
@@ -91,7 +98,7 @@ def leaderboard(records: Iterable[Record]) -> dict[str, list[dict]]:
     for label, recs in by_protocol(records).items():
         for rec in recs:
             groups[(rec.system, label, rec.method)].append(rec)
-    names = {m for cols in (METRIC_COLUMNS, _DSR_COLUMNS) for m, _, _ in cols}
+    names = {m for cols in (METRIC_COLUMNS, _DSR_COLUMNS, _FILTERING_COLUMNS) for m, _, _ in cols}
     board: dict[str, list[dict]] = defaultdict(list)
     for (system, label, method), recs in groups.items():
         ok = [r for r in recs if r.ok]
@@ -109,7 +116,7 @@ def leaderboard(records: Iterable[Record]) -> dict[str, list[dict]]:
 
 
 #: the metric a protocol's per-system rows are sorted by first (else valid prediction time)
-_PRIMARY = {"dysts2021": "smape", "dsr": "dstsp"}
+_PRIMARY = {"dysts2021": "smape", "dsr": "dstsp", "filtering": "mse_db"}
 
 
 def _row_order(row: dict) -> tuple:
@@ -118,7 +125,8 @@ def _row_order(row: dict) -> tuple:
     smape = np.nan_to_num(row["smape"], nan=1e9)
     dstsp = np.nan_to_num(row["dstsp"], nan=1e300)
     primary = _PRIMARY.get(row["protocol"].split("(")[0], "vpt")
-    first = {"vpt": vpt, "smape": smape, "dstsp": dstsp}[primary]
+    first = {"vpt": vpt, "smape": smape, "dstsp": dstsp,
+             "mse_db": np.nan_to_num(row["mse_db"], nan=1e300)}[primary]
     return (row["protocol"], first, vpt, smape, dstsp)
 
 
@@ -248,7 +256,8 @@ def _system_tables(records) -> list[dict]:
                 runs = str(row["n_ok"]) + (f" (+{row['n_failed']} failed)" if row["n_failed"] else "")
                 cells.append([row["method"], *(format_value(row[m]) for m, _, _ in cols),
                               runs, (row["error"] or "")[:200]])
-            vpt = "" if cols is _DSR_COLUMNS else f"  (VPT in {unit.replace('_', ' ') or 'time'})"
+            vpt = ("" if cols in (_DSR_COLUMNS, _FILTERING_COLUMNS)
+                   else f"  (VPT in {unit.replace('_', ' ') or 'time'})")
             title = f"{system}{vpt}" if len(groups) == 1 else f"{system} · {label}{vpt}"
             tables.append({"kind": "system", "protocol": label, "metric": None, "system": system,
                            "title": title,
