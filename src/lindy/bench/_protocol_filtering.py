@@ -40,7 +40,7 @@ import time
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from .._constraints import Options
+from .._constraints import Options, check_params
 from ..errors import ShapeError, UnknownNameError, ValidationError
 from ..ssm import (
     LGSSMParams,
@@ -258,8 +258,6 @@ class GaussianFilter(BaseEstimator):
 
     def fit(self, y, x, m0=None):
         """Nothing to learn: the model is given. Returns self."""
-        from .._constraints import check_params
-
         check_params(type(self).__name__, self.get_params(deep=False), self._parameter_constraints)
         return self
 
