@@ -53,6 +53,12 @@ class KalmanNetResult:
         ``y_k - h(x_{k|k-1})``.
     gains : ndarray, shape ([N,] T, n, p)
         The learned gains ``K_k``.
+
+    Examples
+    --------
+    >>> res = KalmanNetResult(np.zeros((5, 2)), np.zeros((5, 2)), np.zeros((5, 1)), np.zeros((5, 2, 1)))
+    >>> res.n_steps
+    5
     """
 
     filtered_means: np.ndarray

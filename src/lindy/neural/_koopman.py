@@ -185,6 +185,17 @@ class DeepKoopman(NeuralEstimator):
         Returns
         -------
         lindy.operators.OperatorModel
+
+        Examples
+        --------
+        >>> import numpy as np, lindy as ld
+        >>> x = np.sin(0.2 * np.arange(60))[:, None] * [1.0, 0.5]
+        >>> model = ld.neural.DeepKoopman(state_dim=2, hidden_layer_sizes=(8,), max_iter=3).fit(x)
+        >>> op = model.to_operator(x)
+        >>> bool(np.allclose(np.sort_complex(op.eigenvalues), np.sort_complex(model.eigenvalues_)))
+        True
+        >>> model.residuals(x).shape
+        (2,)
         """
         from ._koopman_operator import deep_koopman_operator
 
