@@ -16,6 +16,7 @@ from ._jobs import Job, execute
 from ._leaderboard import by_protocol, leaderboard, leaderboard_tables, summary
 from ._methods import METHODS, build_method, register_method
 from ._pool import Limits, Terminated, WorkerStartError
+from ._protocol_filtering import GaussianFilter, make_filtering_data, mse_db, run_filtering_protocol
 from ._protocol_sysid import free_run, run_sysid_protocol, sysid_scores
 from ._protocols import (
     PROTOCOL_DEFAULTS,
@@ -76,4 +77,8 @@ __all__ = [
     "sysid_record",
     "sysid_estimation_data",
     "bouc_wen_estimation_data",
+    "GaussianFilter",
+    "make_filtering_data",
+    "run_filtering_protocol",
+    "mse_db",
 ]

@@ -47,6 +47,14 @@ _SYSID_COLUMNS = (
     ("rmse", "RMSE", False),
     ("fit_seconds", "fit [s]", False),
 )
+#: the filtering protocol: state-estimation MSE in dB and its gap to the reference filter
+_FILTERING_COLUMNS = (
+    ("mse_db", "MSE [dB]", False),
+    ("gap_db", "MSE - reference [dB]", False),
+    ("fit_seconds", "fit [s]", False),
+)
+_PROTOCOL_COLUMNS = {"dsr": _DSR_COLUMNS, "ecg": _ECG_COLUMNS, "sysid": _SYSID_COLUMNS,
+                     "filtering": _FILTERING_COLUMNS}
 _TIMINGS = {"fit_seconds", "warmup_seconds"}
 
 
@@ -60,8 +68,7 @@ def protocol_metrics(protocol: str, *, scores_only: bool = False) -> tuple:
     >>> [m for m, _, _ in protocol_metrics("dysts2021(obs_noise=0.2)", scores_only=True)]
     ['vpt', 'smape', 'nrmse']
     """
-    cols = {"dsr": _DSR_COLUMNS, "ecg": _ECG_COLUMNS, "sysid": _SYSID_COLUMNS}.get(
-        protocol.split("(")[0], METRIC_COLUMNS)
+    cols = _PROTOCOL_COLUMNS.get(protocol.split("(")[0], METRIC_COLUMNS)
     return tuple(c for c in cols if c[0] not in _TIMINGS) if scores_only else cols
 
 
@@ -104,7 +111,8 @@ def leaderboard(records: Iterable[Record]) -> dict[str, list[dict]]:
     for label, recs in by_protocol(records).items():
         for rec in recs:
             groups[(rec.system, label, rec.method)].append(rec)
-    names = {m for cols in (METRIC_COLUMNS, _DSR_COLUMNS, _SYSID_COLUMNS) for m, _, _ in cols}
+    names = {m for cols in (METRIC_COLUMNS, _DSR_COLUMNS, _SYSID_COLUMNS, _FILTERING_COLUMNS)
+             for m, _, _ in cols}
     board: dict[str, list[dict]] = defaultdict(list)
     for (system, label, method), recs in groups.items():
         ok = [r for r in recs if r.ok]
@@ -122,7 +130,8 @@ def leaderboard(records: Iterable[Record]) -> dict[str, list[dict]]:
 
 
 #: the metric a protocol's per-system rows are sorted by first (else valid prediction time)
-_PRIMARY = {"dysts2021": "smape", "dsr": "dstsp", "ecg": "dstsp", "sysid": "nrmse"}
+_PRIMARY = {"dysts2021": "smape", "dsr": "dstsp", "ecg": "dstsp", "sysid": "nrmse",
+            "filtering": "mse_db"}
 
 
 def _row_order(row: dict) -> tuple:
@@ -132,7 +141,8 @@ def _row_order(row: dict) -> tuple:
     dstsp = np.nan_to_num(row["dstsp"], nan=1e300)
     nrmse = np.nan_to_num(row["nrmse"], nan=1e300)
     primary = _PRIMARY.get(row["protocol"].split("(")[0], "vpt")
-    first = {"vpt": vpt, "smape": smape, "dstsp": dstsp, "nrmse": nrmse}[primary]
+    first = {"vpt": vpt, "smape": smape, "dstsp": dstsp, "nrmse": nrmse,
+             "mse_db": np.nan_to_num(row["mse_db"], nan=1e300)}[primary]
     return (row["protocol"], first, vpt, smape, dstsp)
 
 

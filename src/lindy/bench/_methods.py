@@ -38,6 +38,9 @@ METHODS: dict[str, str] = {
     "NeuralODE": "lindy.neural:NeuralODE",
     "DeepKoopman": "lindy.neural:DeepKoopman",
     "PLRNN": "lindy.neural:PLRNN",
+    # filters, for the filtering protocol (KalmanNet needs torch)
+    "GaussianFilter": "lindy.bench._protocol_filtering:GaussianFilter",
+    "KalmanNet": "lindy.neural:KalmanNet",
 }
 
 

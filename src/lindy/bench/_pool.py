@@ -165,6 +165,9 @@ def _worker_main(conn, parent_pid: int, methods: dict, memory_limit: float | Non
     from ._methods import METHODS
 
     threadpool_limits(limits=1)  # parallelism is across jobs; oversubscribed BLAS is slower
+    # torch (imported later, by a neural job) reads this at import: one intra-op thread; two
+    # threads made KalmanNet's small-GRU training 13x slower on the loaded 2-core machine
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     METHODS.update(methods)  # methods registered in the driver
     if memory_limit is not None:
         _preload(methods)

@@ -328,3 +328,8 @@ from ._protocol_ecg import ECG as _ECG  # noqa: E402  (it imports Protocol from 
 
 PROTOCOLS["ecg"] = _ECG
 PROTOCOL_DEFAULTS["ecg"] = dict(_ECG.defaults)
+
+from ._protocol_filtering import FILTERING as _FILTERING  # noqa: E402  (it imports Protocol from here)
+
+PROTOCOLS["filtering"] = _FILTERING
+PROTOCOL_DEFAULTS["filtering"] = dict(_FILTERING.defaults)

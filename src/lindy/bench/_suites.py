@@ -148,6 +148,21 @@ SUITES["ecg"] = {
     "protocols": [{"name": "ecg"}],
 }
 
+#: filters under the filtering protocol (Revach et al. 2022): the linear canonical model with
+#: full information, 1/r^2 = 0 dB, and Lorenz with a 2-term Taylor model, 1/r^2 = 20 dB (on the
+#: linear model the EKF is the Kalman filter, whose MSE every record carries as ``reference_mse_db``)
+SUITES["filtering"] = {
+    "systems": ["linear_canonical", "Lorenz"],
+    "methods": [("EKF", "GaussianFilter", {"kind": "ekf"}), ("UKF", "GaussianFilter", {"kind": "ukf"}),
+                ("KalmanNet", "KalmanNet", {"hidden_layer_sizes": [32, 16], "gru_size": 32,
+                                            "max_iter": 10, "learning_rate": 0.01, "batch_size": 10})],
+    "random_states": [0],
+    "protocols": [{"name": "filtering", "n_test": 100},
+                  {"name": "filtering", "n_test": 100, "inv_r2_db": 20.0}],
+    "protocol_systems": {"filtering(n_test=100)": ["linear_canonical"],
+                         "filtering(inv_r2_db=20.0, n_test=100)": ["Lorenz"]},
+}
+
 SUITES["full"] = {**SUITES["standard"], "random_states": [0, 1, 2],
                   "protocols": [_DYSTS2021, _DYSTS2021_NOISY, _DYSTS2021_COARSE, _ZEROSHOT2025,
                                 {"name": "dsr"}]}

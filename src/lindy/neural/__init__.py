@@ -4,7 +4,9 @@
 solver on multiple-shooting windows (irregular sampling accepted);
 :class:`DeepKoopman` learns an autoencoder whose latent state evolves by a
 linear map; :class:`PLRNN` is a (shallow) piecewise-linear RNN trained by
-generalized teacher forcing (Hess et al. 2023). All share one training loop (:func:`train`: validation split,
+generalized teacher forcing (Hess et al. 2023); :class:`KalmanNet` is a Kalman
+filter whose gain a GRU learns (Revach et al. 2022). All share one training loop
+(:func:`train`: validation split,
 early stopping, gradient clipping, seeded determinism, optional progress bar,
 checkpoints as numpy arrays plus JSON). Fitted weights are kept as numpy arrays
 (``state_dict_``), so the models save and load like every lindy model.
@@ -19,9 +21,12 @@ Examples
 10
 """
 
+from ._kalmannet import KalmanNet, KalmanNetResult
 from ._koopman import DeepKoopman
+from ._koopman_operator import MLPDecoder, MLPLift
 from ._node import NeuralODE
 from ._plrnn import PLRNN
 from ._training import TrainResult, load_checkpoint, save_checkpoint, train
 
-__all__ = ["NeuralODE", "DeepKoopman", "PLRNN", "train", "TrainResult", "save_checkpoint", "load_checkpoint"]
+__all__ = ["NeuralODE", "DeepKoopman", "PLRNN", "train", "TrainResult", "save_checkpoint", "load_checkpoint",
+           "KalmanNet", "KalmanNetResult", "MLPLift", "MLPDecoder"]

@@ -167,6 +167,62 @@ class DeepKoopman(NeuralEstimator):
         """Continuous-time eigenvalues ``log(lambda) / dt_`` (rates, 1/time)."""
         return np.log(self.eigenvalues_.astype(complex)) / self.dt_
 
+    def to_operator(self, X):
+        """The fitted model as the frozen operator value of :mod:`lindy.operators`.
+
+        The encoder becomes an :class:`~lindy.neural.MLPLift` lifting, ``K`` the
+        reduced operator (``M = K^T`` in the operators' row convention) and the
+        decoder a nonlinear :class:`~lindy.neural.MLPDecoder`, all in numpy, so
+        the pure functions of :mod:`lindy.operators` (eigenfunctions, ResDMD
+        residuals and pseudospectra, forecasts with re-encoding) apply.
+
+        Parameters
+        ----------
+        X : array_like or TrajectorySet
+            Trajectories whose consecutive pairs are encoded for the residuals
+            and the linear decoder of the modes (usually the training data).
+
+        Returns
+        -------
+        lindy.operators.OperatorModel
+
+        Examples
+        --------
+        >>> import numpy as np, lindy as ld
+        >>> x = np.sin(0.2 * np.arange(60))[:, None] * [1.0, 0.5]
+        >>> model = ld.neural.DeepKoopman(state_dim=2, hidden_layer_sizes=(8,), max_iter=3).fit(x)
+        >>> op = model.to_operator(x)
+        >>> bool(np.allclose(np.sort_complex(op.eigenvalues), np.sort_complex(model.eigenvalues_)))
+        True
+        >>> model.residuals(x).shape
+        (2,)
+        """
+        from ._koopman_operator import deep_koopman_operator
+
+        return deep_koopman_operator(self, X)
+
+    def residuals(self, X) -> np.ndarray:
+        """ResDMD residual of every eigenpair of ``K`` on the pairs of ``X`` (Colbrook and Townsend 2023).
+
+        ``||phi(Y) - lambda phi(X)|| / ||phi(X)||`` with ``phi`` the eigenfunctions
+        of the latent model; in the order of ``eigenvalues_`` (see :meth:`to_operator`).
+
+        Parameters
+        ----------
+        X : array_like or TrajectorySet
+
+        Returns
+        -------
+        ndarray, shape (state_dim,)
+        """
+        from ..operators import _analysis
+
+        op = self.to_operator(X)
+        res = _analysis.residuals(op, op.ZX, op.ZY)
+        # eigenvalues_ and the operator's eigenvalues hold the same values; match the order
+        order = [int(np.argmin(np.abs(op.eigenvalues - lam))) for lam in self.eigenvalues_]
+        return res[order]
+
     def encode(self, X) -> np.ndarray:
         """Latent observables of states.
 

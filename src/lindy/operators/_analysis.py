@@ -132,6 +132,8 @@ def observable_decoder(model: OperatorModel, gY: np.ndarray) -> np.ndarray:
 def predict_next(model: OperatorModel, x: np.ndarray, u: np.ndarray | None) -> np.ndarray:
     """One-step predictions: row ``k`` predicts ``x[k + 1]``."""
     Z = model.encoder.encode(x)
+    if model.decoder is not None:
+        return model.decoder.decode(Z @ model.M)
     if model.input_map is None:
         return as_real(model, Z @ model.C)
     return as_real(model, (Z @ model.M + u @ model.input_map) @ model.state_decoder)

@@ -157,6 +157,11 @@ class OperatorModel:
         How :func:`~lindy.operators._analysis.observable_decoder` fits a
         decoder: least squares, or ``Z^T g(Y) / n`` (kooplearn's convention
         for whitened codes).
+    decoder : object, optional
+        A nonlinear state decoder with ``decode(z (T, r)) -> x (T, d)`` (deep
+        Koopman's decoder network); when set, forecasts and one-step
+        predictions decode ``x_{t+1} = decode(z_t M)`` instead of ``z_t C``
+        (``C`` still gives the modes).
     """
 
     encoder: object
@@ -176,6 +181,7 @@ class OperatorModel:
     input_map: np.ndarray | None = None
     state_decoder: np.ndarray | None = None
     observable_decoder: str = "lstsq"
+    decoder: object = None
 
     @property
     def rank(self) -> int:

@@ -122,7 +122,11 @@ def forecast_states(model, x: np.ndarray, horizon: int, *, drive=None,
     """
     enc = model.encoder
     M, C = model.M, model.C
-    if model.input_map is None:
+    if model.decoder is not None:
+        def step(z, u):
+            z = z @ M
+            return model.decoder.decode(z[None])[0], z
+    elif model.input_map is None:
         def step(z, u):
             return z @ C, z @ M
     else:
