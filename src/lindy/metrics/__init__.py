@@ -4,8 +4,8 @@ Pointwise (RMSE, NRMSE per dimension and by total variance, sMAPE 0-200, MSE,
 MAE, MASE, Pearson and Spearman correlation), horizon (valid prediction time by
 sMAPE or NRMSE, horizoned metrics), attractor (state-space divergence D_stsp,
 power-spectrum Hellinger distance D_H, the dysts papers' average Hellinger
-distance, correlation-dimension and largest-Lyapunov-exponent errors) and probabilistic (CRPS from samples or Gaussians, interval
-coverage). Each docstring cites its definition.
+distance, correlation-dimension and largest-Lyapunov-exponent errors) and
+probabilistic (CRPS from samples or Gaussians, interval coverage). Each docstring cites its definition.
 """
 
 from ._attractor import average_hellinger, dstsp, dstsp_binned, dstsp_gmm, hellinger_spectrum, power_spectrum
