@@ -24,10 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from .._constraints import BOOL, RANDOM_STATE, InstanceOf, Interval, _Predicate, check_params
+from .._constraints import InstanceOf, Interval, _Predicate, check_params
 from .._validation import check_array
 from ..errors import NotFittedError, ShapeError, ValidationError
 from ..ssm import LGSSMParams, NonlinearSSM
+from ._base import LOOP
 from ._torch import load_numpy_state, require_torch, seeded
 from ._training import torch_seed, train
 
@@ -238,15 +239,8 @@ class KalmanNet(BaseEstimator):
         "model": [None, InstanceOf((NonlinearSSM, LGSSMParams), "a NonlinearSSM or an LGSSMParams")],
         "hidden_layer_sizes": [None, _PAIR],
         "gru_size": [None, Interval(int, 1, None)],
-        "max_iter": [Interval(int, 1, None)],
-        "learning_rate": [Interval(float, 0, None, closed="neither")],
-        "batch_size": [None, Interval(int, 1, None)],
-        "validation_fraction": [Interval(float, 0, 1, closed="left")],
-        "patience": [None, Interval(int, 1, None)],
-        "clip_norm": [None, Interval(float, 0, None, closed="neither")],
-        "alpha": [Interval(float, 0, None)],
-        "random_state": [RANDOM_STATE],
-        "progress": [BOOL],
+        # the shared training loop's settings (all but the window and solver)
+        **{k: v for k, v in LOOP.items() if k not in ("window", "solver")},
     }
 
     def __init__(self, model=None, *, hidden_layer_sizes=None, gru_size=None, max_iter=100,
