@@ -14,6 +14,7 @@ import numpy as np
 from numba import njit
 
 from ._compiled import _ix, chol_lower, chol_solve, gain, observed
+from ._compiled_blas import blas_scratch, chol_solve_blas, gemm, mirror_lower, potrf
 
 #: relative size below which a pivot or eigenvalue of a predicted covariance counts as zero
 SINGULAR_RTOL = 1e-10
@@ -28,14 +29,7 @@ def chol_pivot(P, L, n):  # pragma: no cover - compiled
     """
     if not chol_lower(P, L, n):
         return 0.0
-    big = 0.0
-    for i in range(n):
-        big = max(big, P[i, i])
-    small = np.inf
-    for i in range(n):
-        small = min(small, L[i, i] * L[i, i])
-    ratio = small / big
-    return ratio if ratio > SINGULAR_RTOL else 0.0
+    return pivot_ratio(P, L, n)
 
 
 @njit(cache=True)
@@ -63,66 +57,142 @@ def pinv_solve(P, Bm, X, n):  # pragma: no cover - compiled
                 X[i, j] += V[i, q] * acc
 
 
-@njit(cache=True)
-def rts_loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G, worst):  # pragma: no cover
-    """Rauch-Tung-Striebel smoother; returns 0 (kept for the status protocol).
+@njit(cache=True, inline="always")
+def _settled(X, Y, n, tol):  # pragma: no cover - compiled
+    """max |X - Y| <= tol * max |Y| over the lower triangles (symmetric matrices)."""
+    diff = 0.0
+    scale = 0.0
+    for i in range(n):
+        for j in range(i + 1):
+            diff = max(diff, abs(X[i, j] - Y[i, j]))
+            scale = max(scale, abs(Y[i, j]))
+    return diff <= tol * scale
 
-    Steps the filter marked steady reuse the last gain. A singular predicted
+
+@njit(cache=True)
+def _gain_t(A, ka, Pf, Pp1, L, AP, Gt, n, blas, bw):  # pragma: no cover - compiled
+    """Gt = Pp1^{-1} (A Pf) (the transposed smoother gain); the relative Cholesky pivot."""
+    if blas:
+        gemm(False, False, n, n, n, 1.0, A[ka], Pf, 0.0, AP, bw)
+        for i in range(n):
+            for j in range(i + 1):
+                L[i, j] = Pp1[i, j]
+        ratio = pivot_ratio(Pp1, L, n) if potrf(L, n, bw) else 0.0
+        if ratio > 0.0:
+            for i in range(n):
+                for j in range(n):
+                    Gt[i, j] = AP[i, j]
+            chol_solve_blas(L, Gt, n, n, bw)
+            return ratio
+    else:
+        for i in range(n):
+            for j in range(n):
+                acc = 0.0
+                for q in range(n):
+                    acc += A[ka, i, q] * Pf[q, j]
+                AP[i, j] = acc
+        ratio = chol_pivot(Pp1, L, n)
+        if ratio > 0.0:
+            chol_solve(L, AP, Gt, n, n)
+            return ratio
+    pinv_solve(Pp1, AP, Gt, n)  # singular predicted covariance: solve on its range
+    return ratio
+
+
+@njit(cache=True, nogil=True)
+def rts_loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G, worst, blas, steady_tol,
+             s_lo, s_hi):  # pragma: no cover - compiled
+    """Rauch-Tung-Striebel smoother over sequences ``s_lo..s_hi-1``; returns 0.
+
+    Steps the filter marked steady reuse the last gain; over such steps the
+    smoothed covariance is a fixed-point iteration ``P_s <- P_f + G (P_s - P_p) G^T``
+    with constant ``P_f, P_p, G``, and once it changes by at most ``steady_tol``
+    relative to its size it is frozen (copied back) until the filter leaves its
+    steady state (``steady_tol = 0`` disables this). A singular predicted
     covariance ``P_{k+1|k}`` (to ``SINGULAR_RTOL``) gets its gain from a
     pseudo-inverse solve: ``A P_{k|k}`` lies in its range, so the gain is exact.
     ``worst[0]`` is lowered to the smallest squared Cholesky pivot of a solved
     ``P_{k+1|k}`` relative to its largest diagonal entry (0 if one was singular).
+    ``blas``: products and solves through BLAS/LAPACK. Holds no GIL.
     """
     n = A.shape[1]
     L, AP, Gt = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
     dm, dP, GdP = np.empty(n), np.empty((n, n)), np.empty((n, n))
-    for s in range(offsets.shape[0] - 1):
+    bw = blas_scratch()
+    for s in range(s_lo, s_hi):
         t0 = offsets[s]
         last = offsets[s + 1] - 1
         ms[last, :] = mf[last]
         Ps[last, :, :] = Pf[last]
         G[last, :, :] = 0.0
         have_ss = False
+        run = 0  # consecutive steps computed with the frozen (steady) gain
+        frozen = False
         for k in range(last - t0 - 1, -1, -1):
             t = t0 + k
             ka = _ix(k, A)
             if not (steady[t] and have_ss):  # G^T = Pp[t+1]^{-1} (A Pf[t])
-                for i in range(n):
-                    for j in range(n):
-                        acc = 0.0
-                        for q in range(n):
-                            acc += A[ka, i, q] * Pf[t, q, j]
-                        AP[i, j] = acc
-                ratio = chol_pivot(Pp[t + 1], L, n)
-                if ratio > 0.0:
-                    chol_solve(L, AP, Gt, n, n)
-                else:  # singular predicted covariance: solve on its range
-                    pinv_solve(Pp[t + 1], AP, Gt, n)
+                ratio = _gain_t(A, ka, Pf[t], Pp[t + 1], L, AP, Gt, n, blas, bw)
                 worst[0] = min(worst[0], ratio)
                 have_ss = steady[t]
+                run = 0
+                frozen = False
             for i in range(n):
                 dm[i] = ms[t + 1, i] - mp[t + 1, i]
-                for j in range(n):
-                    dP[i, j] = Ps[t + 1, i, j] - Pp[t + 1, i, j]
             for i in range(n):
                 acc = mf[t, i]
                 for j in range(n):
                     acc += Gt[j, i] * dm[j]
                     G[t, i, j] = Gt[j, i]
                 ms[t, i] = acc
-                for j in range(n):
-                    acc = 0.0
-                    for q in range(n):
-                        acc += Gt[q, i] * dP[q, j]
-                    GdP[i, j] = acc
+            if frozen:
+                for i in range(n):
+                    for j in range(n):
+                        Ps[t, i, j] = Ps[t + 1, i, j]
+                continue
             for i in range(n):
-                for j in range(i + 1):
-                    acc = Pf[t, i, j]
-                    for q in range(n):
-                        acc += GdP[i, q] * Gt[q, j]
-                    Ps[t, i, j] = acc
-                    Ps[t, j, i] = acc
+                for j in range(n):
+                    dP[i, j] = Ps[t + 1, i, j] - Pp[t + 1, i, j]
+            if blas:
+                gemm(True, False, n, n, n, 1.0, Gt, dP, 0.0, GdP, bw)
+                for i in range(n):
+                    for j in range(n):
+                        Ps[t, i, j] = Pf[t, i, j]
+                gemm(False, False, n, n, n, 1.0, GdP, Gt, 1.0, Ps[t], bw)
+                mirror_lower(Ps[t], n)
+            else:
+                for i in range(n):
+                    for j in range(n):
+                        acc = 0.0
+                        for q in range(n):
+                            acc += Gt[q, i] * dP[q, j]
+                        GdP[i, j] = acc
+                for i in range(n):
+                    for j in range(i + 1):
+                        acc = Pf[t, i, j]
+                        for q in range(n):
+                            acc += GdP[i, q] * Gt[q, j]
+                        Ps[t, i, j] = acc
+                        Ps[t, j, i] = acc
+            if steady[t] and have_ss:
+                run += 1
+                # two steps on the same (P_f, P_p, G): P_s[t+1] came from the same map
+                if run >= 2 and steady_tol > 0.0 and _settled(Ps[t], Ps[t + 1], n, steady_tol):
+                    frozen = True
     return 0
+
+
+@njit(cache=True, inline="always")
+def pivot_ratio(P, L, n):  # pragma: no cover - compiled
+    """Smallest squared pivot of the factor L of P over max diag(P); 0 at or below SINGULAR_RTOL."""
+    big = 0.0
+    for i in range(n):
+        big = max(big, P[i, i])
+    small = np.inf
+    for i in range(n):
+        small = min(small, L[i, i] * L[i, i])
+    ratio = small / big
+    return ratio if ratio > SINGULAR_RTOL else 0.0
 
 
 @njit(cache=True)
