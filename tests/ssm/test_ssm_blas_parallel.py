@@ -113,8 +113,8 @@ def test_frozen_smoothed_covariance_equals_full_recursion():
     np.testing.assert_array_equal(frozen.gains, full.gains)
 
 
-@pytest.mark.parametrize("n", [3, 14])
-def test_parallel_batch_equals_serial_exactly(n):
+@pytest.mark.parametrize(("n", "form"), [(3, "standard"), (14, "standard"), (3, "sqrt")])
+def test_parallel_batch_equals_serial_exactly(n, form):
     params = random_params(n, p=2, m=1, seed=7)
     rng = np.random.default_rng(0)
     parts = []
@@ -122,12 +122,12 @@ def test_parallel_batch_equals_serial_exactly(n):
         u = rng.standard_normal((T, 1))
         parts.append((_missing(sample(params, T, u=u, random_state=i)[1], i), u))
     data = as_trajectories([p[0] for p in parts], u=[p[1] for p in parts], allow_nan=True)
-    serial, threaded = (kalman_filter(params, data, n_jobs=k) for k in (1, 2))
+    serial, threaded = (kalman_filter(params, data, form=form, n_jobs=k) for k in (1, 2))
     for a, b in zip(serial, threaded):
         for name in FILTER_FIELDS:
             np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
         assert a.log_likelihood == b.log_likelihood
-    s1, s2 = (rts_smoother(params, serial, n_jobs=k) for k in (1, 2))
+    s1, s2 = (rts_smoother(params, serial, form=form, n_jobs=k) for k in (1, 2))
     for a, b in zip(s1, s2):
         np.testing.assert_array_equal(a.means, b.means)
         np.testing.assert_array_equal(a.covariances, b.covariances)
@@ -135,7 +135,7 @@ def test_parallel_batch_equals_serial_exactly(n):
     np.testing.assert_array_equal(log_likelihood(params, data, n_jobs=1),
                                   log_likelihood(params, data, n_jobs=-1))
     # each sequence alone gives the same numbers as inside the batch
-    one = kalman_filter(params, parts[2][0], parts[2][1])
+    one = kalman_filter(params, parts[2][0], parts[2][1], form=form)
     np.testing.assert_array_equal(one.filtered_covariances, threaded[2].filtered_covariances)
 
 

@@ -123,6 +123,12 @@ def _use_blas(n: int) -> bool:
     return n >= _compiled_blas.BLAS_MIN_STATE
 
 
+def _chunked(loop, offsets, n_jobs, step_cost: int) -> int:
+    """``loop(s_lo, s_hi)`` over ranges of sequences (threads if several); first failure or 0."""
+    return next((status for status in run_chunks(loop, sequence_chunks(offsets, n_jobs, step_cost))
+                 if status), 0)
+
+
 def _run_filter(params, y, u, offsets, form, steady_tol, store=True, n_jobs=None):
     c = _compiled()
     n, p = params.state_dim, params.obs_dim
@@ -139,15 +145,16 @@ def _run_filter(params, y, u, offsets, form, steady_tol, store=True, n_jobs=None
     if form == "sqrt":
         model = c.Model(A=st["A"], B=st["B"], C=st["C"], D=st["D"], Q=_psd_factor(st["Q"]),
                         R=_psd_factor(st["R"]), m0=m0, P0=_psd_factor(params.P0))
-        status = _compiled_sqrt().sqrt_loop(y, u, offsets, model, out)
+        loop = _compiled_sqrt().sqrt_loop
+        status = _chunked(lambda a, b: loop(y, u, offsets, model, out, a, b), offsets, n_jobs,
+                          n * (n + p))
     else:
         model = c.Model(A=st["A"], B=st["B"], C=st["C"], D=st["D"], Q=st["Q"], R=st["R"],
                         m0=m0, P0=np.ascontiguousarray(params.P0))
         joseph, tol, blas = form == "joseph", float(steady_tol), _use_blas(n)
-        chunks = sequence_chunks(offsets, n_jobs, n * (n + p))
-        status = next((st for st in run_chunks(
+        status = _chunked(
             lambda a, b: c.kalman_loop(y, u, offsets, model, out, joseph, tol, store, blas, a, b),
-            chunks) if st), 0)
+            offsets, n_jobs, n * (n + p))
     if status:
         raise _fail("Kalman filter", int(status) - 1, offsets)
     return out
@@ -396,19 +403,19 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard",
     if form == "sqrt":
         Sf = cat("filtered_factors") if all(f.filtered_factors is not None for f in filts) \
             else _chol_factor(cat("filtered_covariances"))
-        status = _compiled_sqrt().sqrt_rts_loop(
-            offsets, A, _psd_factor(params.stacked("Q")), mp, cat("filtered_means"), Sf, ms, Ps,
-            G, np.empty((Tt, n, n)))
+        Qf, mf, Ss, loop = (_psd_factor(params.stacked("Q")), cat("filtered_means"),
+                            np.empty((Tt, n, n)), _compiled_sqrt().sqrt_rts_loop)
+        status = _chunked(lambda a, b: loop(offsets, A, Qf, mp, mf, Sf, ms, Ps, G, Ss, a, b),
+                          offsets, n_jobs, 2 * n * n)
         w = np.linalg.eigvalsh(Pp[1:]) if Tt > 1 else np.ones((1, n))
         ill = (w[:, 0] < _ILL_CONDITIONED * w[:, -1]).any()
     else:
         mf, Pf, steady = cat("filtered_means"), cat("filtered_covariances"), cat("steady")
-        chunks = sequence_chunks(offsets, n_jobs, 2 * n * n)
-        worst = np.ones(len(chunks))
+        worst = np.ones(len(filts))  # one slot per chunk, at its first sequence
         blas, tol, loop = _use_blas(n), float(steady_tol), _compiled_smoothers().rts_loop
-        status = next((st for st in run_chunks(
-            lambda i, a, b: loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G, worst[i:i + 1],
-                                 blas, tol, a, b), chunks, with_index=True) if st), 0)
+        status = _chunked(lambda a, b: loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G,
+                                            worst[a:a + 1], blas, tol, a, b),
+                          offsets, n_jobs, 2 * n * n)
         ill = worst.min() < _ILL_CONDITIONED
     if not status and ill:
         # a (near) singular P_{k+1|k}: the RTS gain solves with it and loses digits; the

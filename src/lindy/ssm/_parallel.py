@@ -91,8 +91,8 @@ def sequence_chunks(offsets, n_jobs, step_cost: int) -> list:
     return [(int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:])]
 
 
-def run_chunks(func, chunks, *, with_index: bool = False) -> list:
-    """``func(s_lo, s_hi)`` (or ``func(i, s_lo, s_hi)``) per chunk, in threads if several.
+def run_chunks(func, chunks) -> list:
+    """``func(s_lo, s_hi)`` per chunk, in threads if there are several.
 
     Returns the results in chunk order.
 
@@ -101,11 +101,10 @@ def run_chunks(func, chunks, *, with_index: bool = False) -> list:
     >>> run_chunks(lambda a, b: b - a, [(0, 2), (2, 5)])
     [2, 3]
     """
-    call = (lambda i, c: func(i, *c)) if with_index else (lambda i, c: func(*c))
     if len(chunks) == 1:
-        return [call(0, chunks[0])]
+        return [func(*chunks[0])]
     k = len(chunks)
     if k not in _POOL:
         _POOL[k] = ThreadPoolExecutor(max_workers=k, thread_name_prefix="lindy-ssm")
-    futures = [_POOL[k].submit(call, i, c) for i, c in enumerate(chunks)]
+    futures = [_POOL[k].submit(func, *c) for c in chunks]
     return [f.result() for f in futures]
