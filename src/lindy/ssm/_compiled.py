@@ -2,6 +2,8 @@
 
 The loops are hand-written over preallocated work arrays: nothing is allocated
 inside the time loop, which is what makes them fast for small state dimensions.
+From ``BLAS_MIN_STATE`` states on (``blas=True``) the covariance steps call
+BLAS/LAPACK instead (:mod:`lindy.ssm._compiled_blas`), still without allocating.
 They run over sequences stored end to end (``offsets`` delimits them), so one
 compiled loop serves one sequence and a whole TrajectorySet. Parameter arrays
 always carry a leading time axis of length 1 (time-invariant) or at least the

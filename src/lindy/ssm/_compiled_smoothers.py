@@ -1,7 +1,9 @@
 """Compiled fixed-interval smoothers on covariances (RTS and the r_t, N_t form).
 
 ``rts_loop`` is the Rauch-Tung-Striebel smoother; where a predicted covariance is
-singular its gain comes from a pseudo-inverse solve. ``rn_loop`` is the smoother
+singular its gain comes from a pseudo-inverse solve. Its products and Cholesky
+solves go through BLAS/LAPACK for larger state dimensions, and over the filter's
+steady state its covariance recursion freezes once converged. ``rn_loop`` is the smoother
 in the Durbin & Koopman (2012, sec. 4.4) ``r_t, N_t`` form, which never solves
 with a predicted covariance (only with innovation covariances); it serves models
 whose predicted covariances are (near) singular, where the RTS gain loses

@@ -231,7 +231,8 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
         Threads over the sequences of a TrajectorySet (the compiled loops
         release the GIL; results equal the serial run exactly). None: every
         available core when there are several sequences and enough work; 1:
-        serial; -1: every available core.
+        serial; -1: every available core. (Models with diffuse states and
+        ``sequential=True`` run serially.)
 
     Returns
     -------
@@ -242,6 +243,12 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
     ------
     lindy.errors.NumericalError
         If an innovation covariance is not positive definite.
+
+    Notes
+    -----
+    Small models run hand-written compiled loops; from 12 states on the
+    covariance steps call BLAS/LAPACK (``dgemm``, ``dtrsm``, ``dpotrf``); both
+    give the same numbers to rounding.
 
     Examples
     --------
@@ -351,7 +358,8 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard",
         Threads over the sequences of a TrajectorySet (the compiled loops
         release the GIL; results equal the serial run exactly). None: every
         available core when there are several sequences and enough work; 1:
-        serial; -1: every available core.
+        serial; -1: every available core. (Models with diffuse states and
+        ``sequential=True`` run serially.)
 
     Returns
     -------
