@@ -1,10 +1,11 @@
 """The BLAS-backed and the loop Kalman steps agree; parallel batches equal serial runs.
 
 The compiled filter and RTS smoother switch from hand-written loops to BLAS/LAPACK
-at ``BLAS_MIN_STATE`` states; both paths must give the same numbers (to
-rounding) on the same problem, on either side of the threshold and with missing
-data, inputs, time-varying matrices and singular predicted covariances. A
-TrajectorySet split over threads must give bitwise the serial result.
+at ``BLAS_MIN_STATE`` (smoother: ``BLAS_MIN_STATE_SMOOTHER``) states; both paths
+must give the same numbers (to rounding) on the same problem, on either side of
+the thresholds and with missing data, inputs, time-varying matrices and singular
+predicted covariances. A TrajectorySet split over threads must give bitwise the
+serial result.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def _both_paths(monkeypatch, run):
     out = []
     for threshold in (1, 10**6):  # every size through BLAS, then every size through loops
         monkeypatch.setattr(cb, "BLAS_MIN_STATE", threshold)
+        monkeypatch.setattr(cb, "BLAS_MIN_STATE_SMOOTHER", threshold)
         out.append(run())
     return out
 
@@ -50,7 +52,7 @@ def _missing(y, seed):
     return y
 
 
-@pytest.mark.parametrize("n", [11, 12, 13])
+@pytest.mark.parametrize("n", [7, 8, 11, 12, 13])
 @pytest.mark.parametrize("form", ["standard", "joseph"])
 def test_blas_and_loops_agree_around_the_threshold(n, form, monkeypatch):
     params = random_params(n, p=n // 2, m=1, seed=n)
@@ -85,6 +87,7 @@ def test_blas_and_loops_agree_time_varying(monkeypatch):
 def test_blas_path_replays_statsmodels_singular_smoother(monkeypatch):
     """ARMA(2,1) in companion form with R = 0 (singular P_{k+1|k}) through BLAS."""
     monkeypatch.setattr(cb, "BLAS_MIN_STATE", 1)
+    monkeypatch.setattr(cb, "BLAS_MIN_STATE_SMOOTHER", 1)
     params, y, res = arma21()
     filt = kalman_filter(params, y)
     smooth = rts_smoother(params, filt)

@@ -30,8 +30,10 @@ _dgemm = types.ExternalFunction("lindy_dgemm", types.void(*([_vp] * 13)))
 _dtrsm = types.ExternalFunction("lindy_dtrsm", types.void(*([_vp] * 11)))
 _dpotrf = types.ExternalFunction("lindy_dpotrf", types.void(*([_vp] * 5)))
 
-#: state dimension from which the loops use BLAS/LAPACK for their matrix products
+#: state dimension from which the filter uses BLAS/LAPACK for its matrix products
 BLAS_MIN_STATE = 12
+#: the same for the RTS smoother (its n-column solves pay off earlier)
+BLAS_MIN_STATE_SMOOTHER = 8
 
 #: integer (int32), float and character (uint8) arguments of the Fortran calls
 BlasScratch = namedtuple("BlasScratch", ["ints", "floats", "chars"])

@@ -116,11 +116,11 @@ def _fail(kind: str, t: int, offsets) -> NumericalError:
     )
 
 
-def _use_blas(n: int) -> bool:
-    """BLAS/LAPACK products from ``BLAS_MIN_STATE`` states on (read at call time)."""
-    from . import _compiled_blas
+def _use_blas(n: int, smoother: bool = False) -> bool:
+    """BLAS/LAPACK products from ``BLAS_MIN_STATE`` (smoother: ``..._SMOOTHER``) states on."""
+    from . import _compiled_blas as cb
 
-    return n >= _compiled_blas.BLAS_MIN_STATE
+    return n >= (cb.BLAS_MIN_STATE_SMOOTHER if smoother else cb.BLAS_MIN_STATE)
 
 
 def _chunked(loop, offsets, n_jobs, step_cost: int) -> int:
@@ -246,9 +246,9 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
 
     Notes
     -----
-    Small models run hand-written compiled loops; from 12 states on the
-    covariance steps call BLAS/LAPACK (``dgemm``, ``dtrsm``, ``dpotrf``); both
-    give the same numbers to rounding.
+    Small models run hand-written compiled loops; from 12 states on (8 in
+    :func:`rts_smoother`) the covariance steps call BLAS/LAPACK (``dgemm``,
+    ``dtrsm``, ``dpotrf``); both give the same numbers to rounding.
 
     Examples
     --------
@@ -420,7 +420,7 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard",
     else:
         mf, Pf, steady = cat("filtered_means"), cat("filtered_covariances"), cat("steady")
         worst = np.ones(len(filts))  # one slot per chunk, at its first sequence
-        blas, tol, loop = _use_blas(n), float(steady_tol), _compiled_smoothers().rts_loop
+        blas, tol, loop = _use_blas(n, True), float(steady_tol), _compiled_smoothers().rts_loop
         status = _chunked(lambda a, b: loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G,
                                             worst[a:a + 1], blas, tol, a, b),
                           offsets, n_jobs, 2 * n * n)
