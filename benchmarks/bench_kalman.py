@@ -11,8 +11,9 @@ agreement of the log-likelihoods. Usage::
     python benchmarks/bench_kalman.py --parallel # a batch on 1 vs 2 threads (n_jobs)
 
 ``--sizes`` times the filter and the smoother separately and together on the
-same model and data in both libraries: the median over ``--repeat`` runs, the
-libraries alternating, BLAS limited to one thread for both. statsmodels runs
+same model and data in both libraries: the median over ``--repeat`` runs (more,
+up to 25, for fast sizes), the libraries alternating, BLAS limited to one thread
+for both. statsmodels runs
 ``KalmanSmoother`` (conventional filter, Cholesky inversion, nothing conserved)
 with ``smoother_output = SMOOTHER_STATE | SMOOTHER_STATE_COV``: its filter stores
 predicted and filtered states and covariances, forecasts and the log-likelihood
@@ -149,10 +150,20 @@ def statsmodels_smoother(params, y, steady=True):
     return ks
 
 
-def median_times(funcs, repeat):
-    """Median wall time of each function over ``repeat`` rounds (functions alternate)."""
+def median_times(funcs, repeat, budget=1.0):
+    """Median wall time of each function over at least ``repeat`` rounds (functions alternate).
+
+    Fast functions get more rounds (up to 25, about ``budget`` seconds for the slowest
+    function), so that a preemption on a shared machine does not move the median.
+    """
+    first = []
+    for f in funcs:
+        t0 = time.perf_counter()
+        f()
+        first.append(time.perf_counter() - t0)
+    rounds = max(repeat, min(25, int(budget / max(first))))
     times = [[] for _ in funcs]
-    for _ in range(repeat):
+    for _ in range(rounds):
         for ts, f in zip(times, funcs):
             t0 = time.perf_counter()
             f()
@@ -195,7 +206,8 @@ def bench_sizes(repeat, steady=True, quick=False):
     """Filter, smoother and both, lindy vs statsmodels, from n = 2 to n = 100."""
     from threadpoolctl import threadpool_limits
 
-    print(f"lindy vs statsmodels KalmanSmoother, median of {repeat}, one BLAS thread, "
+    print(f"lindy vs statsmodels KalmanSmoother, median of >= {repeat} (up to 25 for fast "
+          "sizes), one BLAS thread, "
           f"steady-state shortcuts {'on (defaults)' if steady else 'off (tolerance 0)'}")
     print(f"{'n':>4} {'p':>3} {'T':>6} | {'filter: lindy':>13} {'sm':>9} {'ratio':>6} | "
           f"{'smoother: lindy':>15} {'sm':>9} {'ratio':>6} | {'both: lindy':>11} {'sm':>9} "
