@@ -25,12 +25,14 @@ its smoother the smoothed means, covariances and gains.
 from __future__ import annotations
 
 import argparse
+import os
 import time
 
 import numpy as np
 
 from lindy.data import as_trajectories
 from lindy.ssm import LGSSMParams, kalman_filter, log_likelihood, rts_smoother, sample
+from lindy.ssm._parallel import available_cores
 
 
 def best_time(func, repeat):
@@ -222,8 +224,39 @@ def bench_sizes(repeat, steady=True, quick=False):
             print(row + " {:>8.1e} {:>8.1e} {:>8.1e}".format(*diffs), flush=True)
 
 
+def chunk_cpu(func, repeat):
+    """Median over ``repeat`` calls of the largest CPU time one thread spent in a chunk.
+
+    Wraps lindy's chunk runner to read each worker thread's CPU clock: on a machine
+    whose other jobs cap this process's CPU share, the wall-time speed-up of threads
+    is capped too, but this critical-path CPU time still shows how the work splits.
+    """
+    import lindy.ssm._kalman as kalman
+
+    runner, spans = kalman.run_chunks, []
+
+    def timed_runner(loop, chunks):
+        def timed(a, b):
+            c0 = time.thread_time()
+            status = loop(a, b)
+            spans.append(time.thread_time() - c0)
+            return status
+        return runner(timed, chunks)
+
+    kalman.run_chunks = timed_runner
+    try:
+        worst = []
+        for _ in range(repeat):
+            spans.clear()
+            func()
+            worst.append(max(spans))
+    finally:
+        kalman.run_chunks = runner
+    return float(np.median(worst))
+
+
 def time_batch(n, p, N, T, repeat):
-    """Median times of a batch on 1 and 2 threads (filter, smoother) and whether they agree."""
+    """Median wall times, critical-path CPU times (1 and 2 threads) and whether they agree."""
     params = make_params(n, p)
     yb = as_trajectories(np.stack([sample(params, T, random_state=100 + i)[1] for i in range(N)]))
     f1, f2 = (kalman_filter(params, yb, n_jobs=k) for k in (1, 2))
@@ -232,27 +265,29 @@ def time_batch(n, p, N, T, repeat):
                 and a.log_likelihood == b.log_likelihood for a, b in zip(f1, f2)) and \
         all(np.array_equal(a.covariances, b.covariances) and np.array_equal(a.means, b.means)
             for a, b in zip(s1, s2))
-    t = median_times([lambda: kalman_filter(params, yb, n_jobs=1),
-                      lambda: kalman_filter(params, yb, n_jobs=2),
-                      lambda: rts_smoother(params, f1, n_jobs=1),
-                      lambda: rts_smoother(params, f1, n_jobs=2)], repeat)
-    return t, equal
+    calls = [lambda: kalman_filter(params, yb, n_jobs=1), lambda: kalman_filter(params, yb, n_jobs=2),
+             lambda: rts_smoother(params, f1, n_jobs=1), lambda: rts_smoother(params, f1, n_jobs=2)]
+    return median_times(calls, repeat), [chunk_cpu(f, repeat) for f in calls], equal
 
 
 def bench_parallel(repeat, quick=False):
     """A TrajectorySet filtered and smoothed on 1 and on 2 threads (results equal exactly)."""
     from threadpoolctl import threadpool_limits
 
-    print(f"\nBatch on 1 vs 2 threads (n_jobs), median of {repeat}, one BLAS thread")
-    print(f"{'n':>4} {'p':>3} {'N x T':>11} | {'filter 1':>9} {'2':>9} {'speed-up':>8} | "
-          f"{'smoother 1':>10} {'2':>9} {'speed-up':>8} | equal")
+    print(f"\nBatch on 1 vs 2 threads (n_jobs), median of >= {repeat}, one BLAS thread, "
+          f"{available_cores()} cores, load average {os.getloadavg()[0]:.1f}")
+    print("wall time 1 thread / 2 threads, speed-up; [critical-path CPU: the largest CPU time "
+          "of one thread, 1 / 2 threads, ratio]")
+    print(f"{'n':>4} {'p':>3} {'N x T':>11} | {'filter':>34} | {'smoother':>34} | equal")
     with threadpool_limits(limits=1):
         for n, p, N, T in ((4, 2, 100, 1000), (20, 10, 20, 1000), (50, 20, 8, 500)):
             T = T // 5 if quick else T
-            t, equal = time_batch(n, p, N, T, repeat)
-            print(f"{n:>4} {p:>3} {N:>4} x {T:<4} | {1e3 * t[0]:>6.1f} ms {1e3 * t[1]:>6.1f} ms "
-                  f"{t[0] / t[1]:>7.2f}x | {1e3 * t[2]:>7.1f} ms {1e3 * t[3]:>6.1f} ms "
-                  f"{t[2] / t[3]:>7.2f}x | {equal}", flush=True)
+            t, c, equal = time_batch(n, p, N, T, repeat)
+            row = f"{n:>4} {p:>3} {N:>4} x {T:<4} |"
+            for i in (0, 2):
+                row += (f" {1e3 * t[i]:5.1f}/{1e3 * t[i + 1]:5.1f} ms {t[i] / t[i + 1]:4.2f}x "
+                        f"[{1e3 * c[i]:5.1f}/{1e3 * c[i + 1]:5.1f} {c[i] / c[i + 1]:4.2f}x] |")
+            print(row + f" {equal}", flush=True)
 
 
 def main():
