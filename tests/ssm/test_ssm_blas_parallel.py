@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.linalg import solve_discrete_lyapunov
 from ssm_helpers import random_params
 from test_ssm_singular import arma21
 
 import lindy.ssm._compiled_blas as cb
 from lindy.data import as_trajectories
 from lindy.errors import NumericalError, ValidationError
-from lindy.ssm import kalman_filter, log_likelihood, rts_smoother, sample
+from lindy.ssm import LGSSMParams, kalman_filter, log_likelihood, rts_smoother, sample
 
 FILTER_FIELDS = ("predicted_means", "predicted_covariances", "filtered_means",
                  "filtered_covariances", "log_likelihood_terms", "innovations",
@@ -95,6 +96,26 @@ def test_blas_path_replays_statsmodels_singular_smoother(monkeypatch):
     np.testing.assert_allclose(smooth.means, res.smoothed_state.T, atol=1e-8)
     np.testing.assert_allclose(smooth.covariances, res.smoothed_state_cov.transpose(2, 0, 1),
                                atol=1e-8)
+
+
+def test_blas_and_loops_agree_on_the_r_n_smoother(monkeypatch):
+    """A stable AR(14) in companion form with R = 0: singular P_{k+1|k}, r_t/N_t smoother."""
+    rng = np.random.default_rng(4)
+    roots = 0.9 * np.exp(1j * rng.uniform(0.2, 3.0, 7))
+    ar = -np.real(np.poly(np.concatenate([roots, roots.conj()])))[1:]
+    n = ar.size
+    A = np.vstack([ar, np.eye(n)[:-1]])
+    Q = np.zeros((n, n))
+    Q[0, 0] = 1.0
+    params = LGSSMParams(A=A, C=np.eye(1, n), Q=Q, R=[[0.0]], m0=np.zeros(n),
+                         P0=solve_discrete_lyapunov(A, Q))
+    y = sample(params, 300, random_state=3)[1]
+    y[[20, 21, 150]] = np.nan
+    (sb, pb), (sl, pl) = _both_paths(monkeypatch, lambda: (
+        lambda f: (rts_smoother(params, f), f))(kalman_filter(params, y)))
+    assert np.linalg.eigvalsh(pl.predicted_covariances[1:]).min() < 1e-8  # the r_t/N_t path
+    _close(sb.means, sl.means)
+    _close(sb.covariances, sl.covariances)
 
 
 def test_blas_path_raises_on_singular_innovation_covariance(monkeypatch):

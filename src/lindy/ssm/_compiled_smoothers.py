@@ -16,7 +16,15 @@ import numpy as np
 from numba import njit
 
 from ._compiled import _ix, chol_lower, chol_solve, gain, observed
-from ._compiled_blas import blas_scratch, chol_solve_blas, gemm, mirror_lower, potrf
+from ._compiled_blas import (
+    blas_scratch,
+    chol_solve_blas,
+    gain_blas,
+    gather_observed,
+    gemm,
+    mirror_lower,
+    potrf,
+)
 
 #: relative size below which a pivot or eigenvalue of a predicted covariance counts as zero
 SINGULAR_RTOL = 1e-10
@@ -198,7 +206,8 @@ def pivot_ratio(P, L, n):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def rn_loop(offsets, A, C, R, y, innov, mp, Pp, ms, Ps, r_first, N_first):  # pragma: no cover
+def rn_loop(offsets, A, C, R, y, innov, mp, Pp, ms, Ps, r_first, N_first,
+            blas=False):  # pragma: no cover - compiled
     """Smoothed moments by the ``r_t, N_t`` recursions; returns 0 or 1 + a failed step.
 
     Backwards over each sequence, with ``K = P C^T F^{-1}`` on the observed rows::
@@ -208,15 +217,17 @@ def rn_loop(offsets, A, C, R, y, innov, mp, Pp, ms, Ps, r_first, N_first):  # pr
 
     then ``r <- A^T r``, ``N <- A^T N A`` to the previous step. ``r_first[s]``,
     ``N_first[s]`` receive sequence ``s``'s ``r, N`` after its first step (the
-    exact diffuse smoother continues from them).
+    exact diffuse smoother continues from them). ``blas``: products and solves
+    through BLAS/LAPACK.
     """
     n = A.shape[1]
     p = C.shape[1]
     r, tmp, w, fv = np.empty(n), np.empty(n), np.empty(p), np.empty(p)
     N, IKC, PN = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
     CP, S, L, Kt = np.empty((p, n)), np.empty((p, p)), np.empty((p, p)), np.empty((p, n))
-    FC, Cm = np.empty((p, n)), np.empty((p, n))
+    FC, Cm, Ro = np.empty((p, n)), np.empty((p, n)), np.empty((p, p))
     idx = np.empty(p, np.int64)
+    bw = blas_scratch()
     for s in range(offsets.shape[0] - 1):
         t0 = offsets[s]
         last = offsets[s + 1] - 1
@@ -233,28 +244,42 @@ def rn_loop(offsets, A, C, R, y, innov, mp, Pp, ms, Ps, r_first, N_first):  # pr
                     tmp[i] = acc
                 for i in range(n):
                     r[i] = tmp[i]
-                for i in range(n):
-                    for j in range(n):
-                        acc = 0.0
-                        for q in range(n):
-                            acc += N[i, q] * A[ka, q, j]
-                        PN[i, j] = acc
-                for i in range(n):
-                    for j in range(n):
-                        acc = 0.0
-                        for q in range(n):
-                            acc += A[ka, q, i] * PN[q, j]
-                        N[i, j] = acc
+                if blas:  # N <- A^T (N A)
+                    gemm(False, False, n, n, n, 1.0, N, A[ka], 0.0, PN, bw)
+                    gemm(True, False, n, n, n, 1.0, A[ka], PN, 0.0, N, bw)
+                else:
+                    for i in range(n):
+                        for j in range(n):
+                            acc = 0.0
+                            for q in range(n):
+                                acc += N[i, q] * A[ka, q, j]
+                            PN[i, j] = acc
+                    for i in range(n):
+                        for j in range(n):
+                            acc = 0.0
+                            for q in range(n):
+                                acc += A[ka, q, i] * PN[q, j]
+                            N[i, j] = acc
             no = observed(y, t, idx)
             if no > 0:
                 kc, kr = _ix(k, C), _ix(k, R)
-                if not gain(Pp[t], C, R, kc, kr, idx, no, CP, S, L, Kt):
-                    return t + 1
-                for a in range(no):
-                    for j in range(n):
-                        Cm[a, j] = C[kc, idx[a], j]
-                    w[a] = innov[t, idx[a]]
-                chol_solve(L, Cm, FC, no, n)  # F^{-1} C
+                if blas:
+                    gather_observed(C, R, kc, kr, idx, no, Cm, Ro)
+                    if not gain_blas(Pp[t], Cm, Ro, no, CP, L, Kt, bw):
+                        return t + 1
+                    for a in range(no):
+                        for j in range(n):
+                            FC[a, j] = Cm[a, j]
+                        w[a] = innov[t, idx[a]]
+                    chol_solve_blas(L, FC, no, n, bw)  # F^{-1} C
+                else:
+                    if not gain(Pp[t], C, R, kc, kr, idx, no, CP, S, L, Kt):
+                        return t + 1
+                    for a in range(no):
+                        for j in range(n):
+                            Cm[a, j] = C[kc, idx[a], j]
+                        w[a] = innov[t, idx[a]]
+                    chol_solve(L, Cm, FC, no, n)  # F^{-1} C
                 for a in range(no):  # fv = F^{-1} v - K^T r (two triangular solves)
                     acc = w[a]
                     for b in range(a):
@@ -275,32 +300,50 @@ def rn_loop(offsets, A, C, R, y, innov, mp, Pp, ms, Ps, r_first, N_first):  # pr
                     for a in range(no):
                         acc += Cm[a, i] * fv[a]
                     r[i] = acc
-                for i in range(n):  # I - K C
-                    for j in range(n):
-                        acc = 1.0 if i == j else 0.0
-                        for a in range(no):
-                            acc -= Kt[a, i] * Cm[a, j]
-                        IKC[i, j] = acc
-                for i in range(n):
-                    for j in range(n):
-                        acc = 0.0
-                        for q in range(n):
-                            acc += N[i, q] * IKC[q, j]
-                        PN[i, j] = acc
-                for i in range(n):
-                    for j in range(i + 1):
-                        acc = 0.0
-                        for q in range(n):
-                            acc += IKC[q, i] * PN[q, j]
-                        for a in range(no):
-                            acc += Cm[a, i] * FC[a, j]
-                        N[i, j] = acc
-                        N[j, i] = acc
+                if blas:  # N <- (I - K C)^T N (I - K C) + C^T F^{-1} C
+                    for i in range(n):
+                        for j in range(n):
+                            IKC[i, j] = 1.0 if i == j else 0.0
+                    gemm(True, False, n, n, no, -1.0, Kt, Cm, 1.0, IKC, bw)
+                    gemm(False, False, n, n, n, 1.0, N, IKC, 0.0, PN, bw)
+                    gemm(True, False, n, n, n, 1.0, IKC, PN, 0.0, N, bw)
+                    gemm(True, False, n, n, no, 1.0, Cm, FC, 1.0, N, bw)
+                    mirror_lower(N, n)
+                else:
+                    for i in range(n):  # I - K C
+                        for j in range(n):
+                            acc = 1.0 if i == j else 0.0
+                            for a in range(no):
+                                acc -= Kt[a, i] * Cm[a, j]
+                            IKC[i, j] = acc
+                    for i in range(n):
+                        for j in range(n):
+                            acc = 0.0
+                            for q in range(n):
+                                acc += N[i, q] * IKC[q, j]
+                            PN[i, j] = acc
+                    for i in range(n):
+                        for j in range(i + 1):
+                            acc = 0.0
+                            for q in range(n):
+                                acc += IKC[q, i] * PN[q, j]
+                            for a in range(no):
+                                acc += Cm[a, i] * FC[a, j]
+                            N[i, j] = acc
+                            N[j, i] = acc
             for i in range(n):
                 acc = mp[t, i]
                 for j in range(n):
                     acc += Pp[t, i, j] * r[j]
                 ms[t, i] = acc
+            if blas:  # P_s = P_p - (P_p N) P_p
+                gemm(False, False, n, n, n, 1.0, Pp[t], N, 0.0, PN, bw)
+                for i in range(n):
+                    for j in range(n):
+                        Ps[t, i, j] = Pp[t, i, j]
+                gemm(False, False, n, n, n, -1.0, PN, Pp[t], 1.0, Ps[t], bw)
+                mirror_lower(Ps[t], n)
+                continue
             for i in range(n):
                 for j in range(n):
                     acc = 0.0

@@ -433,7 +433,7 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard",
             offsets, A, np.ascontiguousarray(params.stacked("C")),
             np.ascontiguousarray(params.stacked("R")), innov, innov, mp, Pp, ms,
             np.empty((Tt, n, n)) if form == "sqrt" else Ps, np.empty((len(filts), n)),
-            np.empty((len(filts), n, n)))
+            np.empty((len(filts), n, n)), _use_blas(n, True))
     if status:
         raise _fail("RTS smoother", int(status) - 1, offsets)
     res = [SmootherResult(means=a, covariances=b, gains=c, log_likelihood=f.log_likelihood)
