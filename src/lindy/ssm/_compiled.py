@@ -2,6 +2,8 @@
 
 The loops are hand-written over preallocated work arrays: nothing is allocated
 inside the time loop, which is what makes them fast for small state dimensions.
+From ``BLAS_MIN_STATE`` states on (``blas=True``) the covariance steps call
+BLAS/LAPACK instead (:mod:`lindy.ssm._compiled_blas`), still without allocating.
 They run over sequences stored end to end (``offsets`` delimits them), so one
 compiled loop serves one sequence and a whole TrajectorySet. Parameter arrays
 always carry a leading time axis of length 1 (time-invariant) or at least the
@@ -23,6 +25,15 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
+from ._compiled_blas import (
+    blas_scratch,
+    gain_blas,
+    gather_observed,
+    predict_cov_blas,
+    update_cov_blas,
+    update_cov_joseph_blas,
+)
+
 LOG2PI = float(np.log(2.0 * np.pi))
 
 #: the stacked parameter arrays of a filter run (covariances or their square factors)
@@ -31,7 +42,7 @@ Model = namedtuple("Model", ["A", "B", "C", "D", "Q", "R", "m0", "P0"])
 FilterOutputs = namedtuple("FilterOutputs", ["mp", "Pp", "mf", "Pf", "ll", "innov", "white",
                                              "nis", "steady", "factors", "mnext", "Pnext"])
 #: work arrays of the covariance filter's measurement update
-FilterWork = namedtuple("FilterWork", ["CP", "S", "L", "Kt", "IKC", "T1", "KR"])
+FilterWork = namedtuple("FilterWork", ["CP", "S", "L", "Kt", "IKC", "T1", "KR", "Co", "Ro"])
 
 
 # ------------------------------------------------------------------- helpers
@@ -249,7 +260,7 @@ def filter_work(n, p):  # pragma: no cover - compiled
     """Work arrays of the covariance filter's measurement update (allocated once per call)."""
     return FilterWork(CP=np.empty((p, n)), S=np.empty((p, p)), L=np.empty((p, p)),
                       Kt=np.empty((p, n)), IKC=np.empty((n, n)), T1=np.empty((n, n)),
-                      KR=np.empty((n, p)))
+                      KR=np.empty((n, p)), Co=np.empty((p, n)), Ro=np.empty((p, p)))
 
 
 @njit(cache=True)
@@ -336,12 +347,16 @@ def _converged(P, Pnew, steady_tol):  # pragma: no cover - compiled
     return diff <= steady_tol * scale
 
 
-@njit(cache=True)
-def kalman_loop(y, u, offsets, model, out, joseph, steady_tol, store):  # pragma: no cover
+@njit(cache=True, nogil=True)
+def kalman_loop(y, u, offsets, model, out, joseph, steady_tol, store, blas,
+                s_lo, s_hi):  # pragma: no cover - compiled
     """Covariance-form Kalman filter; returns 0, or 1 + the flat index of a failed step.
 
-    ``model``: :class:`Model` of covariances; ``out``: :class:`FilterOutputs` (with
-    ``store`` False only ``ll``, ``mnext`` and ``Pnext`` are written). For
+    Runs sequences ``s_lo..s_hi-1`` (disjoint ranges may run in parallel threads:
+    the loop holds no GIL). ``model``: :class:`Model` of covariances; ``out``:
+    :class:`FilterOutputs` (with ``store`` False only ``ll``, ``mnext`` and
+    ``Pnext`` are written). ``blas``: matrix products and Cholesky solves through
+    BLAS/LAPACK (:mod:`lindy.ssm._compiled_blas`) instead of the loops. For
     time-invariant models the covariance recursion is frozen once it changes by
     less than ``steady_tol`` over fully observed steps.
     """
@@ -355,14 +370,15 @@ def kalman_loop(y, u, offsets, model, out, joseph, steady_tol, store):  # pragma
     tv = A.shape[0] > 1 or B.shape[0] > 1 or C.shape[0] > 1 or D.shape[0] > 1 \
         or Q.shape[0] > 1 or R.shape[0] > 1
     w = filter_work(n, p)
-    CP, S, L, Kt, IKC, T1, KR = w.CP, w.S, w.L, w.Kt, w.IKC, w.T1, w.KR
+    CP, S, L, Kt, IKC, T1, KR, Co, Ro = w.CP, w.S, w.L, w.Kt, w.IKC, w.T1, w.KR, w.Co, w.Ro
+    bw = blas_scratch()
     m, mfk = np.empty(n), np.empty(n)
     P, Pnew, Pfk, AP = np.empty((n, n)), np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
     idx = np.empty(p, np.int64)
     v, e = np.empty(p), np.empty(p)
     Kt_ss, L_ss = np.empty((p, n)), np.empty((p, p))
     Pf_ss, Pp_ss = np.empty((n, n)), np.empty((n, n))
-    for s in range(offsets.shape[0] - 1):
+    for s in range(s_lo, s_hi):
         t0 = offsets[s]
         copy(m0, m)
         copy2(P0, P)
@@ -391,12 +407,21 @@ def kalman_loop(y, u, offsets, model, out, joseph, steady_tol, store):  # pragma
                     copy2(Pf_ss, Pfk)
                 else:
                     kr = _ix(k, R)
-                    if not gain(P, C, R, kc, kr, idx, no, CP, S, L, Kt):
-                        return t + 1
-                    if joseph:
-                        update_cov_joseph(P, C, R, kc, kr, idx, no, Kt, IKC, T1, KR, Pfk)
+                    if blas:
+                        gather_observed(C, R, kc, kr, idx, no, Co, Ro)
+                        if not gain_blas(P, Co, Ro, no, CP, L, Kt, bw):
+                            return t + 1
+                        if joseph:
+                            update_cov_joseph_blas(P, Co, Ro, no, Kt, IKC, T1, KR, Pfk, bw)
+                        else:
+                            update_cov_blas(P, CP, Kt, no, Pfk, bw)
                     else:
-                        update_cov(P, CP, Kt, no, Pfk)
+                        if not gain(P, C, R, kc, kr, idx, no, CP, S, L, Kt):
+                            return t + 1
+                        if joseph:
+                            update_cov_joseph(P, C, R, kc, kr, idx, no, Kt, IKC, T1, KR, Pfk)
+                        else:
+                            update_cov(P, CP, Kt, no, Pfk)
                     Ku = Kt
                     Lu = L
                 ll[t] = whiten(Lu, v, e, no)
@@ -414,7 +439,10 @@ def kalman_loop(y, u, offsets, model, out, joseph, steady_tol, store):  # pragma
             if use_ss:
                 copy2(Pp_ss, P)
             else:
-                predict_cov(A, Q, _ix(k, A), _ix(k, Q), Pfk, Pnew, AP)
+                if blas:
+                    predict_cov_blas(A, Q, _ix(k, A), _ix(k, Q), Pfk, Pnew, AP, bw)
+                else:
+                    predict_cov(A, Q, _ix(k, A), _ix(k, Q), Pfk, Pnew, AP)
                 if (not tv) and full and prev_full and steady_tol > 0.0 \
                         and _converged(P, Pnew, steady_tol):
                     conv = True

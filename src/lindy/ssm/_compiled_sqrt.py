@@ -75,9 +75,12 @@ def _time_update(A, Qf, ka, kq, Sf, Mp, w, Sp):  # pragma: no cover - compiled
             Sp[i, j] = Mp[i, j]
 
 
-@njit(cache=True)
-def sqrt_loop(y, u, offsets, model, out):  # pragma: no cover - compiled
+@njit(cache=True, nogil=True)
+def sqrt_loop(y, u, offsets, model, out, s_lo, s_hi):  # pragma: no cover - compiled
     """Square-root Kalman filter; returns 0, or 1 + the flat index of a failed step.
+
+    Runs sequences ``s_lo..s_hi-1`` and holds no GIL (disjoint ranges may run in
+    parallel threads).
 
     ``model`` holds square factors of ``Q``, ``R`` and ``P0``; the filtered factors
     go to ``out.factors``.
@@ -95,7 +98,7 @@ def sqrt_loop(y, u, offsets, model, out):  # pragma: no cover - compiled
     w = np.empty(2 * n + p)
     idx = np.empty(p, np.int64)
     v, e = np.empty(p), np.empty(p)
-    for s in range(offsets.shape[0] - 1):
+    for s in range(s_lo, s_hi):
         t0 = offsets[s]
         copy(m0, m)
         copy2(P0f, Sp)
@@ -148,9 +151,12 @@ def _pinv_gain(M, n, Pp, YT, gt):  # pragma: no cover - compiled
     pinv_solve(Pp, YT, gt, n)
 
 
-@njit(cache=True)
-def sqrt_rts_loop(offsets, A, Qf, mp, mf, Sf, ms, Ps, G, Ss):  # pragma: no cover - compiled
+@njit(cache=True, nogil=True)
+def sqrt_rts_loop(offsets, A, Qf, mp, mf, Sf, ms, Ps, G, Ss, s_lo,
+                  s_hi):  # pragma: no cover - compiled
     """Square-root RTS smoother; returns 0, or 1 + the flat index of a failed step.
+
+    Over sequences ``s_lo..s_hi-1``; holds no GIL.
 
     Per step one Householder triangularization of ``[[A Sf, Qf], [Sf, 0]]`` gives
     ``[[Y11, 0], [Y21, Y22]]`` with ``Y11 Y11^T = P_{k+1|k}``, gain
@@ -163,7 +169,7 @@ def sqrt_rts_loop(offsets, A, Qf, mp, mf, Sf, ms, Ps, G, Ss):  # pragma: no cove
     M, N2 = np.empty((2 * n, 2 * n)), np.empty((n, 3 * n))
     w, g, dm = np.empty(3 * n), np.empty((n, n)), np.empty(n)
     Pp, YT, gt = np.empty((n, n)), np.empty((n, n)), np.empty((n, n))
-    for s in range(offsets.shape[0] - 1):
+    for s in range(s_lo, s_hi):
         t0 = offsets[s]
         last = offsets[s + 1] - 1
         ms[last, :] = mf[last]

@@ -4,19 +4,22 @@ Pure functions of :class:`~lindy.ssm.LGSSMParams` and observation arrays. NaN
 entries of ``y`` are missing components: each step conditions on the observed
 components only. ``y`` is one sequence as a ``(T, p)`` array (inputs ``u`` a
 ``(T, m)`` array) or several, possibly ragged, as a :class:`~lindy.data.TrajectorySet`
-(inputs inside it); every sequence of a set runs in one compiled call.
+(inputs inside it); the sequences of a set run in the compiled loops, split over
+threads (``n_jobs``) when there are several.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 
 from ..errors import NumericalError, ShapeError, ValidationError
+from ._parallel import check_n_jobs, run_chunks, sequence_chunks
 from ._params import LGSSMParams
+from ._results import FilterResult, SmootherResult
 from ._sequences import as_sequences
+from ._sequences import flat_sequences as _flat
 from ._sequences import joined_parts as _joined
+from ._sequences import split_flat as _parts
 
 __all__ = [
     "FilterResult",
@@ -50,101 +53,6 @@ def _compiled_sqrt():
     from . import _compiled_sqrt as c
 
     return c
-
-
-@dataclass(frozen=True, eq=False)
-class FilterResult:
-    """Output of :func:`kalman_filter` for one sequence.
-
-    Attributes
-    ----------
-    predicted_means : ndarray, shape (T, n)
-        ``E[x_k | y_0..y_{k-1}]``.
-    predicted_covariances : ndarray, shape (T, n, n)
-    filtered_means : ndarray, shape (T, n)
-        ``E[x_k | y_0..y_k]``.
-    filtered_covariances : ndarray, shape (T, n, n)
-    log_likelihood : float
-        ``log p(y_0..y_{T-1})`` (observed components only).
-    log_likelihood_terms : ndarray, shape (T,)
-        Per-step contributions ``log p(y_k | y_0..y_{k-1})``.
-    innovations : ndarray, shape (T, p)
-        ``y_k - E[y_k | past]``; NaN where ``y`` is missing.
-    whitened_innovations : ndarray, shape (T, p)
-        Innovations times the inverse Cholesky factor of their covariance
-        (standard normal under the model), NaN where missing.
-    nis : ndarray, shape (T,)
-        Normalized innovation squared (chi-square with ``p_k`` degrees of freedom).
-    steady : ndarray of bool, shape (T,)
-        Steps whose covariances came from the converged (steady-state) recursion.
-    next_mean : ndarray, shape (n,)
-        Prediction of the state one step after the data.
-    next_covariance : ndarray, shape (n, n)
-    filtered_factors : ndarray, shape (T, n, n), or None
-        Square factors ``S_k`` with ``S_k S_k^T = P_{k|k}`` (square-root filter
-        only); the square-root smoother starts from them.
-    predicted_diffuse_covariances : ndarray, shape (T, n, n), or None
-        Models with diffuse states: the diffuse part ``P_inf`` of the predicted
-        covariance (``predicted_covariances`` holds ``P_*``); zero after the
-        diffuse period. None for a proper prior.
-    diffuse_steps : int
-        Length ``d`` of the diffuse period (0 for a proper prior). Its
-        ``whitened_innovations`` and ``nis`` are NaN. If the data end within
-        it (``d = T``), ``next_covariance`` is only the ``P_*`` part.
-    innovation_variances : ndarray, shape (T, p), or None
-        ``sequential=True`` only: the variance ``F`` of each scalar innovation
-        (``F_inf`` for components that met a diffuse state); ``innovations``
-        then hold the scalar innovations of the one-at-a-time updates.
-    """
-
-    predicted_means: np.ndarray
-    predicted_covariances: np.ndarray
-    filtered_means: np.ndarray
-    filtered_covariances: np.ndarray
-    log_likelihood: float | np.ndarray
-    log_likelihood_terms: np.ndarray
-    innovations: np.ndarray
-    whitened_innovations: np.ndarray
-    nis: np.ndarray
-    steady: np.ndarray
-    next_mean: np.ndarray
-    next_covariance: np.ndarray
-    filtered_factors: np.ndarray | None = field(default=None, kw_only=True)
-    predicted_diffuse_covariances: np.ndarray | None = field(default=None, kw_only=True)
-    diffuse_steps: int = field(default=0, kw_only=True)
-    innovation_variances: np.ndarray | None = field(default=None, kw_only=True)
-
-    @property
-    def n_steps(self) -> int:
-        """Number of time steps ``T``."""
-        return int(self.filtered_means.shape[-2])
-
-
-@dataclass(frozen=True, eq=False)
-class SmootherResult:
-    """Output of :func:`rts_smoother`.
-
-    Attributes
-    ----------
-    means : ndarray, shape (T, n)
-        ``E[x_k | y_0..y_{T-1}]``.
-    covariances : ndarray, shape (T, n, n)
-    gains : ndarray, shape (T, n, n)
-        Smoother gains ``G_k = P_{k|k} A_k^T P_{k+1|k}^{-1}`` (last one zero).
-    log_likelihood : float or ndarray
-        Copied from the filter.
-    """
-
-    means: np.ndarray
-    covariances: np.ndarray
-    gains: np.ndarray
-    log_likelihood: float | np.ndarray
-
-    @property
-    def cross_covariances(self) -> np.ndarray:
-        """Lag-one covariances ``Cov(x_{k+1}, x_k | all y)``, shape (T-1, n, n)."""
-        return np.einsum("...kij,...klj->...kil", self.covariances[..., 1:, :, :],
-                         self.gains[..., :-1, :, :])
 
 
 # ---------------------------------------------------------------- preparation
@@ -185,15 +93,6 @@ def _as_sequences(params: LGSSMParams, y, u):
     return ys, us, single
 
 
-def _flat(ys, us):
-    lengths = np.array([yi.shape[0] for yi in ys], dtype=np.int64)
-    offsets = np.zeros(len(ys) + 1, dtype=np.int64)
-    offsets[1:] = np.cumsum(lengths)
-    y = np.ascontiguousarray(np.concatenate(ys, axis=0))
-    u = np.ascontiguousarray(np.concatenate(us, axis=0))
-    return y, u, offsets
-
-
 def _psd_factor(M: np.ndarray) -> np.ndarray:
     """A square factor F with F F^T = M for (stacked) symmetric PSD M."""
     w, V = np.linalg.eigh(M)
@@ -217,7 +116,20 @@ def _fail(kind: str, t: int, offsets) -> NumericalError:
     )
 
 
-def _run_filter(params, y, u, offsets, form, steady_tol, store=True):
+def _use_blas(n: int, smoother: bool = False) -> bool:
+    """BLAS/LAPACK products from ``BLAS_MIN_STATE`` (smoother: ``..._SMOOTHER``) states on."""
+    from . import _compiled_blas as cb
+
+    return n >= (cb.BLAS_MIN_STATE_SMOOTHER if smoother else cb.BLAS_MIN_STATE)
+
+
+def _chunked(loop, offsets, n_jobs, step_cost: int) -> int:
+    """``loop(s_lo, s_hi)`` over ranges of sequences (threads if several); first failure or 0."""
+    return next((status for status in run_chunks(loop, sequence_chunks(offsets, n_jobs, step_cost))
+                 if status), 0)
+
+
+def _run_filter(params, y, u, offsets, form, steady_tol, store=True, n_jobs=None):
     c = _compiled()
     n, p = params.state_dim, params.obs_dim
     Tt, N = y.shape[0], offsets.shape[0] - 1
@@ -233,19 +145,19 @@ def _run_filter(params, y, u, offsets, form, steady_tol, store=True):
     if form == "sqrt":
         model = c.Model(A=st["A"], B=st["B"], C=st["C"], D=st["D"], Q=_psd_factor(st["Q"]),
                         R=_psd_factor(st["R"]), m0=m0, P0=_psd_factor(params.P0))
-        status = _compiled_sqrt().sqrt_loop(y, u, offsets, model, out)
+        loop = _compiled_sqrt().sqrt_loop
+        status = _chunked(lambda a, b: loop(y, u, offsets, model, out, a, b), offsets, n_jobs,
+                          n * (n + p))
     else:
         model = c.Model(A=st["A"], B=st["B"], C=st["C"], D=st["D"], Q=st["Q"], R=st["R"],
                         m0=m0, P0=np.ascontiguousarray(params.P0))
-        status = c.kalman_loop(y, u, offsets, model, out, form == "joseph", float(steady_tol),
-                               store)
+        joseph, tol, blas = form == "joseph", float(steady_tol), _use_blas(n)
+        status = _chunked(
+            lambda a, b: c.kalman_loop(y, u, offsets, model, out, joseph, tol, store, blas, a, b),
+            offsets, n_jobs, n * (n + p))
     if status:
         raise _fail("Kalman filter", int(status) - 1, offsets)
     return out
-
-
-def _parts(arr, offsets):
-    return [arr[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
 
 
 def _package(out, offsets, form_sqrt: bool) -> list:
@@ -271,7 +183,8 @@ def _check_form(form: str, allowed=_FORMS) -> str:
     return form
 
 
-def _filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=True):
+def _filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=True,
+                  n_jobs=None):
     """Filter checked sequences (``us`` with ``m`` columns, zero-width without inputs)."""
     if params.diffuse is not None:
         from ._diffuse import diffuse_filter_lists
@@ -279,7 +192,7 @@ def _filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=Tr
         return diffuse_filter_lists(params, ys, us, form=form, steady_tol=steady_tol,
                                     store=store)
     yf, uf, offsets = _flat(ys, us)
-    out = _run_filter(params, yf, uf, offsets, form, steady_tol, store=store)
+    out = _run_filter(params, yf, uf, offsets, form, steady_tol, store=store, n_jobs=n_jobs)
     if store:
         return _package(out, offsets, form == "sqrt")
     return np.array([out.ll[a:b].sum() for a, b in zip(offsets[:-1], offsets[1:])])
@@ -287,7 +200,7 @@ def _filter_lists(params, ys, us, *, form="standard", steady_tol=1e-12, store=Tr
 
 # -------------------------------------------------------------------- public
 def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
-                  steady_tol: float = 1e-12, sequential: bool = False):
+                  steady_tol: float = 1e-12, sequential: bool = False, n_jobs: int | None = None):
     """Kalman filter with per-component missing data, batched over sequences.
 
     Parameters
@@ -314,6 +227,12 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
         by its LDL factor). Moments and log-likelihood equal the joint filter's;
         ``innovations`` and ``innovation_variances`` are the scalar ones KFAS
         reports. Pure Python (slower); ``form`` must be ``"standard"``.
+    n_jobs : int, optional
+        Threads over the sequences of a TrajectorySet (the compiled loops
+        release the GIL; results equal the serial run exactly). None: every
+        available core when there are several sequences and enough work; 1:
+        serial; -1: every available core. (Models with diffuse states and
+        ``sequential=True`` run serially.)
 
     Returns
     -------
@@ -324,6 +243,12 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
     ------
     lindy.errors.NumericalError
         If an innovation covariance is not positive definite.
+
+    Notes
+    -----
+    Small models run hand-written compiled loops; from 12 states on (8 in
+    :func:`rts_smoother`) the covariance steps call BLAS/LAPACK (``dgemm``,
+    ``dtrsm``, ``dpotrf``); both give the same numbers to rounding.
 
     Examples
     --------
@@ -341,6 +266,7 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
     """
     params = _check_params(params)
     form = _check_form(form)
+    n_jobs = check_n_jobs(n_jobs)
     ys, us, single = _as_sequences(params, y, u)
     if sequential:
         if form != "standard":
@@ -350,11 +276,12 @@ def kalman_filter(params: LGSSMParams, y, u=None, *, form: str = "standard",
 
         res = sequential_filter_lists(params, ys, us)
         return res[0] if single else res
-    res = _filter_lists(params, ys, us, form=form, steady_tol=steady_tol)
+    res = _filter_lists(params, ys, us, form=form, steady_tol=steady_tol, n_jobs=n_jobs)
     return res[0] if single else res
 
 
-def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12):
+def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12,
+                   n_jobs: int | None = None):
     """Log-likelihood ``log p(y)`` by the Kalman filter, without storing moments.
 
     Parameters
@@ -363,6 +290,8 @@ def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12)
     y : array_like, shape (T, p), or TrajectorySet
     u : array_like, shape (T, m), optional
     steady_tol : float
+        See :func:`kalman_filter`.
+    n_jobs : int, optional
         See :func:`kalman_filter`.
 
     Returns
@@ -383,12 +312,14 @@ def log_likelihood(params: LGSSMParams, y, u=None, *, steady_tol: float = 1e-12)
     -2.4594
     """
     params = _check_params(params)
+    n_jobs = check_n_jobs(n_jobs)
     ys, us, single = _as_sequences(params, y, u)
-    ll = _filter_lists(params, ys, us, steady_tol=steady_tol, store=False)
+    ll = _filter_lists(params, ys, us, steady_tol=steady_tol, store=False, n_jobs=n_jobs)
     return float(ll[0]) if single else ll
 
 
-def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
+def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard",
+                 steady_tol: float = 1e-12, n_jobs: int | None = None):
     """Rauch-Tung-Striebel smoother from a :func:`kalman_filter` result.
 
     Parameters
@@ -417,6 +348,18 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
         states use the exact initial smoother (Durbin & Koopman 2012, sec. 5.3)
         in its ``r_t, N_t`` form in either form; its ``gains`` are NaN during
         the diffuse period.
+    steady_tol : float, default 1e-12
+        ``"standard"``: over steps where the filter ran in its steady state
+        (same gain, same filtered and predicted covariances), the smoothed
+        covariance recursion is a fixed-point iteration; once it changes by
+        less than ``steady_tol`` relative to its size it is frozen at that
+        value until the filter's steady state ends. ``0`` disables it.
+    n_jobs : int, optional
+        Threads over the sequences of a TrajectorySet (the compiled loops
+        release the GIL; results equal the serial run exactly). None: every
+        available core when there are several sequences and enough work; 1:
+        serial; -1: every available core. (Models with diffuse states and
+        ``sequential=True`` run serially.)
 
     Returns
     -------
@@ -440,6 +383,7 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     """
     params = _check_params(params)
     form = _check_form(form, ("standard", "sqrt"))
+    n_jobs = check_n_jobs(n_jobs)
     single = isinstance(filt, FilterResult)
     filts = [filt] if single else filt
     if not isinstance(filts, list) or not filts or \
@@ -467,17 +411,20 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
     if form == "sqrt":
         Sf = cat("filtered_factors") if all(f.filtered_factors is not None for f in filts) \
             else _chol_factor(cat("filtered_covariances"))
-        status = _compiled_sqrt().sqrt_rts_loop(
-            offsets, A, _psd_factor(params.stacked("Q")), mp, cat("filtered_means"), Sf, ms, Ps,
-            G, np.empty((Tt, n, n)))
+        Qf, mf, Ss, loop = (_psd_factor(params.stacked("Q")), cat("filtered_means"),
+                            np.empty((Tt, n, n)), _compiled_sqrt().sqrt_rts_loop)
+        status = _chunked(lambda a, b: loop(offsets, A, Qf, mp, mf, Sf, ms, Ps, G, Ss, a, b),
+                          offsets, n_jobs, 2 * n * n)
         w = np.linalg.eigvalsh(Pp[1:]) if Tt > 1 else np.ones((1, n))
         ill = (w[:, 0] < _ILL_CONDITIONED * w[:, -1]).any()
     else:
-        worst = np.ones(1)
-        status = _compiled_smoothers().rts_loop(
-            offsets, A, mp, Pp, cat("filtered_means"), cat("filtered_covariances"),
-            cat("steady"), ms, Ps, G, worst)
-        ill = worst[0] < _ILL_CONDITIONED
+        mf, Pf, steady = cat("filtered_means"), cat("filtered_covariances"), cat("steady")
+        worst = np.ones(len(filts))  # one slot per chunk, at its first sequence
+        blas, tol, loop = _use_blas(n, True), float(steady_tol), _compiled_smoothers().rts_loop
+        status = _chunked(lambda a, b: loop(offsets, A, mp, Pp, mf, Pf, steady, ms, Ps, G,
+                                            worst[a:a + 1], blas, tol, a, b),
+                          offsets, n_jobs, 2 * n * n)
+        ill = worst.min() < _ILL_CONDITIONED
     if not status and ill:
         # a (near) singular P_{k+1|k}: the RTS gain solves with it and loses digits; the
         # r_t, N_t form solves only with innovation covariances ("sqrt" keeps its PSD P_s)
@@ -486,7 +433,7 @@ def rts_smoother(params: LGSSMParams, filt, *, form: str = "standard"):
             offsets, A, np.ascontiguousarray(params.stacked("C")),
             np.ascontiguousarray(params.stacked("R")), innov, innov, mp, Pp, ms,
             np.empty((Tt, n, n)) if form == "sqrt" else Ps, np.empty((len(filts), n)),
-            np.empty((len(filts), n, n)))
+            np.empty((len(filts), n, n)), _use_blas(n, True))
     if status:
         raise _fail("RTS smoother", int(status) - 1, offsets)
     res = [SmootherResult(means=a, covariances=b, gains=c, log_likelihood=f.log_likelihood)

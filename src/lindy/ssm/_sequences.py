@@ -14,7 +14,7 @@ import numpy as np
 from ..data import TrajectorySet, as_trajectories
 from ..errors import ValidationError
 
-__all__ = ["as_sequences", "joined_parts"]
+__all__ = ["as_sequences", "flat_sequences", "joined_parts", "split_flat"]
 
 
 def as_sequences(y, u=None, *, allow_nan: bool = True, name: str = "y"):
@@ -98,3 +98,32 @@ def joined_parts(parts) -> np.ndarray:
         else:
             return base
     return np.ascontiguousarray(parts[0] if len(parts) == 1 else np.concatenate(parts))
+
+
+def flat_sequences(ys, us):
+    """Sequences stored end to end: ``(y, u, offsets)``, sequence i at ``offsets[i]:offsets[i+1]``.
+
+    Examples
+    --------
+    >>> y, u, offsets = flat_sequences([np.ones((3, 1)), np.ones((2, 1))],
+    ...                                [np.zeros((3, 0)), np.zeros((2, 0))])
+    >>> y.shape, offsets
+    ((5, 1), array([0, 3, 5]))
+    """
+    lengths = np.array([yi.shape[0] for yi in ys], dtype=np.int64)
+    offsets = np.zeros(len(ys) + 1, dtype=np.int64)
+    offsets[1:] = np.cumsum(lengths)
+    y = np.ascontiguousarray(np.concatenate(ys, axis=0))
+    u = np.ascontiguousarray(np.concatenate(us, axis=0))
+    return y, u, offsets
+
+
+def split_flat(arr, offsets) -> list:
+    """Views of ``arr`` per sequence (the inverse of :func:`flat_sequences`).
+
+    Examples
+    --------
+    >>> [a.tolist() for a in split_flat(np.arange(5), np.array([0, 3, 5]))]
+    [[0, 1, 2], [3, 4]]
+    """
+    return [arr[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]
