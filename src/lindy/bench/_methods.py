@@ -35,6 +35,7 @@ METHODS: dict[str, str] = {
     "NeuralODE": "lindy.neural:NeuralODE",
     "DeepKoopman": "lindy.neural:DeepKoopman",
     "PLRNN": "lindy.neural:PLRNN",
+    "ALRNN": "lindy.neural:ALRNN",
 }
 
 
