@@ -60,7 +60,9 @@ class ALRNN(LatentRNN):
     Attributes
     ----------
     state_dict_ : dict of str -> ndarray
-        ``"A"``, ``"h"`` (M,), ``"W"`` (M, M) and, with ``observation="linear"``, ``"B"`` (d, M).
+        ``"A"``, ``"h"`` (M,), ``"W"`` (M, M); ``"L"`` (M - d, d), the unobserved
+        units of a window's first state ``[x, L x]`` (identity read-out), or
+        ``"B"`` (d, M), the linear read-out (its first state is ``B^+ x``).
     state_dim_, n_relu_ : int
     forcing_ : float
         The forcing strength at the end of training.
@@ -123,7 +125,10 @@ class ALRNN(LatentRNN):
         module.A = torch.nn.Parameter(K.diagonal() / torch.linalg.eigvalsh(K).max())
         module.W = torch.nn.Parameter(0.01 * torch.randn(M, M, dtype=torch.float64))
         module.h = torch.nn.Parameter(torch.zeros(M, dtype=torch.float64))
-        self._add_readout(module, len(self.mean_))
+        d = len(self.mean_)
+        if self.observation == "identity" and M > d:   # unobserved units of the first state: L x
+            module.L = torch.nn.Parameter((2 * torch.rand(M - d, d, dtype=torch.float64) - 1) / np.sqrt(d))
+        self._add_readout(module, d)
         return module
 
     def _step(self, module, z):

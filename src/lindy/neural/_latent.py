@@ -119,10 +119,13 @@ class LatentRNN(NeuralEstimator):
         return z @ module.B.T if hasattr(module, "B") else z[:, :d]
 
     def _initial(self, module, x):
-        """The latent state of an observation: ``[x, 0]`` (identity) or ``B^+ x`` (linear)."""
+        """The latent state of an observation: ``[x, L x]`` or ``[x, 0]`` (identity), ``B^+ x`` (linear)."""
+        torch = require_torch()
         if hasattr(module, "B"):
-            return x @ require_torch().linalg.pinv(module.B).T
-        return require_torch().cat([x, x.new_zeros((x.shape[0], self.state_dim_ - x.shape[1]))], 1)
+            return x @ torch.linalg.pinv(module.B).T
+        if hasattr(module, "L"):
+            return torch.cat([x, x @ module.L.T], 1)
+        return torch.cat([x, x.new_zeros((x.shape[0], self.state_dim_ - x.shape[1]))], 1)
 
     @staticmethod
     def _force(module, z, x, a: float, pinv=None):
@@ -182,7 +185,7 @@ class LatentRNN(NeuralEstimator):
         n, T, M = states.shape
         keep = np.unique(np.linspace(0, T - 1, min(T, ADAPT_STEPS)).round().astype(int))
         J = self._jacobian(module, states[:, keep].reshape(-1, M))
-        norms = torch.linalg.matrix_norm(J, ord=2).reshape(n, len(keep)).numpy()
+        norms = torch.linalg.matrix_norm(J.detach(), ord=2).reshape(n, len(keep)).numpy()
         return gtf_alpha(np.maximum(norms, 1e-300))
 
     # ------------------------------------------------------------ inference
