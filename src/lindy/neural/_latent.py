@@ -20,7 +20,11 @@ alpha) ||J_t||``, which stays bounded when ``alpha >= 1 - 1 / G`` with ``G``
 the geometric mean of the spectral norms ``||J_t||`` along the sequence.
 :func:`gtf_alpha` returns that bound (the largest ``G`` over a batch);
 :func:`anneal_forcing` jumps up to a larger estimate at once and decays
-geometrically toward a smaller one.
+geometrically toward a smaller one. The Jacobians are taken along the forced
+latent states of the batch (Hess et al. take them at the data's latent states,
+which for ``M > d`` are only partly observed). Under the adaptive schedule the
+validation loss, which picks the weights kept, is the free-running error over
+the window (alpha = 0), so that it compares across epochs.
 """
 
 from __future__ import annotations
@@ -155,7 +159,8 @@ class LatentRNN(NeuralEstimator):
         def loss(module, idx):
             xb = Zt[idx]
             training = torch.is_grad_enabled()
-            a = state["alpha"]
+            # validation under a moving alpha would not compare across epochs: free running
+            a = state["alpha"] if training or not adaptive else 0.0
             pinv = torch.linalg.pinv(module.B) if hasattr(module, "B") else None
             z = self._initial(module, xb[:, 0])
             preds, forced = [], [z]
