@@ -107,18 +107,33 @@ def test_enumerated_fixed_points_agree_with_newton(lorenz):
     assert found >= 1
 
 
-def test_cycles_are_orbits_of_the_learned_map(lorenz):
-    model, x = lorenz
-    F = _learned_map(model)
-    fixed = [fp.z[0] for fp in model.fixed_points()]
-    for period in (2, 3):
-        for cyc in model.cycles(period):
-            for j in range(period):
-                np.testing.assert_allclose(F(cyc.z[j]), cyc.z[(j + 1) % period], atol=1e-8)
-            assert all(np.abs(cyc.z[0] - f).max() > 1e-8 for f in fixed)
-    # restricting to the words seen along the data gives a subset of all cycles
-    seen = {c.regions for c in model.cycles(2, x=x[:1000])}
-    assert seen <= {c.regions for c in model.cycles(2)}
+def test_enumerated_cycles_agree_with_newton_on_a_random_map():
+    # a random AL-RNN (M = 4, P = 3) with four fixed points and two 2-cycles
+    rng = np.random.default_rng(12)
+    a, w, h = rng.uniform(-0.5, 0.9, 4), rng.normal(0, 1.0, (4, 4)), rng.normal(0, 1, 4)
+
+    def F(z):
+        return alrnn_map(z, a, w, h, 3)[0]
+
+    fixed = periodic_orbits(a, w, h, P=3)
+    cycles = periodic_orbits(a, w, h, P=3, period=2)
+    assert len(fixed) == 4 and len(cycles) == 2
+    points = np.concatenate([c.z for c in cycles])
+    for c in cycles:
+        np.testing.assert_allclose(F(c.z[0]), c.z[1], atol=1e-10)
+        np.testing.assert_allclose(F(c.z[1]), c.z[0], atol=1e-10)
+        assert np.abs(c.z[0] - c.z[1]).max() > 1e-6
+    hits = 0
+    for z0 in rng.normal(0, 3, (200, 4)):
+        sol = root(lambda z: F(F(z)) - z, z0, tol=1e-13)
+        if not (sol.success and np.abs(F(F(sol.x)) - sol.x).max() < 1e-9):
+            continue
+        if np.abs(F(sol.x) - sol.x).max() < 1e-9:       # a fixed point
+            assert min(np.abs(sol.x - fp.z[0]).max() for fp in fixed) < 1e-7
+        else:
+            hits += 1
+            assert np.abs(points - sol.x).max(axis=1).min() < 1e-7
+    assert hits >= 1
 
 
 # ---------------------------------------------------------------- the adaptive schedule
