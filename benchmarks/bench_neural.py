@@ -60,23 +60,23 @@ def score(model, test, n: int) -> tuple[float, float]:
     return ld.metrics.dstsp(true, gen), ld.metrics.hellinger_spectrum(true, gen)
 
 
-def models(quick: bool) -> dict:
+def models(quick: bool, n_relu: int = 2, alrnn_epochs: int = 300) -> dict:
     e = (lambda k: 2) if quick else (lambda k: k)
     common = dict(batch_size=64, patience=None, learning_rate=2e-3, forcing="adaptive")
     return {
         "PLRNN shallow M=3 H=50": ld.neural.PLRNN(state_dim=3, hidden_dim=50, window=50,
                                                    max_iter=e(200), **common),
-        "ALRNN M=20 P=2": ld.neural.ALRNN(state_dim=20, n_relu=2, window=50, max_iter=e(300),
-                                          **common),
+        f"ALRNN M=20 P={n_relu}": ld.neural.ALRNN(state_dim=20, n_relu=n_relu, window=50,
+                                                 max_iter=e(alrnn_epochs), **common),
     }
 
 
-def run(name: str, train, test, n: int, quick: bool) -> None:
+def run(name: str, train, test, n: int, quick: bool, **alrnn) -> None:
     d_floor = ld.metrics.dstsp(test[CONTEXT:CONTEXT + n], train[:n])
     h_floor = ld.metrics.hellinger_spectrum(test[CONTEXT:CONTEXT + n], train[:n])
     print(f"\n## {name}: {len(train)} training rows, {train.shape[1]} dims")
     print(f"true vs true (floor)                  D_stsp {d_floor:6.3f}  D_H {h_floor:.3f}")
-    for label, model in models(quick).items():
+    for label, model in models(quick, **alrnn).items():
         t0, c0 = time.perf_counter(), time.process_time()
         model.fit(train)
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0
@@ -97,12 +97,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="2 epochs per model, 10^4 steps")
     parser.add_argument("--skip-ecg", action="store_true")
+    parser.add_argument("--n-relu", type=int, default=2, help="ReLU units of the ALRNN")
+    parser.add_argument("--alrnn-epochs", type=int, default=300)
     args = parser.parse_args()
     torch.set_num_threads(1)
     n = 10_000 if args.quick else N
-    run("Lorenz-63", *lorenz_data(n), n, args.quick)
+    alrnn = dict(n_relu=args.n_relu, alrnn_epochs=args.alrnn_epochs)
+    run("Lorenz-63", *lorenz_data(n), n, args.quick, **alrnn)
     if not args.skip_ecg:
-        run("ECG (MIT-BIH 100, MLII, delay-embedded)", *ecg_data(n), n, args.quick)
+        run("ECG (MIT-BIH 100, MLII, delay-embedded)", *ecg_data(n), n, args.quick, **alrnn)
 
 
 if __name__ == "__main__":
