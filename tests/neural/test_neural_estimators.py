@@ -12,6 +12,7 @@ SMALL = [
     ld.neural.NeuralODE(hidden_layer_sizes=(8,), max_iter=3),
     ld.neural.DeepKoopman(state_dim=3, hidden_layer_sizes=(8,), max_iter=3),
     ld.neural.PLRNN(state_dim=4, hidden_dim=8, max_iter=3),
+    ld.neural.ALRNN(state_dim=5, n_relu=2, window=8, max_iter=3),
 ]
 
 

@@ -41,6 +41,7 @@ METHODS: dict[str, str] = {
     # filters, for the filtering protocol (KalmanNet needs torch)
     "GaussianFilter": "lindy.bench._protocol_filtering:GaussianFilter",
     "KalmanNet": "lindy.neural:KalmanNet",
+    "ALRNN": "lindy.neural:ALRNN",
 }
 
 
