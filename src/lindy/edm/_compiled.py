@@ -1,8 +1,8 @@
 """Compiled loops of the EDM estimators: an exact k-d tree and the simplex projection.
 
 The tree is implicit (node ``j`` has children ``2j + 1`` and ``2j + 2``, all
-leaves at one depth): every inner node splits its points at the median of
-their widest coordinate, so a node covers ``points[start[j]:ends[j]]`` of the
+leaves at one depth): every inner node splits its points at (about) the
+median of their widest coordinate, so a node covers ``points[start[j]:ends[j]]`` of the
 library reordered by leaf (``order`` maps back to library rows). A query
 descends to the query's leaf, then visits the other subtrees whose cell is
 within the current ``k``-th distance (incremental cell distances, Arya and
@@ -27,47 +27,63 @@ from numba import njit
 
 LEAF_SIZE = 12
 _STACK = 64  # deeper than any tree: one pending subtree per level
-
-
+_SAMPLES = 63  # rows sampled to choose a node's split
+_EXACT_BELOW = 256  # nodes up to this size split at their exact median
+_EXP_M1 = math.exp(-1.0)
 
 
 @njit(cache=True)
-def _select(points, order, lo, hi, kth, dim):  # pragma: no cover - compiled
-    """Hoare selection on rows ``lo:hi``: row ``kth`` gets its median ``dim`` coordinate.
+def _partition(keys, order, lo, hi, pivot):  # pragma: no cover - compiled
+    """Rows ``lo:hi`` with keys ``< pivot`` first; returns where the others start.
 
-    Rows before it are ``<=`` and rows after it ``>=`` in that coordinate;
-    ``points`` rows and ``order`` move together.
+    Branch-free (Lomuto): ``keys`` and ``order`` move together.
     """
-    m = points.shape[1]
+    i = lo
+    for q in range(lo, hi):
+        kq, oq = keys[q], order[q]
+        keys[q], order[q] = keys[i], order[i]
+        keys[i], order[i] = kq, oq
+        i += kq < pivot
+    return i
+
+
+@njit(cache=True)
+def _select(keys, order, lo, hi, kth):  # pragma: no cover - compiled
+    """Quickselect on rows ``lo:hi``: row ``kth`` gets its median key.
+
+    Rows before it are ``<=`` and rows after it ``>=``; ``order`` moves with
+    ``keys``. Keys equal to the pivot are gathered after the smaller ones, so
+    repeated values cost no more than distinct ones.
+    """
     while hi - lo > 1:
-        pivot = points[(lo + hi) // 2, dim]
-        i, j = lo, hi - 1
-        while i <= j:
-            while points[i, dim] < pivot:
-                i += 1
-            while points[j, dim] > pivot:
-                j -= 1
-            if i <= j:
-                for e in range(m):
-                    points[i, e], points[j, e] = points[j, e], points[i, e]
-                order[i], order[j] = order[j], order[i]
-                i += 1
-                j -= 1
-        if kth <= j:
-            hi = j + 1
-        elif kth >= i:
-            lo = i
-        else:
+        a, b, c = keys[lo], keys[(lo + hi) // 2], keys[hi - 1]
+        pivot = max(min(a, b), min(max(a, b), c))  # median of three
+        i = _partition(keys, order, lo, hi, pivot)
+        if kth < i:
+            hi = i
+            continue
+        e = i  # among rows i:hi (keys >= pivot), the ties first
+        for q in range(i, hi):
+            kq, oq = keys[q], order[q]
+            keys[q], order[q] = keys[e], order[e]
+            keys[e], order[e] = kq, oq
+            e += kq == pivot
+        if kth < e:
             return
+        lo = e
 
 
 @njit(cache=True)
 def build_tree(vectors, leaf_size):  # pragma: no cover - compiled
     """The k-d tree of the rows of ``vectors``: ``(points, order, dims, split, start, ends)``.
 
-    ``points = vectors[order]``; inner node ``j`` splits coordinate
-    ``dims[j]`` at ``split[j]`` (its left child holds the rows ``<=``, its
-    right child the rows ``>=``); node ``j`` holds ``points[start[j]:ends[j]]``.
+    ``points = vectors[order]`` (padded to 4 coordinates); inner node ``j``
+    splits coordinate ``dims[j]`` at ``split[j]`` (its left child holds the
+    rows ``<=``, its right child the rows ``>=``); node ``j`` holds
+    ``points[start[j]:ends[j]]``. The split coordinate is the widest on an
+    evenly spaced sample of ``_SAMPLES`` rows; nodes of more than
+    ``_EXACT_BELOW`` rows split at the median of that sample (one
+    partition pass), smaller ones at their exact median.
     """
     n, m = vectors.shape
     depth = 0
@@ -80,26 +96,44 @@ def build_tree(vectors, leaf_size):  # pragma: no cover - compiled
     dims = np.zeros(max(n_inner, 1), np.int64)
     split = np.zeros(max(n_inner, 1))
     order = np.arange(n)
-    points = np.zeros((n, max(m, 4)))  # padded to 4 coordinates (see the module notes)
-    points[:, :m] = vectors
-    m = points.shape[1]
+    keys = np.empty(n)
+    sample = np.empty(_SAMPLES)
     start[0], ends[0] = 0, n
     for j in range(n_inner):
         a, b = start[j], ends[j]
+        step = max(1, (b - a) // _SAMPLES)
         best, dim = -1.0, 0
         for d in range(m):
             lo, hi = np.inf, -np.inf
-            for q in range(a, b):
-                lo = min(lo, points[q, d])
-                hi = max(hi, points[q, d])
+            for q in range(a, b, step):
+                v = vectors[order[q], d]
+                lo = min(lo, v)
+                hi = max(hi, v)
             if hi - lo > best:
                 best, dim = hi - lo, d
-        mid = (a + b) // 2
-        _select(points, order, a, b, mid, dim)
+        for q in range(a, b):
+            keys[q] = vectors[order[q], dim]
+        if b - a <= _EXACT_BELOW:
+            mid = (a + b) // 2
+            _select(keys, order, a, b, mid)
+            cut = keys[mid] if b > a else 0.0
+        else:  # left: keys < cut <= right
+            ns = 0
+            for q in range(a + step // 2, b, step):
+                if ns < _SAMPLES:
+                    sample[ns] = keys[q]
+                    ns += 1
+            cut = np.sort(sample[:ns])[ns // 2]
+            mid = _partition(keys, order, a, b, cut)
         dims[j] = dim
-        split[j] = points[mid, dim]
+        split[j] = cut
         start[2 * j + 1], ends[2 * j + 1] = a, mid
         start[2 * j + 2], ends[2 * j + 2] = mid, b
+    points = np.zeros((n, max(m, 4)))  # padded to 4 coordinates (see the module notes)
+    for q in range(n):
+        r = order[q]
+        for e in range(m):
+            points[q, e] = vectors[r, e]
     return points, order, dims, split, start, ends
 
 
@@ -199,6 +233,26 @@ def knn(points, order, dims, split, start, ends, queries, k):  # pragma: no cove
     return dist, rows
 
 
+@njit(cache=True, inline="always")
+def _weighted_successors(d2, idx, successors, out, p):  # pragma: no cover - compiled
+    """Row ``p`` of ``out``: the successors of rows ``idx`` weighted ``exp(-d / d_min)``."""
+    k = d2.shape[0]
+    dy = successors.shape[1]
+    d0 = math.sqrt(d2[0])
+    dmin = max(d0, 1e-6)
+    for a in range(dy):
+        out[p, a] = 0.0
+    total = 0.0
+    for i in range(k):
+        # d0 / d0 is 1.0 exactly, so exp(-1) is the first weight to the bit
+        w = _EXP_M1 if i == 0 and d0 >= 1e-6 else math.exp(-math.sqrt(d2[i]) / dmin)
+        total += w
+        for a in range(dy):
+            out[p, a] += w * successors[idx[i], a]
+    for a in range(dy):
+        out[p, a] /= total
+
+
 @njit(cache=True)
 def simplex(points, order, dims, split, start, ends, queries, k, successors):  # pragma: no cover
     """Simplex projections: the successors of the ``k`` nearest rows, weighted ``exp(-d / d_min)``.
@@ -208,8 +262,7 @@ def simplex(points, order, dims, split, start, ends, queries, k, successors):  #
     """
     nq, mq = queries.shape
     m = points.shape[1]
-    dy = successors.shape[1]
-    out = np.zeros((nq, dy))
+    out = np.empty((nq, successors.shape[1]))
     d2 = np.empty(k)
     idx = np.empty(k, np.int64)
     nodes = np.empty(_STACK, np.int64)
@@ -221,13 +274,41 @@ def simplex(points, order, dims, split, start, ends, queries, k, successors):  #
         for e in range(mq):
             x[e] = queries[p, e]
         _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs, off)
-        dmin = max(math.sqrt(d2[0]), 1e-6)
-        total = 0.0
-        for i in range(k):
-            w = math.exp(-math.sqrt(d2[i]) / dmin)
-            total += w
-            for a in range(dy):
-                out[p, a] += w * successors[idx[i], a]
-        for a in range(dy):
-            out[p, a] /= total
+        _weighted_successors(d2, idx, successors, out, p)
+    return out
+
+
+@njit(cache=True)
+def simplex_series(points, order, dims, split, start, ends, series, n_delays, stride, k,
+                   successors):  # pragma: no cover
+    """:func:`simplex` of the delay vectors of every row of ``series``, embedded on the fly.
+
+    Row ``t`` of the result projects ``[x_{t-(E-1)s}, ..., x_t]`` (``E =
+    n_delays``, ``s = stride``); rows whose window is incomplete or not
+    finite are NaN.
+    """
+    T, dx = series.shape
+    m = points.shape[1]
+    span = (n_delays - 1) * stride
+    out = np.empty((T, successors.shape[1]))
+    d2 = np.empty(k)
+    idx = np.empty(k, np.int64)
+    nodes = np.empty(_STACK, np.int64)
+    rds = np.empty(_STACK)
+    offs = np.empty((_STACK, m))
+    off = np.empty(m)
+    x = np.zeros(m)  # the padding stays zero
+    for p in range(T):
+        finite = p >= span
+        if finite:
+            for j in range(n_delays):
+                for c in range(dx):
+                    v = series[p - span + j * stride, c]
+                    x[j * dx + c] = v
+                    finite = finite and math.isfinite(v)
+        if not finite:
+            out[p, :] = np.nan
+            continue
+        _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs, off)
+        _weighted_successors(d2, idx, successors, out, p)
     return out

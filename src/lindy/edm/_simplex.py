@@ -97,13 +97,22 @@ class Simplex(_DelayLibrary):
         self.stride = stride
         self.n_neighbors = n_neighbors
 
+    def _k(self) -> int:
+        k = self.n_neighbors if self.n_neighbors is not None else self.library_.shape[1] + 1
+        return min(k, self.library_.shape[0])
+
     def _project(self, V: np.ndarray) -> np.ndarray:
-        k = self.n_neighbors if self.n_neighbors is not None else V.shape[1] + 1
-        k = min(k, self.library_.shape[0])
         from ._compiled import simplex
 
-        return simplex(*self._tree, np.ascontiguousarray(V, dtype=float), k,
+        return simplex(*self._tree, np.ascontiguousarray(V, dtype=float), self._k(),
                        np.ascontiguousarray(self.successors_, dtype=float))
+
+    def _predict_next(self, x, u):
+        from ._compiled import simplex_series  # the delay vectors embedded in the loop
+
+        return simplex_series(*self._tree, np.ascontiguousarray(x, dtype=float), self.n_delays,
+                              self.stride, self._k(),
+                              np.ascontiguousarray(self.successors_, dtype=float))
 
 
 class SMap(_DelayLibrary):
