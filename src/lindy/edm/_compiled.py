@@ -139,12 +139,12 @@ def build_tree(vectors, leaf_size):  # pragma: no cover - compiled
 
 @njit(cache=True, inline="always")  # inlined: a call per query would cost array refcounts
 def _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs,
-           off):  # pragma: no cover - compiled
+           off, buf):  # pragma: no cover - compiled
     """The ``k = d2.size`` nearest library rows of ``x`` into ``d2`` (squared) and ``idx``.
 
     Both come out sorted by (distance, later row first). ``nodes``, ``rds``
     (squared cell distances), ``offs`` (per-coordinate cell offsets) hold the
-    pending subtrees; ``off`` is work space.
+    pending subtrees; ``off`` and ``buf`` (the distances of a leaf's rows) are work space.
     """
     k = d2.shape[0]
     m = x.shape[0]
@@ -172,18 +172,25 @@ def _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs
                 top += 1
             j = near
         worst = d2[k - 1]
-        for q in range(start[j], ends[j]):
-            if m == 4:  # short vectors come padded to 4 coordinates: unrolled
-                t0 = points[q, 0] - x[0]
-                t1 = points[q, 1] - x[1]
-                t2 = points[q, 2] - x[2]
-                t3 = points[q, 3] - x[3]
-                s = t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3
-            else:
+        a0 = start[j]
+        b0 = ends[j]
+        if m == 4:
+            x0, x1, x2, x3 = x[0], x[1], x[2], x[3]
+            for q in range(a0, b0):
+                t0 = points[q, 0] - x0
+                t1 = points[q, 1] - x1
+                t2 = points[q, 2] - x2
+                t3 = points[q, 3] - x3
+                buf[q - a0] = t0 * t0 + t1 * t1 + t2 * t2 + t3 * t3
+        else:
+            for q in range(a0, b0):
                 s = 0.0
                 for e in range(m):
                     t = points[q, e] - x[e]
                     s += t * t
+                buf[q - a0] = s
+        for q in range(a0, b0):
+            s = buf[q - a0]
             if s <= worst:
                 r = order[q]
                 if s < worst or r > idx[k - 1]:
@@ -223,10 +230,11 @@ def knn(points, order, dims, split, start, ends, queries, k):  # pragma: no cove
     offs = np.empty((_STACK, m))
     off = np.empty(m)
     x = np.zeros(m)  # the padding stays zero
+    buf = np.empty(points.shape[0])
     for p in range(nq):
         for e in range(mq):
             x[e] = queries[p, e]
-        _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs, off)
+        _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs, off, buf)
         for i in range(k):
             dist[p, i] = math.sqrt(d2[i])
             rows[p, i] = idx[i]
@@ -270,10 +278,11 @@ def simplex(points, order, dims, split, start, ends, queries, k, successors):  #
     offs = np.empty((_STACK, m))
     off = np.empty(m)
     x = np.zeros(m)  # the padding stays zero
+    buf = np.empty(points.shape[0])
     for p in range(nq):
         for e in range(mq):
             x[e] = queries[p, e]
-        _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs, off)
+        _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs, off, buf)
         _weighted_successors(d2, idx, successors, out, p)
     return out
 
@@ -298,6 +307,7 @@ def simplex_series(points, order, dims, split, start, ends, series, n_delays, st
     offs = np.empty((_STACK, m))
     off = np.empty(m)
     x = np.zeros(m)  # the padding stays zero
+    buf = np.empty(points.shape[0])
     for p in range(T):
         finite = p >= span
         if finite:
@@ -309,6 +319,6 @@ def simplex_series(points, order, dims, split, start, ends, series, n_delays, st
         if not finite:
             out[p, :] = np.nan
             continue
-        _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs, off)
+        _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs, off, buf)
         _weighted_successors(d2, idx, successors, out, p)
     return out
