@@ -57,7 +57,7 @@ def test_neighbours_are_exact_with_the_later_row_winning_ties(dim):
     from lindy.edm._embedding import neighbours, tree
 
     rng = np.random.default_rng(dim)
-    for n_lib in (3, 40, 700):
+    for n_lib in (3, 40, 700, 3000):  # above 256 rows a node splits at a sampled median
         lib = rng.integers(0, 4, size=(n_lib, dim)).astype(float)
         queries = rng.normal(1.5, 1.5, size=(60, dim)).round()
         k = min(5, n_lib)

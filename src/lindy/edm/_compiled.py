@@ -52,8 +52,8 @@ def _select(keys, order, lo, hi, kth):  # pragma: no cover - compiled
     """Quickselect on rows ``lo:hi``: row ``kth`` gets its median key.
 
     Rows before it are ``<=`` and rows after it ``>=``; ``order`` moves with
-    ``keys``. Keys equal to the pivot are gathered after the smaller ones, so
-    repeated values cost no more than distinct ones.
+    ``keys``. When no key is below the pivot, the keys equal to it are gathered
+    first, so repeated values cannot stall the selection.
     """
     while hi - lo > 1:
         a, b, c = keys[lo], keys[(lo + hi) // 2], keys[hi - 1]
@@ -62,7 +62,10 @@ def _select(keys, order, lo, hi, kth):  # pragma: no cover - compiled
         if kth < i:
             hi = i
             continue
-        e = i  # among rows i:hi (keys >= pivot), the ties first
+        if i > lo:
+            lo = i
+            continue
+        e = i  # every key >= pivot: the ties first, or no progress
         for q in range(i, hi):
             kq, oq = keys[q], order[q]
             keys[q], order[q] = keys[e], order[e]
@@ -98,6 +101,7 @@ def build_tree(vectors, leaf_size):  # pragma: no cover - compiled
     order = np.arange(n)
     keys = np.empty(n)
     sample = np.empty(_SAMPLES)
+    dummy = np.empty(_SAMPLES, np.int64)
     start[0], ends[0] = 0, n
     for j in range(n_inner):
         a, b = start[j], ends[j]
@@ -123,7 +127,8 @@ def build_tree(vectors, leaf_size):  # pragma: no cover - compiled
                 if ns < _SAMPLES:
                     sample[ns] = keys[q]
                     ns += 1
-            cut = np.sort(sample[:ns])[ns // 2]
+            _select(sample, dummy, 0, ns, ns // 2)
+            cut = sample[ns // 2]
             mid = _partition(keys, order, a, b, cut)
         dims[j] = dim
         split[j] = cut
