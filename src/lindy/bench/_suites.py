@@ -106,6 +106,7 @@ _SYSID_METHODS = [
     ("N4SID(2)", "SubspaceID", {"state_dim": 2}),
     ("N4SID(4)", "SubspaceID", {"state_dim": 4}),
     ("N4SID(4,stable)", "SubspaceID", {"state_dim": 4, "stability": "project"}),
+    ("MOESP(2,sim)", "SubspaceID", {"state_dim": 2, "focus": "simulation"}),
     ("LGSSM-MLE(2,ft)", "LinearGaussianSSM", {"state_dim": 2, "solver": "mle",
                                              "feedthrough": True}),
     ("LGSSM-EM(2)", "LinearGaussianSSM", {"state_dim": 2, "max_iter": 20}),

@@ -178,8 +178,9 @@ class SubspaceID(_KalmanForecaster):
     n_block_rows : int, default 10
         Block rows of the Hankel matrices (the state dimension is at most
         ``n_block_rows * d - 1``).
-    weighting : {"n4sid", "moesp", "cva"}, default "n4sid"
-        SVD weighting (see :func:`lindy.ssm.n4sid`).
+    weighting : {"n4sid", "moesp", "cva"}, optional
+        SVD weighting (see :func:`lindy.ssm.n4sid`); by default ``"n4sid"``, and
+        ``"moesp"`` with ``focus="simulation"`` (the MOESP algorithm).
     offset : {"estimate", "mean", "none"}, default "estimate"
         Output offset: identified, the training mean, or none.
     stability : {"warn", "project"}, default "warn"
@@ -191,6 +192,15 @@ class SubspaceID(_KalmanForecaster):
         refit ``B``, ``D`` and the offset by least squares on the free-run
         output error (see :mod:`lindy.ssm._stability`). A stable model is
         returned unchanged either way.
+    focus : {"prediction", "simulation"}, default "prediction"
+        ``"simulation"`` tunes the model for free runs (as MATLAB's ``n4sid``
+        option of that name intends): MOESP, ``A`` and ``C`` from the shift
+        invariance of the observability matrix (``n4sid(shift_invariance=True)``),
+        then ``B``, the offset and no direct feedthrough (``D = 0`` for the
+        inputs) by least squares on the free-run output error. On the cascaded
+        tanks, whose low-pass input makes the state sequence noise-dominated, 2
+        states give 30 % free-run NRMSE against thousands of percent for
+        ``"prediction"``; on the Silverbox multisine 13.0 % against 19.0 %.
 
     Attributes
     ----------
@@ -231,18 +241,20 @@ class SubspaceID(_KalmanForecaster):
     _parameter_constraints = {
         "state_dim": [None, Interval(int, 1, None)],
         "n_block_rows": [Interval(int, 1, None)],
-        "weighting": [Options("n4sid", "moesp", "cva")],
+        "weighting": [None, Options("n4sid", "moesp", "cva")],
         "offset": [Options("estimate", "mean", "none")],
         "stability": [Options("warn", "project")],
+        "focus": [Options("prediction", "simulation")],
     }
 
-    def __init__(self, state_dim=None, n_block_rows=10, weighting="n4sid", offset="estimate",
-                 stability="warn"):
+    def __init__(self, state_dim=None, n_block_rows=10, weighting=None, offset="estimate",
+                 stability="warn", focus="prediction"):
         self.state_dim = state_dim
         self.n_block_rows = n_block_rows
         self.weighting = weighting
         self.offset = offset
         self.stability = stability
+        self.focus = focus
 
     def _fit(self, data) -> None:
         X = data.concatenate()
@@ -250,8 +262,9 @@ class SubspaceID(_KalmanForecaster):
         self._n_const = 0
         ys, us = self._sequences(data)
         res = n4sid(as_trajectories(ys, u=us), state_dim=self.state_dim,
-                    n_block_rows=self.n_block_rows, weighting=self.weighting,
-                    offset=self.offset == "estimate")
+                    n_block_rows=self.n_block_rows, weighting=self._weighting(),
+                    offset=self.offset == "estimate",
+                    shift_invariance=self.focus == "simulation")
         params = res.params
         if res.offset is not None:
             n, p, m = params.state_dim, params.obs_dim, params.input_dim
@@ -260,10 +273,18 @@ class SubspaceID(_KalmanForecaster):
                                                  res.offset[:, None]]))
             self._n_const = 1
         params = self._stable(params, data)
+        if self.focus == "simulation" and not self.projected_ \
+                and not self.spectral_radius_ > 1.0 + UNIT_TOL:
+            params = self._refit(params, data, feedthrough=False)
         self.params_ = params
         self.offset_ = params.D[:, -1].copy() if self._n_const else self.mean_.copy()
         self.singular_values_ = res.singular_values
         self.state_dim_ = res.state_dim
+
+    def _weighting(self) -> str:
+        if self.weighting is not None:
+            return self.weighting
+        return "moesp" if self.focus == "simulation" else "n4sid"
 
     def _stable(self, params, data):
         """The model, projected onto the stable set when asked (else a warning if unstable)."""
@@ -280,12 +301,17 @@ class SubspaceID(_KalmanForecaster):
             self.spectral_radius_ = rho
             return params
         params = params.replace(A=reflect_unstable(params.A))
-        if params.input_dim:
-            ys = [tr.x - self.mean_ for tr in data]
-            us = [self._with_const(tr.u, tr.n_steps) for tr in data]
-            params = refit_input_maps(params, ys, us, free_inputs=data.input_dim)
         self.spectral_radius_ = spectral_radius(params.A)
-        return params
+        return self._refit(params, data, feedthrough=self.focus != "simulation")
+
+    def _refit(self, params, data, *, feedthrough: bool = True):
+        """``B``, ``D`` and the offset refit by least squares on the free-run output error."""
+        if not params.input_dim:
+            return params
+        ys = [tr.x - self.mean_ for tr in data]
+        us = [self._with_const(tr.u, tr.n_steps) for tr in data]
+        return refit_input_maps(params, ys, us, free_inputs=data.input_dim,
+                                feedthrough=feedthrough)
 
 
 class LinearGaussianSSM(_KalmanForecaster):

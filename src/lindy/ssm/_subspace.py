@@ -118,7 +118,7 @@ def _weighted_basis(O: np.ndarray, Yf: np.ndarray, Uf: np.ndarray, weighting: st
 
 def n4sid(y, u=None, *, state_dim: int | None = None, n_block_rows: int = 10,
           max_state_dim: int | None = None, weighting: str = "n4sid",
-          offset: bool = False) -> SubspaceResult:
+          offset: bool = False, shift_invariance: bool = False) -> SubspaceResult:
     """Identify ``x_{k+1} = A x_k + B u_k + w_k, y_k = C x_k + D u_k + v_k`` by N4SID.
 
     Parameters
@@ -145,6 +145,15 @@ def n4sid(y, u=None, *, state_dim: int | None = None, n_block_rows: int = 10,
     offset : bool, default False
         Identify an output offset ``d`` as well (``y = C x + D u + d + v``; see
         the module docstring); it is returned as ``SubspaceResult.offset``.
+    shift_invariance : bool, default False
+        Take ``A`` and ``C`` from the extended observability matrix ``Gamma``
+        (``C`` its first block row, ``A`` the least-squares solution of
+        ``Gamma_up A = Gamma_down``, as MOESP does; Verhaegen 1994) instead of
+        regressing the estimated state sequence; ``B`` and ``D`` are then
+        regressed with ``A`` and ``C`` held. With weakly exciting inputs (the
+        input Hankel matrix close to rank-deficient, e.g. a low-pass input) the
+        state sequence is noise-dominated and the default can return a wrong
+        ``A``; the observability matrix is more robust there.
 
     Returns
     -------
@@ -222,7 +231,13 @@ def n4sid(y, u=None, *, state_dim: int | None = None, n_block_rows: int = 10,
     X1 = np.linalg.lstsq(Gam[:-p], O1, rcond=None)[0]
     lhs = np.vstack([X1, Yf[:p]])
     rhs = np.vstack([X, Uf[:m]])
-    Theta = np.linalg.lstsq(rhs.T, lhs.T, rcond=None)[0].T
+    if shift_invariance:
+        AC = np.vstack([np.linalg.lstsq(Gam[:-p], Gam[p:], rcond=None)[0], Gam[:p]])
+        BD = np.linalg.lstsq(Uf[:m].T, (lhs - AC @ X).T, rcond=None)[0].T if m else \
+            np.zeros((n + p, 0))
+        Theta = np.hstack([AC, BD])
+    else:
+        Theta = np.linalg.lstsq(rhs.T, lhs.T, rcond=None)[0].T
     res = lhs - Theta @ rhs
     cov = res @ res.T / N
     A, B = Theta[:n, :n], Theta[:n, n:]
