@@ -221,6 +221,15 @@ def _query(points, order, dims, split, start, ends, x, d2, idx, nodes, rds, offs
             off[e] = offs[top, e]
 
 
+@njit(cache=True, inline="always")
+def _workspace(m, n, k):  # pragma: no cover - compiled
+    """Buffers of one search: the ``k`` best (squared distances, rows), the stack of pending
+    subtrees (nodes, squared cell distances, per-axis offsets), the current offsets, the
+    query (zero-padded to ``m``) and a leaf's distances."""
+    return (np.empty(k), np.empty(k, np.int64), np.empty(_STACK, np.int64), np.empty(_STACK),
+            np.empty((_STACK, m)), np.empty(m), np.zeros(m), np.empty(n))
+
+
 @njit(cache=True)
 def knn(points, order, dims, split, start, ends, queries, k):  # pragma: no cover - compiled
     """Distances and library rows of the ``k`` nearest neighbours of each query row, nearest first."""
@@ -228,14 +237,7 @@ def knn(points, order, dims, split, start, ends, queries, k):  # pragma: no cove
     m = points.shape[1]
     dist = np.empty((nq, k))
     rows = np.empty((nq, k), np.int64)
-    d2 = np.empty(k)
-    idx = np.empty(k, np.int64)
-    nodes = np.empty(_STACK, np.int64)
-    rds = np.empty(_STACK)
-    offs = np.empty((_STACK, m))
-    off = np.empty(m)
-    x = np.zeros(m)  # the padding stays zero
-    buf = np.empty(points.shape[0])
+    d2, idx, nodes, rds, offs, off, x, buf = _workspace(m, points.shape[0], k)
     for p in range(nq):
         for e in range(mq):
             x[e] = queries[p, e]
@@ -276,14 +278,7 @@ def simplex(points, order, dims, split, start, ends, queries, k, successors):  #
     nq, mq = queries.shape
     m = points.shape[1]
     out = np.empty((nq, successors.shape[1]))
-    d2 = np.empty(k)
-    idx = np.empty(k, np.int64)
-    nodes = np.empty(_STACK, np.int64)
-    rds = np.empty(_STACK)
-    offs = np.empty((_STACK, m))
-    off = np.empty(m)
-    x = np.zeros(m)  # the padding stays zero
-    buf = np.empty(points.shape[0])
+    d2, idx, nodes, rds, offs, off, x, buf = _workspace(m, points.shape[0], k)
     for p in range(nq):
         for e in range(mq):
             x[e] = queries[p, e]
@@ -305,14 +300,7 @@ def simplex_series(points, order, dims, split, start, ends, series, n_delays, st
     m = points.shape[1]
     span = (n_delays - 1) * stride
     out = np.empty((T, successors.shape[1]))
-    d2 = np.empty(k)
-    idx = np.empty(k, np.int64)
-    nodes = np.empty(_STACK, np.int64)
-    rds = np.empty(_STACK)
-    offs = np.empty((_STACK, m))
-    off = np.empty(m)
-    x = np.zeros(m)  # the padding stays zero
-    buf = np.empty(points.shape[0])
+    d2, idx, nodes, rds, offs, off, x, buf = _workspace(m, points.shape[0], k)
     for p in range(T):
         finite = p >= span
         if finite:
