@@ -37,11 +37,11 @@ browser:
 
 ## fast tests (and doctests); slow checks are excluded
 test: $(TEST_STAMP) browser
-	$(BIN)/python -m pytest -m "not slow" -q
+	LINDY_REQUIRE_TORCH=1 $(BIN)/python -m pytest -m "not slow" -q
 
 ## every test, slow ones included
 test-all: $(TEST_STAMP) browser
-	$(BIN)/python -m pytest -q
+	LINDY_REQUIRE_TORCH=1 $(BIN)/python -m pytest -q
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests benchmarks examples

@@ -17,10 +17,10 @@ from lindy.data import Trajectory
 from lindy.errors import ValidationError
 
 
-def _polynomial_narx(n=600, seed=0):
+def _polynomial_narx(n=600, random_state=0):
     """Noise-free y[k+1] = 1.2 y[k] - 0.5 y[k-1] - 0.3 y[k]^3 + 0.1 y[k] y[k-1]^2 + 0.4 u[k]
     - 0.2 u[k-1] + 0.05 (output offset through the constant)."""
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(random_state)
     u = rng.uniform(-1, 1, n)
     y = np.zeros(n)
     for k in range(1, n - 1):
@@ -42,7 +42,7 @@ def test_narx_recovers_a_noise_free_polynomial_narx_exactly():
     assert np.abs(others).max() < 1e-10
     assert narx.n_features_ == 1 + 4 + 7  # constant, 4 taps, 7 monomials of 2 output lags
     # the free run of a fresh input record reproduces the system
-    y2, u2 = _polynomial_narx(300, seed=1)
+    y2, u2 = _polynomial_narx(300, random_state=1)
     rec = Trajectory(t=np.arange(300.0), x=y2[:, None], u=u2[:, None])
     np.testing.assert_allclose(free_run(narx, rec, 2)[:, 0], y2[2:], atol=1e-9)
 
@@ -92,7 +92,7 @@ def test_narx_rejects_bad_settings_clearly():
 
 def test_free_run_equals_a_manual_loop_of_one_step_maps():
     """Free run = iterating the model's own one-step map on its outputs with the measured inputs."""
-    y, u = _polynomial_narx(200, seed=2)
+    y, u = _polynomial_narx(200, random_state=2)
     noisy = y + 1e-3 * np.random.default_rng(0).standard_normal(y.shape)
     narx = ld.reservoir.NARX(n_lags=2, n_input_lags=3, degree=3).fit(noisy, u=u)
     rec = Trajectory(t=np.arange(200.0), x=noisy[:, None], u=u[:, None])

@@ -64,3 +64,7 @@ def test_bad_input_raises():
         ld.sparse.total_variation_derivative(x[:4], t[:4])
     with pytest.raises(ValidationError, match="non-negative"):
         ld.sparse.total_variation_derivative(x, t, alpha=-1.0)
+    with pytest.raises(ValidationError, match="max_iter"):
+        ld.sparse.total_variation_derivative(x, t, max_iter=0)
+    with pytest.raises(ValidationError, match="eps"):
+        ld.sparse.total_variation_derivative(x, t, eps=0.0)

@@ -17,6 +17,7 @@ import numpy as np
 import scipy.sparse.linalg
 from scipy.signal import savgol_filter
 
+from .._validation import check_positive_int
 from ..errors import ValidationError
 
 __all__ = ["finite_difference", "savitzky_golay", "smoothed_finite_difference",
@@ -128,7 +129,7 @@ def savgol_smooth(x: np.ndarray, t: np.ndarray, window: int = 11, polyorder: int
 
 
 def total_variation_derivative(x: np.ndarray, t: np.ndarray, alpha: float | None = None, *,
-                               n_iter: int = 20, eps: float = 1e-6, return_states: bool = False):
+                               max_iter: int = 20, eps: float = 1e-6, return_states: bool = False):
     """Total-variation regularized derivative (Chartrand 2011), small-scale form, uniform sampling.
 
     Each column ``f`` gets the derivative ``u`` (at the samples) minimizing
@@ -137,7 +138,7 @@ def total_variation_derivative(x: np.ndarray, t: np.ndarray, alpha: float | None
     a fitted constant (Chartrand takes ``c = f_0``; fitting it keeps the noise
     of the first sample out). As in Chartrand's TVRegDiff "small" variant, the
     non-smooth penalty is handled by the lagged-diffusivity iteration (Vogel and
-    Oman 1996): each of ``n_iter`` steps freezes the weights
+    Oman 1996): each of ``max_iter`` steps freezes the weights
     ``1 / sqrt((D u)^2 + eps')`` and takes the Newton-like step of the
     linearized Euler-Lagrange equation, solved by preconditioned conjugate
     gradients with matrix-free ``A`` and ``A^T`` (cumulative sums). The result
@@ -154,7 +155,7 @@ def total_variation_derivative(x: np.ndarray, t: np.ndarray, alpha: float | None
         the third differences (median absolute deviation) and ``tau = std(f) /
         std(f')`` the signal's time scale (``std(f')`` from the first
         differences, noise variance removed).
-    n_iter : int, default 20
+    max_iter : int, default 20
         Lagged-diffusivity iterations.
     eps : float, default 1e-6
         Smoothing of the absolute value, relative to the mean square of the
@@ -185,7 +186,10 @@ def total_variation_derivative(x: np.ndarray, t: np.ndarray, alpha: float | None
     h = _uniform_step(t, "tv")
     if alpha is not None and not alpha >= 0:
         raise ValidationError(f"alpha must be a non-negative number; got {alpha!r}.")
-    cols = [_tv_column(x[:, j], h, alpha, int(n_iter), float(eps)) for j in range(x.shape[1])]
+    max_iter = check_positive_int(max_iter, "max_iter")
+    if not eps > 0:
+        raise ValidationError(f"eps must be a positive number (it keeps the TV weights finite); got {eps!r}.")
+    cols = [_tv_column(x[:, j], h, alpha, max_iter, float(eps)) for j in range(x.shape[1])]
     dx = np.stack([c[0] for c in cols], axis=1)
     if return_states:
         return dx, np.stack([c[1] for c in cols], axis=1)
@@ -222,7 +226,7 @@ def _default_alpha(f: np.ndarray, h: float) -> float:
     return float(sigma * tau)
 
 
-def _tv_column(f: np.ndarray, h: float, alpha: float | None, n_iter: int, eps: float):
+def _tv_column(f: np.ndarray, h: float, alpha: float | None, max_iter: int, eps: float):
     """Lagged-diffusivity iteration for one column: (derivative, denoised states)."""
     n = f.size
     alpha = _default_alpha(f, h) if alpha is None else float(alpha)
@@ -254,7 +258,7 @@ def _tv_column(f: np.ndarray, h: float, alpha: float | None, n_iter: int, eps: f
     diag_data = h * h * np.maximum(n - 1 - j + 0.25, 0.0)
     diag_data[0] = 0.25 * h * h * (n - 1)
     e = energy(u)
-    for _ in range(n_iter):
+    for _ in range(max_iter):
         du = np.diff(u) / h
         q = 1.0 / np.sqrt(du * du + eps_abs)
         L = tv_operator(q)
