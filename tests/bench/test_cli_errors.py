@@ -88,6 +88,16 @@ def test_unknown_system_is_an_error_before_any_job(tmp_path):
     assert not (tmp_path / "s.sqlite").exists()
 
 
+@pytest.mark.parametrize("suite, known", [("filtering", "linear_canonical"),
+                                          ("sysid", "silverbox/multisine"), ("ecg", "ecg")])
+def test_a_protocol_on_its_own_data_checks_its_own_systems(tmp_path, suite, known):
+    """Protocols on their own data name their systems; a database system is not one of them."""
+    res = runner.invoke(app, ["bench", "run", "--suite", suite, "--store", str(tmp_path / "s.sqlite"),
+                              "--system", known, "--system", "Henon"])
+    _assert_clean(res, "Henon")
+    assert known in res.output and not (tmp_path / "s.sqlite").exists()
+
+
 def test_a_run_where_every_job_failed_exits_non_zero(tmp_path, small_suite, monkeypatch):
     monkeypatch.setitem(_suites.SUITES[small_suite], "methods", [("BadAR", "LinearAR", {"n_lags": 0})])
     args = ["bench", "run", "--suite", small_suite, "--store", str(tmp_path / "f.sqlite"),

@@ -131,4 +131,5 @@ def run_ecg_protocol(estimator, system: str = "ecg", protocol: dict | None = Non
 #: the protocol's settings and data maker (its ``run`` fits, forecasts and scores)
 ECG = Protocol("ecg", dict(_DEFAULTS), _make_ecg, _score_dsr,
                lambda s: int(round(1.25 * s["test_length"])),
-               run=lambda est, system, protocol, rs: run_ecg_protocol(est, system, protocol, rs))
+               run=lambda est, system, protocol, rs: run_ecg_protocol(est, system, protocol, rs),
+               systems=("ecg",))

@@ -385,4 +385,5 @@ def _no_generic_score(*args, **kwargs):
 #: the protocol's settings and its own run (filters are trained and scored on sequences)
 FILTERING = Protocol("filtering", dict(_DEFAULTS), _no_generic_data, _no_generic_score,
                      lambda s: s["n_steps"],
-                     run=lambda est, system, protocol, rs: run_filtering_protocol(est, system, protocol, rs))
+                     run=lambda est, system, protocol, rs: run_filtering_protocol(est, system, protocol, rs),
+                     systems=FILTERING_SYSTEMS)

@@ -189,4 +189,4 @@ def run_sysid_protocol(estimator, benchmark: str, protocol: dict | None = None,
 #: the protocol's settings, data maker and scorer (its ``run`` fits and simulates)
 SYSID = Protocol("sysid", dict(_DEFAULTS), _make_sysid, _score_sysid,
                  lambda s: 0, run=lambda est, system, protocol, rs: run_sysid_protocol(
-                     est, system, protocol, rs))
+                     est, system, protocol, rs), systems=tuple(SYSID_BENCHMARKS))

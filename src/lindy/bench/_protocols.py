@@ -63,7 +63,9 @@ class Protocol:
     context and score the forecast. A protocol whose flow is different (learn,
     then act on a plant, as ``control``) gives ``run(estimator, system_name,
     protocol, random_state) -> (metrics, arrays)``, which :func:`run_protocol`
-    calls instead.
+    calls instead. A protocol on its own data (measured records, the filtering
+    paper's models) names them in ``systems``; by default its systems are those
+    of :mod:`lindy.systems`.
     """
 
     name: str
@@ -72,6 +74,7 @@ class Protocol:
     score: Callable[..., tuple[dict, dict]]
     horizon: Callable[[dict], int]
     run: Callable[..., tuple[dict, dict]] | None = None
+    systems: tuple[str, ...] | None = None
 
 
 def _initial_states(system, n: int, s: dict, rng) -> np.ndarray:

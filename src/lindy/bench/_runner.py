@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .._validation import check_positive_int
-from ..errors import ValidationError
+from ..errors import UnknownNameError, ValidationError
 from ._executors import dask_cluster, serial
 from ._jobs import Job
 from ._pool import Limits, local_processes, terminate_on_signals
@@ -155,8 +155,7 @@ def run(suite: str = "quick", store: str | Path = "results.sqlite", jobs: int = 
                               "Dask set the workers' own limits (e.g. memory_limit) instead.")
     all_jobs = suite_jobs(suite, systems=systems, methods=methods, random_states=random_states,
                           tune=tune)
-    # the filtering protocol's systems are its own (checked by the protocol)
-    _check_systems({j.system for j in all_jobs if j.protocol.get("name") != "filtering"})
+    _check_systems(all_jobs)
     todo_all = select_shard(all_jobs, parse_shard(shard))
     with Store(store) as db, terminate_on_signals():
         done = db.finished_keys(include_failed=not retry_failed)
@@ -192,14 +191,19 @@ def _positive(value: float | None, name: str, unit: str) -> float | None:
     return value
 
 
-def _check_systems(names: set[str]) -> None:
-    """Unknown system names are an error before any job runs (sysid records and "ecg" are data)."""
+def _check_systems(jobs) -> None:
+    """Unknown system names are an error before any job runs: a protocol's own systems
+    (``Protocol.systems``), else those of :mod:`lindy.systems`."""
     from ..systems import get_system
-    from ._sysid_data import SYSID_BENCHMARKS
+    from ._protocols import PROTOCOLS
 
-    for name in sorted(names):
-        if name not in SYSID_BENCHMARKS and name != "ecg":
+    for name, protocol in sorted({(j.system, j.protocol.get("name", "forecast")) for j in jobs}):
+        own = getattr(PROTOCOLS.get(protocol), "systems", None)
+        if own is None:
             get_system(name)
+        elif name not in own:
+            raise UnknownNameError(f"The {protocol!r} protocol has no system {name!r}; it "
+                                   f"knows {list(own)}.")
 
 
 def _progress(enabled: bool, console, total: int, suite: str):

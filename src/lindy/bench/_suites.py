@@ -234,6 +234,10 @@ def suite_jobs(suite: str = "quick", *, systems=None, methods=None, random_state
             tuning = _tuning(entry, protocol, budget)
             jobs.append(Job(method, dict(params), system, dict(protocol), int(random_state), suite,
                             f"{label}+tune{budget}" if tuning else label, tuning))
+    idle = [s for s in sys_list if not any(j.system == s for j in jobs)] if systems else []
+    if idle:
+        raise ValidationError(f"Suite {suite!r} runs no job on {idle}: its protocols (or "
+                              f"methods) are restricted to {sorted(set(spec['systems']))}.")
     return jobs
 
 
