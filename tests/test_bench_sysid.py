@@ -105,7 +105,7 @@ def test_free_run_equals_a_manual_loop_of_one_step_maps():
     np.testing.assert_allclose(sim, manual[w:], rtol=1e-10, atol=1e-12)
 
 
-def test_free_run_uses_simulate_when_the_model_has_it():
+def test_free_run_goes_through_simulate():
     """Input models with ``simulate(u, x0=None, *, y=None, t=None)`` are run through it, with the
     first ``init_window`` outputs as ``y``; outputs at every input time are cut after the window."""
     calls = []

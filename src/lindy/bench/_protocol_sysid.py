@@ -45,9 +45,9 @@ _KEPT = 5000
 def free_run(model, record: Trajectory, init_window: int) -> np.ndarray:
     """Simulate ``record`` from its inputs, its first ``init_window`` outputs setting the state.
 
-    Uses the model's ``simulate(u, y=...)`` when it has one; otherwise
-    ``forecast`` from the first ``init_window`` samples (outputs with their
-    inputs) with the remaining inputs, which is the same convention.
+    Runs the model's ``simulate(u, y=..., t=...)`` (:meth:`lindy.base.Estimator.simulate`:
+    the initial state fitted to the window, then the free run through the
+    model's forecast with the remaining inputs).
 
     Returns
     -------
@@ -72,13 +72,7 @@ def free_run(model, record: Trajectory, init_window: int) -> np.ndarray:
     if not 1 <= w < T:
         raise ValidationError(f"init_window must be in [1, {T - 1}] for a record of {T} samples; "
                               f"got {init_window!r}.")
-    simulate = getattr(model, "simulate", None)
-    if simulate is not None:
-        sim = simulate(record.u, y=record.x[:w], t=record.t)
-        x = np.asarray(getattr(sim, "x", sim))
-        return x[w:] if x.shape[0] == T else x
-    fc = model.forecast(record[:w], horizon=T - w, u=record.u[w:])
-    return np.asarray(fc.x)
+    return np.asarray(model.simulate(record.u, y=record.x[:w], t=record.t).x)[w:]
 
 
 def sysid_scores(truth: np.ndarray, simulated: np.ndarray) -> dict:
